@@ -1,0 +1,76 @@
+"""Exact money (金额): amounts in yuan as ``Decimal``, never floats."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+YUAN_PER_WAN = Decimal(10000)
+MAX_AMOUNT = Decimal(10) ** 13  # 十万亿元: larger is a typing slip, not a budget.
+_AMOUNT_TEXT = re.compile(r"^\d+(\.\d{1,2})?$")
+_CENT = Decimal("0.01")
+
+
+class MoneyError(ValueError):
+    """A value that is not an amount in yuan; the message is Chinese and shown to the clerk."""
+
+
+def parse_amount(value: object) -> Decimal:
+    """Read an amount in yuan (元) from YAML: an integer, a decimal with at most two places
+    (分), or the same written as a string. Anything else raises :class:`MoneyError`."""
+    if isinstance(value, bool):
+        raise MoneyError("应为金额（元）")
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, str) and _AMOUNT_TEXT.match(value.strip().replace(",", "")):
+        amount = Decimal(value.strip().replace(",", ""))
+    else:
+        raise MoneyError("应为金额（元），只写阿拉伯数字，如 80000")
+    if not amount.is_finite():
+        raise MoneyError("应为金额（元）")
+    if amount < 0:
+        raise MoneyError("金额不能为负数；调减请写在 reduction（调减）中")
+    if amount != amount.quantize(_CENT):
+        raise MoneyError("金额最多两位小数（分）")
+    if amount >= MAX_AMOUNT:
+        raise MoneyError("金额过大（超过十万亿元），请检查是否多写了位数")
+    return amount
+
+
+def quantize(value: Decimal, places: int = 2) -> Decimal:
+    """Round half up, as finance reports do (四舍五入)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def wan(amount: Decimal | None) -> str:
+    """Show yuan as 万元 with two decimals: 80000 → "8.00"; ``None`` → "—"."""
+    if amount is None:
+        return "—"
+    return f"{quantize(amount / YUAN_PER_WAN):,.2f}"
+
+
+def yuan(amount: Decimal | None) -> str:
+    """Show the exact amount in yuan: 80000 → "80,000"; 1.5 → "1.50"."""
+    if amount is None:
+        return "—"
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,}"
+    return f"{amount:,.2f}"
+
+
+def ratio(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """``part / whole`` as a fraction, or ``None`` where it is undefined (no figure, or zero)."""
+    if part is None or whole is None or whole == 0:
+        return None
+    return part / whole
+
+
+def percent(fraction: Decimal | None, *, signed: bool = False) -> str:
+    """Show a fraction as a percentage with two decimals: 0.5 → "50.00%"."""
+    if fraction is None:
+        return "—"
+    value = quantize(fraction * 100)
+    sign = "+" if signed and value > 0 else ""
+    return f"{sign}{value:,.2f}%"

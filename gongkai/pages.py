@@ -1,0 +1,122 @@
+"""The site's pages (页面) and navigation, planned from the catalog.
+
+Each page is a plain object with its source URI, title, template and subject; the MkDocs hooks
+only turn these into MkDocs files. The navigation holds the years, never the projects, so that
+a page's size does not grow with the number of projects.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+from gongkai.catalog import Catalog, Project, ProjectYear
+from gongkai.model import Department
+
+HOME = "index.md"
+PROJECTS = "xiangmu/index.md"
+
+
+def year_uri(year: int) -> str:
+    return f"{year}/index.md"
+
+
+def report_uri(entry: ProjectYear) -> str:
+    return f"{entry.year}/{entry.slug}.md"
+
+
+def project_uri(project: Project) -> str:
+    return f"xiangmu/{project.slug}.md"
+
+
+def department_uri(department: Department) -> str:
+    return f"bumen/{department.slug}.md"
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A generated page: where it goes, what it shows, and which template shows it."""
+
+    src_uri: str
+    title: str
+    template: str
+    subject: Any = None
+    description: str = ""
+
+    @property
+    def in_nav(self) -> bool:
+        """Project pages are reached from the year and project lists, not the navigation."""
+        return self.template not in ("report.html", "project.html")
+
+
+def plan(catalog: Catalog) -> list[SitePage]:
+    """Every generated page, in a fixed order so that builds are deterministic."""
+    pages = [
+        SitePage(HOME, "首页", "home.html", None, "预算项目支出绩效信息公开"),
+        SitePage(PROJECTS, "全部项目", "projects.html", None, "全部预算项目及其各年度报告"),
+    ]
+    for year in catalog.years:
+        pages.append(
+            SitePage(
+                year_uri(year), f"{year}年度", "year.html", year, f"{year}年度项目支出绩效信息"
+            )
+        )
+    for department in catalog.departments.values():
+        pages.append(
+            SitePage(department_uri(department), department.name, "department.html", department)
+        )
+    for project in sorted(catalog.projects.values(), key=lambda p: p.slug):
+        pages.append(
+            SitePage(
+                project_uri(project),
+                project.name,
+                "project.html",
+                project,
+                f"{project.name}：历年预算与绩效报告",
+            )
+        )
+    for entry in catalog.reports:
+        pages.append(
+            SitePage(
+                report_uri(entry),
+                f"{entry.name}（{entry.year}年度）",
+                "report.html",
+                entry,
+                f"{entry.department.name}{entry.year}年度{entry.name}{entry.report.title}",
+            )
+        )
+    return pages
+
+
+def navigation(catalog: Catalog, extra: list[Any] | None = None) -> list[Any]:
+    """The navigation in MkDocs' ``nav`` form: home, years, all projects, departments, then
+    the site's own Markdown pages."""
+    nav: list[Any] = [{"首页": HOME}]
+    nav.append({"年度": [{f"{y}年度": year_uri(y)} for y in catalog.years]})
+    nav.append({"全部项目": PROJECTS})
+    if len(catalog.departments) > 1:
+        nav.append({"部门": [{d.name: department_uri(d)} for d in catalog.departments.values()]})
+    else:
+        nav.extend({"部门介绍": department_uri(d)} for d in catalog.departments.values())
+    return nav + list(extra or [])
+
+
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a Markdown source: ``2023/x.md`` → ``2023/x/``."""
+    stem = src_uri[: -len(".md")]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from the page at ``from_url`` to ``to_url``, both site-relative."""
+    base = posixpath.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
+    target = to_url.rstrip("/") or "."
+    rel = posixpath.relpath(target, base or ".")
+    if to_url.endswith("/") or not to_url:
+        rel = "./" if rel == "." else rel + "/"
+    return rel

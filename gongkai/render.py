@@ -1,0 +1,169 @@
+"""Rendering pages (页面渲染) from jinja2 templates, escaping every value from the data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from gongkai import money
+from gongkai.catalog import Catalog, Project, ProjectYear
+from gongkai.figures import totals, trend
+from gongkai.indicators import filled_columns, layout
+from gongkai.pages import (
+    HOME,
+    PROJECTS,
+    SitePage,
+    department_uri,
+    project_uri,
+    report_uri,
+    year_uri,
+)
+
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading of a rendered page, for the table of contents."""
+
+    level: int
+    id: str
+    title: str
+
+
+def headings(html: str) -> list[Heading]:
+    """The h2/h3 headings with ids, in order (the templates give every section one)."""
+    return [
+        Heading(int(level), anchor, _TAG.sub("", text).strip())
+        for level, anchor, text in _HEADING.findall(html)
+    ]
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Text as paragraphs: a blank line separates paragraphs, a line break stays a break."""
+    if text is None:
+        return Markup('<p class="gk-missing">（未填写）</p>')
+    blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", text.strip("\n")) if b.strip()]
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in block.split("\n")))
+        for block in blocks
+    )
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("gongkai", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(
+        wan=money.wan,
+        yuan=money.yuan,
+        percent=money.percent,
+        signed=lambda v: money.percent(v, signed=True),
+        paragraphs=paragraphs,
+    )
+    return env
+
+
+class Renderer:
+    """Renders the generated pages of one catalog. ``link(src_uri)`` gives the URL of another
+    page relative to the page being rendered."""
+
+    def __init__(self, catalog: Catalog, site_name: str = "") -> None:
+        self.catalog = catalog
+        self.site_name = site_name
+        self.env = _environment()
+
+    def render(self, page: SitePage, link: Callable[[str], str]) -> str:
+        context = {
+            "page": page,
+            "catalog": self.catalog,
+            "site_name": self.site_name,
+            "link": link,
+            "uri": {
+                "home": HOME,
+                "projects": PROJECTS,
+                "year": year_uri,
+                "report": report_uri,
+                "project": project_uri,
+                "department": department_uri,
+            },
+            **self._context(page),
+        }
+        return self.env.get_template(page.template).render(context)
+
+    def _context(self, page: SitePage) -> dict[str, Any]:
+        subject = page.subject
+        catalog = self.catalog
+        if page.template == "home.html":
+            latest = catalog.years[0] if catalog.years else None
+            entries = catalog.in_year(latest) if latest else []
+            return {
+                "latest": latest,
+                "entries": entries,
+                "sum": totals(e.own_budget for e in entries),
+            }
+        if page.template == "year.html":
+            entries = catalog.in_year(subject)
+            return {
+                "year": subject,
+                "entries": entries,
+                "sum": totals(e.own_budget for e in entries),
+                "previous": {e.slug: self._line(e.slug, subject - 1) for e in entries},
+                "history": self._department_totals(),
+            }
+        if page.template == "department.html":
+            entries = catalog.of_department(subject.slug)
+            per_year = []
+            for year in sorted({e.year for e in entries}, reverse=True):
+                these = [e for e in entries if e.year == year]
+                per_year.append((year, these, totals(e.own_budget for e in these)))
+            return {"department": subject, "per_year": per_year}
+        if page.template == "project.html":
+            return {"project": subject, "rows": trend(subject.budget_history())}
+        if page.template == "report.html":
+            entry: ProjectYear = subject
+            indicators = entry.report.performance.indicators
+            shown, blank = filled_columns(indicators)
+            return {
+                "entry": entry,
+                "report": entry.report,
+                "project": catalog.projects[entry.slug],
+                "rows": trend(entry.report.budget),
+                "own": entry.own_budget,
+                "indicator_groups": _groups(layout(indicators)),
+                "columns": shown,
+                "blank_columns": blank,
+            }
+        return {"projects": sorted(catalog.projects.values(), key=lambda p: p.slug)}
+
+    def _line(self, slug: str, year: int) -> Any:
+        """A project's figures for ``year``, from the newest report that states them."""
+        project: Project = self.catalog.projects[slug]
+        return next((b for b in reversed(project.budget_history()) if b.year == year), None)
+
+    def _department_totals(self) -> list[tuple[int, Any]]:
+        return [
+            (y, totals(e.own_budget for e in self.catalog.in_year(y)))
+            for y in sorted(self.catalog.years)
+        ]
+
+
+def _groups(rows: list[Any]) -> list[list[Any]]:
+    """Split indicator rows into one group per merged 一级 cell (one ``<tbody>`` each)."""
+    groups: list[list[Any]] = []
+    for row in rows:
+        if row.level1_span or not groups:
+            groups.append([])
+        groups[-1].append(row)
+    return groups
