@@ -108,7 +108,8 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         hint = f"，是否应为 {close[0]}？" if close else f"；可用字段：{'、'.join(allowed)}"
         return f"未知字段{hint}"
     if kind == "enum":
-        return f"应为以下之一：{ctx.get('expected', '')}".replace("'", "")
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"应为以下之一：{'、'.join(part.strip() for part in expected.split(','))}"
     if kind in ("greater_than_equal", "less_than_equal"):
         word = "不小于" if kind == "greater_than_equal" else "不大于"
         return f"应{word} {ctx.get('ge', ctx.get('le'))}"

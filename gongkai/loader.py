@@ -43,7 +43,14 @@ def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
     return Decimal(loader.construct_scalar(node).replace("_", ""))
 
 
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    # Dates stay text: the model reads them at day or month precision, and an impossible date
+    # (2023-02-30) becomes a Chinese error instead of a crash inside PyYAML.
+    return loader.construct_scalar(node)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 _YAML_PROBLEMS = {
     "found character '\\t' that cannot start any token": "含有制表符（Tab），请改用空格缩进",
@@ -54,6 +61,9 @@ _YAML_PROBLEMS = {
         "不支持的标签（如 !!python/object），出于安全不予读取"
     ),
     "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
+    "but found '<stream end>'": "文件意外结束（引号或括号未闭合？）",
+    "expected ',' or ']'": "方括号 [ ] 未闭合",
+    "expected ',' or '}'": "花括号 { } 未闭合",
     "while scanning a quoted scalar": "引号未闭合",
     "expected <block end>, but found": "缩进不一致，请检查本行与上一行的缩进",
     "did not find expected key": "缩进不一致或缺少「- 」",

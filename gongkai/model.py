@@ -110,9 +110,17 @@ Year = Annotated[int, Field(ge=1990, le=2100, description="年度，如 2023")]
 
 
 class Strict(BaseModel):
-    """Base: unknown keys are errors (a misspelt key would otherwise silently lose data)."""
+    """Base: unknown keys are errors (a misspelt key would otherwise silently lose data); a key
+    left empty (``initial:``) counts as not given, so a half-filled skeleton stays valid."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_empty(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None}
+        return data
 
 
 def _check_label(value: str) -> str:

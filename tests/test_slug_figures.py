@@ -1,0 +1,66 @@
+from decimal import Decimal
+
+from gongkai.figures import totals, trend
+from gongkai.indicators import filled_columns, layout
+from gongkai.model import BudgetYear, Indicator
+from gongkai.slug import slugify
+
+
+def test_slugs_are_pinyin_words() -> None:
+    assert slugify("保安费用") == "baoan-feiyong"
+    assert slugify("接访费用") == "jiefang-feiyong"
+    assert slugify("驻京驻蓉信访维稳经费") == "zhujing-zhurong-xinfang-weiwen-jingfei"
+    assert slugify("2023年 LED屏采购（一期）").startswith("2023-nian-led")
+    # Polyphonic characters read in context.
+    assert slugify("会计核算").startswith("kuaiji")
+    assert slugify("银行") == "yinhang"
+
+
+def test_homophones_give_the_same_slug() -> None:
+    # Hence the catalog reports the collision instead of overwriting a page.
+    assert slugify("公示") == slugify("公式")
+
+
+def _line(year: int, initial: int | None, executed: int | None, **more: int) -> BudgetYear:
+    return BudgetYear(year=year, initial=initial, executed=executed, **more)
+
+
+def test_trend_computes_adjusted_rate_and_change() -> None:
+    rows = trend([_line(2023, 50000, 150000, supplementary=100000), _line(2022, 50000, 50000)])
+    assert [r.year for r in rows] == [2022, 2023]
+    assert rows[1].adjusted == Decimal(150000)
+    assert rows[1].rate == Decimal(1)
+    assert rows[1].executed_change == Decimal(2)  # +200 %, not the "+66%" the report states
+    assert rows[0].executed_change is None
+
+
+def test_trend_with_reduction_and_gap() -> None:
+    rows = trend([_line(2020, 100000, 80000, reduction=20000), _line(2022, 100000, 45000)])
+    assert rows[0].adjusted == Decimal(80000) and rows[0].rate == Decimal(1)
+    assert rows[1].rate == Decimal("0.45")
+    assert rows[1].executed_change is None  # 2021 missing: no change over two years
+
+
+def test_totals_count_missing_figures() -> None:
+    result = totals([_line(2023, 80000, 80000), _line(2023, 20000, None), None])
+    assert result.count == 3
+    assert result.adjusted == Decimal(100000)
+    assert result.executed == Decimal(80000)
+    assert (result.missing_budget, result.missing_executed) == (1, 2)
+    assert not result.complete
+
+
+def test_indicator_layout_merges_like_the_form() -> None:
+    rows = [
+        Indicator(level1="产出指标", level2="数量指标", name="a"),
+        Indicator(level1="产出指标", level2="数量指标", name="b"),
+        Indicator(level1="产出指标", level2="质量指标", name="c"),
+        Indicator(level1="效益指标", level2="数量指标", name="d"),
+        Indicator(level1="满意度指标", level2="服务对象满意度指标", target="满意"),
+    ]
+    laid = layout(rows)
+    assert [r.level1_span for r in laid] == [3, 0, 0, 1, 1]
+    assert [r.level2_span for r in laid] == [2, 0, 1, 1, 1]
+    shown, blank = filled_columns(rows)
+    assert shown == [("target", "指标值")]
+    assert "权重" in blank
