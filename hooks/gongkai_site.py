@@ -8,6 +8,8 @@ on_serve   rebuild when data/ or the templates change
 
 from __future__ import annotations
 
+import html
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -51,19 +53,23 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    # Each generated page is a virtual Markdown file holding only its title.
+    # Each generated page is a virtual Markdown file holding only its front matter. The theme
+    # prints title and description unescaped (<title>, <meta content="…">): escape them here.
     for uri, site_page in _state["pages"].items():
-        front_matter = f"---\ntitle: {json.dumps(site_page.title, ensure_ascii=False)}\n"
+        front_matter = f"---\ntitle: {_yaml_text(site_page.title)}\n"
         if site_page.description:
-            front_matter += (
-                f"description: {json.dumps(site_page.description, ensure_ascii=False)}\n"
-            )
+            front_matter += f"description: {_yaml_text(site_page.description)}\n"
         # Project pages stay out of the navigation on purpose (see gongkai.pages).
         inclusion = InclusionLevel.INCLUDED if site_page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(
             File.generated(config, uri, content=front_matter + "---\n", inclusion=inclusion)
         )
     return files
+
+
+def _yaml_text(text: str) -> str:
+    """HTML-escaped text as a YAML string (JSON is a subset of YAML)."""
+    return json.dumps(html.escape(text), ensure_ascii=False)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

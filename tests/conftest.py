@@ -30,6 +30,7 @@ def mkdocs_build(project: Path, site: Path, *extra: str) -> subprocess.Completed
 
 def copy_project(dest: Path) -> Path:
     """A copy of the site project (config, hooks, docs, data) to change freely."""
+    dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "hooks", "docs", "data"):
         source = ROOT / name
         if source.is_dir():
