@@ -9,7 +9,6 @@ on_serve   rebuild when data/ or the templates change
 from __future__ import annotations
 
 import html
-import html
 import json
 from pathlib import Path
 from typing import Any

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-
 from conftest import SAMPLE, copy_project, mkdocs_build
 
 ZHUJING = "2023/zhujing-zhurong-xinfang-weiwen-jingfei/index.html"
@@ -175,7 +174,10 @@ def test_no_outside_hosts_in_the_pages(built_site: Path) -> None:
             pytest.fail(f"{html.relative_to(built_site)} loads {url}")
 
 
-INJECTION = "<script>alert('x')</script><img src=x onerror=alert(1)>{{ 7*7 }}{% raw %}**粗体**[链接](javascript:alert(1))"
+INJECTION = (
+    "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    "{{ 7*7 }}{% raw %}**粗体**[链接](javascript:alert(1))"
+)
 
 
 def test_text_from_yaml_cannot_inject_markup(tmp_path: Path) -> None:
