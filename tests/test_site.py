@@ -81,7 +81,7 @@ def test_sample_pages_exist(built_site: Path) -> None:
 
 def test_budget_trend_is_computed_from_the_figures(built_site: Path) -> None:
     page = soup(built_site, ZHUJING)
-    rows = table_rows(caption(page, "驻京驻蓉信访维稳经费历年预算执行（金额单位：万元"))
+    rows = table_rows(caption(page, "驻京驻蓉信访维稳经费历年预算执行（金额单位：万元）"))
     assert rows[0][:4] == ["年度", "年初预算", "追加", "调减"]
     assert rows[1] == ["2022", "5.00", "—", "—", "5.00", "5.00", "100.00%", "—", "—", "—"]
     # 5万 + 追加10万 = 15万, executed 15万: +200 %, beside the report's own "+66%".
