@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -82,16 +83,31 @@ class Catalog:
     reports: list[ProjectYear]
     projects: dict[str, Project]
 
-    @property
+    @cached_property
     def years(self) -> list[int]:
         """Budget years with at least one report, newest first."""
-        return sorted({r.year for r in self.reports}, reverse=True)
+        return sorted(self._by_year, reverse=True)
 
     def in_year(self, year: int) -> list[ProjectYear]:
-        return [r for r in self.reports if r.year == year]
+        return self._by_year.get(year, [])
 
     def of_department(self, slug: str) -> list[ProjectYear]:
-        return [r for r in self.reports if r.department.slug == slug]
+        return self._by_department.get(slug, [])
+
+    # Indexes built once, so that pages listing a year or a department cost linear time overall.
+    @cached_property
+    def _by_year(self) -> dict[int, list[ProjectYear]]:
+        index: dict[int, list[ProjectYear]] = {}
+        for report in self.reports:
+            index.setdefault(report.year, []).append(report)
+        return index
+
+    @cached_property
+    def _by_department(self) -> dict[str, list[ProjectYear]]:
+        index: dict[str, list[ProjectYear]] = {}
+        for report in self.reports:
+            index.setdefault(report.department.slug, []).append(report)
+        return index
 
 
 def _validate(

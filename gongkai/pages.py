@@ -16,6 +16,7 @@ from gongkai.model import Department
 
 HOME = "index.md"
 PROJECTS = "xiangmu/index.md"
+DEPARTMENTS = "bumen/index.md"
 
 
 def year_uri(year: int) -> str:
@@ -47,7 +48,7 @@ class SitePage:
     @property
     def in_nav(self) -> bool:
         """Project pages are reached from the year and project lists, not the navigation."""
-        return self.template not in ("report.html", "project.html")
+        return self.template not in ("report.html", "project.html", "department.html")
 
 
 def plan(catalog: Catalog) -> list[SitePage]:
@@ -55,6 +56,7 @@ def plan(catalog: Catalog) -> list[SitePage]:
     pages = [
         SitePage(HOME, "首页", "home.html", None, "预算项目支出绩效信息公开"),
         SitePage(PROJECTS, "全部项目", "projects.html", None, "全部预算项目及其各年度报告"),
+        SitePage(DEPARTMENTS, "公开部门", "departments.html", None, "公开预算项目绩效信息的部门"),
     ]
     for year in catalog.years:
         pages.append(
@@ -90,15 +92,12 @@ def plan(catalog: Catalog) -> list[SitePage]:
 
 
 def navigation(catalog: Catalog, extra: list[Any] | None = None) -> list[Any]:
-    """The navigation in MkDocs' ``nav`` form: home, years, all projects, departments, then
-    the site's own Markdown pages."""
+    """The navigation in MkDocs' ``nav`` form: home, years, the project and department lists,
+    then the site's own Markdown pages. Neither projects nor departments are listed one by one."""
     nav: list[Any] = [{"首页": HOME}]
     nav.append({"年度": [{f"{y}年度": year_uri(y)} for y in catalog.years]})
     nav.append({"全部项目": PROJECTS})
-    if len(catalog.departments) > 1:
-        nav.append({"部门": [{d.name: department_uri(d)} for d in catalog.departments.values()]})
-    else:
-        nav.extend({"部门介绍": department_uri(d)} for d in catalog.departments.values())
+    nav.append({"公开部门": DEPARTMENTS})
     return nav + list(extra or [])
 
 

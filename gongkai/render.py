@@ -15,6 +15,7 @@ from gongkai.catalog import Catalog, Project, ProjectYear
 from gongkai.figures import totals, trend
 from gongkai.indicators import filled_columns, layout
 from gongkai.pages import (
+    DEPARTMENTS,
     HOME,
     PROJECTS,
     SitePage,
@@ -93,6 +94,7 @@ class Renderer:
             "uri": {
                 "home": HOME,
                 "projects": PROJECTS,
+                "departments": DEPARTMENTS,
                 "year": year_uri,
                 "report": report_uri,
                 "project": project_uri,
@@ -144,6 +146,10 @@ class Renderer:
                 "indicator_groups": _groups(layout(indicators)),
                 "columns": shown,
                 "blank_columns": blank,
+            }
+        if page.template == "departments.html":
+            return {
+                "rows": [(d, catalog.of_department(d.slug)) for d in catalog.departments.values()]
             }
         return {"projects": sorted(catalog.projects.values(), key=lambda p: p.slug)}
 

@@ -68,6 +68,7 @@ def test_sample_pages_exist(built_site: Path) -> None:
         "2023/index.html",
         "xiangmu/index.html",
         "bumen/xiqu-xinfangju/index.html",
+        "bumen/index.html",
         "xiangmu/baoan-feiyong/index.html",
         "2023/baoan-feiyong/index.html",
         "2023/jiefang-feiyong/index.html",

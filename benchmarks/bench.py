@@ -1,0 +1,194 @@
+"""Benchmark (性能基准): build time, peak memory and output size at scale.
+
+Synthetic departments × projects × years are written as YAML, then built twice:
+  hooks  the gongkai site (mkdocs build with the hooks), and
+  plain  the same pages written out as static Markdown, built by plain MkDocs-Material.
+The ratio hooks/plain is the hooks' overhead. Not a test: run it by hand.
+
+    python benchmarks/bench.py                 # 100, 1000 and 5000 project-years
+    python benchmarks/bench.py 1000 --keep     # one size, keep the output in benchmarks/out/
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+YEARS = (2019, 2020, 2021, 2022, 2023)
+WORDS = "保安 接访 维稳 培训 宣传 信息化 办公 设备 维修 调解 法律 援助 档案 安全 应急 调研".split()  # noqa: SIM905
+SAMPLE = ROOT / "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
+
+# Runs one build in a fresh interpreter and prints its wall time and peak memory.
+_BUILD = textwrap.dedent(
+    """
+    import json, os, resource, sys, time
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    import logging
+    logging.basicConfig(level=logging.WARNING)
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    start = time.perf_counter()
+    config = load_config(sys.argv[1], site_dir=sys.argv[2])
+    build(config)
+    seconds = time.perf_counter() - start
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024}))
+    """
+)
+
+
+def synthesise(data: Path, count: int) -> None:
+    """Write ``count`` project-years: departments of 40 projects, each reported every year."""
+    sample = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    per_year = max(1, count // len(YEARS))
+    departments = max(1, -(-per_year // 40))
+    listing = {
+        "departments": [{"slug": f"bumen-{d}", "name": f"示例部门{d}"} for d in range(departments)]
+    }
+    data.mkdir(parents=True)
+    (data / "departments.yml").write_text(
+        yaml.safe_dump(listing, allow_unicode=True), encoding="utf-8"
+    )
+    written = 0
+    for year in YEARS:
+        for index in range(per_year):
+            if written >= count:
+                return
+            dept = index % departments
+            first, second = WORDS[index % len(WORDS)], WORDS[(index // len(WORDS)) % len(WORDS)]
+            name = f"{first}{second}经费{index}号"
+            report = dict(sample)
+            report["name"] = name
+            report["slug"] = f"xiangmu-{index}"
+            base = 10000 * (1 + index % 50)
+            report["budget"] = [
+                {"year": year - 1, "initial": base, "executed": base},
+                {"year": year, "initial": base, "supplementary": 5000, "executed": base + 4000},
+            ]
+            path = data / str(year) / f"bumen-{dept}" / f"xiangmu-{index}.yml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(
+                yaml.safe_dump(report, allow_unicode=True, sort_keys=False), encoding="utf-8"
+            )
+            written += 1
+
+
+def hooks_project(work: Path, data: Path) -> Path:
+    """The gongkai site over the synthetic data."""
+    project = work / "hooks"
+    shutil.copytree(ROOT / "docs", project / "docs", ignore=shutil.ignore_patterns("readme"))
+    shutil.copytree(ROOT / "hooks", project / "hooks")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["extra"]["gongkai"]["data_dir"] = str(data)
+    (project / "mkdocs.yml").write_text(
+        yaml.safe_dump(config, allow_unicode=True), encoding="utf-8"
+    )
+    return project
+
+
+def plain_project(work: Path, data: Path) -> Path:
+    """The same pages as static Markdown files (their rendered bodies), built without hooks."""
+    sys.path.insert(0, str(ROOT))
+    from gongkai.catalog import load_catalog
+    from gongkai.pages import navigation, page_url, plan, relative_url
+    from gongkai.render import Renderer
+
+    project = work / "plain"
+    shutil.copytree(ROOT / "docs", project / "docs", ignore=shutil.ignore_patterns("readme"))
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    catalog = load_catalog(data)
+    renderer = Renderer(catalog, config["site_name"])
+    for page in plan(catalog):
+        here = page_url(page.src_uri)
+        body = renderer.render(page, lambda uri, here=here: relative_url(here, page_url(uri)))
+        path = project / "docs" / page.src_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        front = f"---\ntitle: {json.dumps(page.title, ensure_ascii=False)}\n---\n\n"
+        path.write_text(front + body + "\n", encoding="utf-8")
+    config.pop("hooks")
+    config["nav"] = navigation(catalog, config.get("nav"))
+    config["not_in_nav"] = "/[0-9][0-9][0-9][0-9]/*.md\n/xiangmu/*.md\n"
+    (project / "mkdocs.yml").write_text(
+        yaml.safe_dump(config, allow_unicode=True), encoding="utf-8"
+    )
+    return project
+
+
+def build(project: Path, site: Path) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, "-c", _BUILD, str(project / "mkdocs.yml"), str(site)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure_output(site: Path) -> dict[str, float]:
+    pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
+    sizes = [p.stat().st_size for p in pages]
+    reports = [p.stat().st_size for p in site.glob("[0-9][0-9][0-9][0-9]/*/index.html")]
+    index = site / "search" / "search_index.json"
+    return {
+        "pages": len(pages),
+        "total_mib": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20,
+        "mean_page_kib": statistics.mean(sizes) / 1024,
+        "report_page_kib": statistics.median(reports) / 1024 if reports else 0,
+        "search_index_mib": index.stat().st_size / 2**20 if index.exists() else 0,
+    }
+
+
+def run(count: int, keep: bool) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix=f"gongkai-bench-{count}-"))
+    try:
+        data = work / "data"
+        synthesise(data, count)
+        hooks = build(hooks_project(work, data), work / "site-hooks")
+        plain = build(plain_project(work, data), work / "site-plain")
+        row = {
+            "project_years": count,
+            "hooks_s": round(hooks["seconds"], 2),
+            "plain_s": round(plain["seconds"], 2),
+            "ratio": round(hooks["seconds"] / plain["seconds"], 3),
+            "hooks_peak_mib": round(hooks["peak_mib"]),
+            "plain_peak_mib": round(plain["peak_mib"]),
+            **{k: round(v, 2) for k, v in measure_output(work / "site-hooks").items()},
+        }
+        if keep:
+            out = ROOT / "benchmarks" / "out" / str(count)
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.copytree(work, out)
+        return row
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 5000])
+    parser.add_argument(
+        "--keep", action="store_true", help="keep data and sites in benchmarks/out/"
+    )
+    args = parser.parse_args()
+    rows = [run(n, args.keep) for n in args.sizes]
+    columns = list(rows[0])
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for row in rows:
+        print("| " + " | ".join(str(row[c]) for c in columns) + " |")
+
+
+if __name__ == "__main__":
+    main()
