@@ -83,14 +83,13 @@ def test_sample_pages_exist(built_site: Path) -> None:
 def test_budget_trend_is_computed_from_the_figures(built_site: Path) -> None:
     page = soup(built_site, ZHUJING)
     rows = table_rows(caption(page, "驻京驻蓉信访维稳经费历年预算执行（金额单位：万元）"))
-    assert rows[0][:4] == ["年度", "年初预算", "追加", "调减"]
-    assert rows[1] == ["2022", "5.00", "—", "—", "5.00", "5.00", "100.00%", "—", "—", "—"]
+    assert rows[0][:4] == ["年度", "年初预算", "追加", "全年预算"]  # no 调减 in any year: no column
+    assert rows[1] == ["2022", "5.00", "—", "5.00", "5.00", "100.00%", "—", "—", "—"]
     # 5万 + 追加10万 = 15万, executed 15万: +200 %, beside the report's own "+66%".
     assert rows[2] == [
         "2023",
         "5.00",
         "10.00",
-        "—",
         "15.00",
         "15.00",
         "100.00%",
@@ -99,7 +98,20 @@ def test_budget_trend_is_computed_from_the_figures(built_site: Path) -> None:
         "较上年增长66%",
     ]
     exact = table_rows(caption(page, "驻京驻蓉信访维稳经费历年预算执行（单位：元"))
-    assert exact[2] == ["2023", "50,000", "100,000", "—", "150,000", "150,000"]
+    assert exact[2] == ["2023", "50,000", "100,000", "150,000", "150,000"]
+    baoan = table_rows(
+        caption(soup(built_site, "2023/baoan-feiyong/index.html"), "保安费用历年预算执行（金额")
+    )
+    assert baoan[0] == [
+        "年度",
+        "年初预算",
+        "全年预算",
+        "实际执行",
+        "执行率",
+        "全年预算较上年",
+        "执行较上年",
+        "报告所述变化",
+    ]
     amount = page.find("data", attrs={"value": "150000"})
     assert amount is not None and amount.get("title") == "150,000 元"
 
