@@ -255,3 +255,52 @@ def test_amounts_in_pages_match_the_yaml_exactly(built_site: Path) -> None:
             for key in ("initial", "supplementary", "executed"):
                 if key in line:
                     assert Decimal(line[key]) in shown, (source.name, line["year"], key)
+
+
+def test_several_departments_and_years(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    data = project / "data"
+    listing = data / "departments.yml"
+    listing.write_text(
+        listing.read_text(encoding="utf-8")
+        + "  - slug: xiqu-caizhengju\n    name: 攀枝花市西区财政局\n    short_name: 西区财政局\n",
+        encoding="utf-8",
+    )
+    later = data / "2024/xiqu-xinfangju/baoan-feiyong.yml"
+    later.parent.mkdir(parents=True)
+    later.write_text(
+        "name: 保安费用\nbudget:\n  - year: 2023\n    initial: 80000\n    executed: 80000\n"
+        "  - year: 2024\n    initial: 60000\n    reduction: 10000\n    executed: 45000\n",
+        encoding="utf-8",
+    )
+    other = data / "2024/xiqu-caizhengju/kuaiji-fuwu.yml"
+    other.parent.mkdir(parents=True)
+    other.write_text(
+        "name: 会计服务费\nbudget:\n  - year: 2024\n    initial: 30000\n    executed: 30000\n",
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+
+    across = soup(site, "xiangmu/baoan-feiyong/index.html")
+    links = [a["href"] for a in across.find("article").find_all("a", href=True)]
+    assert "../../2024/baoan-feiyong/" in links and "../../2023/baoan-feiyong/" in links
+    rows = table_rows(caption(across, "保安费用历年预算执行（金额"))
+    assert [r[0] for r in rows[1:]] == ["2022", "2023", "2024"]
+    # 2024: 6万 − 调减1万 = 5万 budget, 4.5万 executed: 90 %, −43.75 % on 2023's 8万.
+    assert rows[3] == ["2024", "6.00", "1.00", "5.00", "4.50", "90.00%", "-37.50%", "-43.75%", "—"]
+
+    page = soup(site, "2024/baoan-feiyong/index.html")
+    other_years = page.find("nav", attrs={"aria-label": "本项目其他年度"})
+    assert other_years.find("a")["href"] == "../../2023/baoan-feiyong/"
+
+    home = soup(site, "index.html")
+    table = caption(home, "2024年度项目预算执行情况")
+    assert table_rows(table)[0] == ["项目名称", "部门", "全年预算", "实际执行", "执行率"]
+    assert table_rows(table)[-1][-3:] == ["8.00", "7.50", "93.75%"]
+    nav = home.find("nav", class_="md-nav--primary").get_text()
+    assert "2024年度" in nav and "2023年度" in nav and "西区财政局" not in nav
+    departments = table_rows(caption(soup(site, "bumen/index.html"), "公开部门及其报告"))
+    assert [r[0] for r in departments[1:]] == ["攀枝花市西区信访局", "攀枝花市西区财政局"]
+    assert departments[1][-1] == "2024、2023"
