@@ -36,6 +36,7 @@ class ProjectYear:
     slug: str
     source: str
     document: YamlDocument = field(repr=False, compare=False)
+    path: Path = field(repr=False, compare=False, default=Path())
 
     @property
     def name(self) -> str:

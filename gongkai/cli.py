@@ -3,34 +3,100 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 import jinja2
 
-from gongkai.catalog import DEPARTMENTS_FILE, load_catalog
+from gongkai.catalog import DEPARTMENTS_FILE
 from gongkai.errors import DataErrors
+from gongkai.records import EVENTS, publish
 from gongkai.schema import write_schemas
+from gongkai.settings import Settings
+from gongkai.site import EventRow, Site, load_site
 from gongkai.slug import slugify
+from gongkai.yamledit import EditError
+
+EXIT_DATA_ERROR = 1
+EXIT_OVERDUE = 3
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_mkdocs_yml(Path(args.config))
+    if args.data is not None:
+        settings = dataclasses.replace(settings, root=Path("."), data_dir=args.data)
+    return settings
+
+
+def _load(args: argparse.Namespace, on: dt.date | None = None) -> Site | None:
+    try:
+        return load_site(_settings(args), on)
+    except DataErrors as errors:
+        print(errors.report(), file=sys.stderr)
+        return None
+
+
+def _event_line(row: EventRow) -> str:
+    entry, assessment = row.entry, row.assessment
+    deadline = assessment.deadline.isoformat() if assessment.deadline else "—"
+    approved = row.state.approved.iso() if row.state.approved else "—"
+    what = f"{entry.source} {entry.name}（{entry.year}年度）{row.label}"
+    return f"  {what}：批复 {approved}，期限 {deadline}，{assessment.label}"
 
 
 def _check(args: argparse.Namespace) -> int:
-    try:
-        catalog = load_catalog(args.data)
-    except DataErrors as errors:
-        print(errors.report(), file=sys.stderr)
-        return 1
+    site = _load(args, _date(args.today) if args.today else None)
+    if site is None:
+        return EXIT_DATA_ERROR
+    catalog = site.catalog
     years = "、".join(str(y) for y in catalog.years) or "无"
     print(
         f"检查通过：{len(catalog.departments)} 个部门，{len(catalog.projects)} 个项目，"
         f"{len(catalog.reports)} 份报告（年度：{years}）。"
     )
+    if args.due_days is not None:
+        site.settings = dataclasses.replace(site.settings, due_soon_days=args.due_days)
+    due, overdue = site.due_soon(), site.overdue()
+    if due:
+        print(f"{site.settings.due_soon_days} 天内到期、尚未公开（截至 {site.today}）：")
+        print("\n".join(_event_line(row) for row in due))
+    if overdue:
+        print(f"已逾期、尚未公开（截至 {site.today}）：", file=sys.stderr)
+        print("\n".join(_event_line(row) for row in overdue), file=sys.stderr)
+        return EXIT_OVERDUE
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(f"日期应写成 2024-03-05，实际为 {text}") from None
+
+
+def _publish(args: argparse.Namespace) -> int:
+    site = _load(args)
+    if site is None:
+        return EXIT_DATA_ERROR
+    on = _date(args.date) if args.date else site.today
+    events = tuple(args.event) if args.event else tuple(EVENTS)
+    only = {str(Path(f)) for f in args.files} if args.files else None
+    try:
+        stamps = publish(site.catalog, site.settings, on, events, only)
+    except EditError as error:
+        print(f"未能写入：{error}", file=sys.stderr)
+        return EXIT_DATA_ERROR
+    for stamp in stamps:
+        print(f"{stamp.action}：{stamp.entry.source} {stamp.field} = {stamp.value}")
+    print(f"共 {len(stamps)} 项。" if stamps else "没有需要记录的公开事项。")
     return 0
 
 
 def _new(args: argparse.Namespace) -> int:
-    data = Path(args.data)
+    data = _settings(args).data_path
     department = args.department
     if department is None:
         slugs = _department_slugs(data)
@@ -85,11 +151,33 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="gongkai", description="预算项目支出绩效信息公开：数据检查与维护"
     )
-    main.add_argument("--data", default="data", help="数据目录（默认 data）")
+    main.add_argument("--config", default="mkdocs.yml", help="网站配置文件（默认 mkdocs.yml）")
+    main.add_argument("--data", help="数据目录（默认取配置中的 extra.gongkai.data_dir，即 data）")
     commands = main.add_subparsers(dest="command", required=True, metavar="命令")
 
-    check = commands.add_parser("check", help="检查全部数据，列出所有错误")
+    check = commands.add_parser(
+        "check",
+        help="检查全部数据，列出所有错误和即将到期、已逾期的公开事项",
+        description="退出码：0 正常；1 数据有错；3 有已逾期未公开的事项。",
+    )
+    check.add_argument("--due-days", type=int, help="提示几天内到期的事项（默认 5）")
+    check.add_argument("--today", help="按哪一天计算（默认今天，如 2024-03-05）")
     check.set_defaults(run=_check)
+
+    publish_cmd = commands.add_parser(
+        "publish",
+        help="记录公开日期：给已批复、尚未记录公开日期的事项写上今天（或 --date）的日期，"
+        "并编排索引号",
+    )
+    publish_cmd.add_argument("files", nargs="*", help="只处理这些数据文件（默认全部）")
+    publish_cmd.add_argument("--date", help="公开日期（默认今天），如 2024-03-05")
+    publish_cmd.add_argument(
+        "--event",
+        action="append",
+        choices=list(EVENTS),
+        help="只记录此事项：targets 绩效目标，self_evaluation 自评报告",
+    )
+    publish_cmd.set_defaults(run=_publish)
 
     new = commands.add_parser("new", help="新建一个项目年度报告的数据文件")
     new.add_argument("name", help="项目名称，如 保安费用")

@@ -111,6 +111,11 @@ def read_yaml(path: Path, shown_as: str) -> YamlDocument | DataError:
         return DataError(
             shown_as, line, None, "文件不是 UTF-8 编码（可能是 GBK）；请在编辑器中另存为 UTF-8"
         )
+    return parse_yaml(text, shown_as)
+
+
+def parse_yaml(text: str, shown_as: str) -> YamlDocument | DataError:
+    """Parse the text of a data file; a problem comes back as a :class:`DataError`."""
     if not text.strip():
         return DataError(shown_as, None, None, "文件是空的")
     loader = _Loader(text)

@@ -186,14 +186,68 @@ class BudgetYear(Strict):
         return self.initial + (self.supplementary or 0) - (self.reduction or 0)
 
 
+class DisclosureEvent(Strict):
+    """公开事项: one disclosure that the 20-day rule applies to — its approval and publication.
+
+    The publication date is a record: ``gongkai publish`` writes it once; changing it later needs
+    a correction entry (更正记录).
+    """
+
+    approved: DateValue | None = Field(None, description="批复日期（财政部门批复）")
+    published: DateValue | None = Field(None, description="公开日期（由 gongkai publish 记录）")
+
+    @model_validator(mode="after")
+    def _published_after_approval(self) -> DisclosureEvent:
+        if self.approved and self.published and _before(self.published, self.approved):
+            raise PydanticCustomError(
+                "event_order",
+                "公开日期 {published} 早于批复日期 {approved}",
+                {"published": self.published.iso(), "approved": self.approved.iso()},
+            )
+        return self
+
+
+def _before(first: PartialDate, second: PartialDate) -> bool:
+    """True only when ``first`` is certainly earlier than ``second`` (month precision aware)."""
+    if (first.year, first.month) != (second.year, second.month):
+        return (first.year, first.month) < (second.year, second.month)
+    return first.day is not None and second.day is not None and first.day < second.day
+
+
 class Disclosure(Strict):
-    """资金申报、批复与公开: the dates of declaration, approval and publication."""
+    """信息公开: declaration, the two disclosure events, and the page's metadata."""
 
     declared: DateValue | None = Field(None, description="申报日期")
-    approved: DateValue | None = Field(None, description="批复日期")
-    published: DateValue | None = Field(None, description="公开日期")
+    targets: DisclosureEvent = Field(
+        default_factory=DisclosureEvent, description="绩效目标（随部门预算公开）：批复与公开日期"
+    )
+    self_evaluation: DisclosureEvent = Field(
+        default_factory=DisclosureEvent, description="自评报告（随部门决算公开）：批复与公开日期"
+    )
+    index_number: Text | None = Field(
+        None, description="索引号（由 gongkai publish 编排，编定后不再改变）"
+    )
     channel: Text | None = Field(None, description="公开方式或平台，如 政府信息公开网")
     document_number: Text | None = Field(None, description="文号")
+
+
+class Correction(Strict):
+    """更正记录: a visible change to a published record — when, what, from what to what, why."""
+
+    date: DateValue = Field(description="更正日期")
+    field: Text = Field(
+        description="更正的字段，如 disclosure.targets.published 或 budget[1].executed"
+    )
+    old: Text | None = Field(None, description="原值")
+    new: Text | None = Field(None, description="新值")
+    reason: Text = Field(description="更正原因")
+
+    @field_validator("date")
+    @classmethod
+    def _exact(cls, value: PartialDate) -> PartialDate:
+        if not value.is_exact:
+            raise PydanticCustomError("date", "更正日期要写到日，如 2024-03-05")
+        return value
 
 
 class Overview(Strict):
@@ -308,6 +362,9 @@ class Report(Strict):
     )
     performance: Performance = Field(default_factory=Performance, description="四、项目绩效情况")
     evaluation: Evaluation = Field(default_factory=Evaluation, description="五、评价结论及建议")
+    corrections: list[Correction] = Field(
+        default_factory=list, description="更正记录：已公开内容的每次更改，按日期先后"
+    )
 
     @field_validator("name")
     @classmethod

@@ -17,6 +17,7 @@ from gongkai.model import Department
 HOME = "index.md"
 PROJECTS = "xiangmu/index.md"
 DEPARTMENTS = "bumen/index.md"
+TIMELINESS = "shixiao.md"
 
 
 def year_uri(year: int) -> str:
@@ -57,6 +58,13 @@ def plan(catalog: Catalog) -> list[SitePage]:
         SitePage(HOME, "首页", "home.html", None, "预算项目支出绩效信息公开"),
         SitePage(PROJECTS, "全部项目", "projects.html", None, "全部预算项目及其各年度报告"),
         SitePage(DEPARTMENTS, "公开部门", "departments.html", None, "公开预算项目绩效信息的部门"),
+        SitePage(
+            TIMELINESS,
+            "公开时效",
+            "timeliness.html",
+            None,
+            "各项目绩效目标与自评报告的批复、公开期限与公开日期",
+        ),
     ]
     for year in catalog.years:
         pages.append(
@@ -98,6 +106,7 @@ def navigation(catalog: Catalog, extra: list[Any] | None = None) -> list[Any]:
     nav.append({"年度": [{f"{y}年度": year_uri(y)} for y in catalog.years]})
     nav.append({"全部项目": PROJECTS})
     nav.append({"公开部门": DEPARTMENTS})
+    nav.append({"公开时效": TIMELINESS})
     return nav + list(extra or [])
 
 

@@ -11,19 +11,22 @@ import jinja2
 from markupsafe import Markup, escape
 
 from gongkai import money
-from gongkai.catalog import Catalog, Project, ProjectYear
+from gongkai.catalog import Project, ProjectYear
+from gongkai.deadlines import LEGAL_BASIS, Status
 from gongkai.figures import totals, trend
 from gongkai.indicators import filled_columns, layout
 from gongkai.pages import (
     DEPARTMENTS,
     HOME,
     PROJECTS,
+    TIMELINESS,
     SitePage,
     department_uri,
     project_uri,
     report_uri,
     year_uri,
 )
+from gongkai.site import Site
 
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -80,8 +83,9 @@ class Renderer:
     """Renders the generated pages of one catalog. ``link(src_uri)`` gives the URL of another
     page relative to the page being rendered."""
 
-    def __init__(self, catalog: Catalog, site_name: str = "") -> None:
-        self.catalog = catalog
+    def __init__(self, site: Site, site_name: str = "") -> None:
+        self.site = site
+        self.catalog = site.catalog
         self.site_name = site_name
         self.env = _environment()
 
@@ -89,12 +93,15 @@ class Renderer:
         context = {
             "page": page,
             "catalog": self.catalog,
+            "today": self.site.today,
+            "Status": Status,
             "site_name": self.site_name,
             "link": link,
             "uri": {
                 "home": HOME,
                 "projects": PROJECTS,
                 "departments": DEPARTMENTS,
+                "timeliness": TIMELINESS,
                 "year": year_uri,
                 "report": report_uri,
                 "project": project_uri,
@@ -146,6 +153,18 @@ class Renderer:
                 "indicator_groups": _groups(layout(indicators)),
                 "columns": shown,
                 "blank_columns": blank,
+                "events": self.site.events_of(entry),
+                "release_date": _release_date(entry),
+            }
+        if page.template == "timeliness.html":
+            by_year = [
+                (y, [r for r in self.site.events if r.entry.year == y]) for y in catalog.years
+            ]
+            return {
+                "by_year": [(y, rows, self.site.counts(rows)) for y, rows in by_year],
+                "counts": self.site.counts(self.site.events),
+                "legal_basis": LEGAL_BASIS,
+                "rule": self.site.settings.rule,
             }
         if page.template == "departments.html":
             return {
@@ -163,6 +182,13 @@ class Renderer:
             (y, totals(e.own_budget for e in self.catalog.in_year(y)))
             for y in sorted(self.catalog.years)
         ]
+
+
+def _release_date(entry: ProjectYear) -> Any:
+    """发布日期: the latest publication of the page's content (targets or self-evaluation)."""
+    disclosure = entry.report.disclosure
+    dates = [d for d in (disclosure.targets.published, disclosure.self_evaluation.published) if d]
+    return max(dates, key=lambda d: (d.year, d.month, d.day or 0)) if dates else None
 
 
 def _groups(rows: list[Any]) -> list[list[Any]]:

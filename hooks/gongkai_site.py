@@ -1,8 +1,10 @@
 """MkDocs hooks: thin adapters from MkDocs events to the ``gongkai`` package.
 
-on_config  read and validate data/ (before MkDocs cleans site/), set the navigation
+on_config  read and check data/ and its publication records (before MkDocs cleans site/),
+           set the navigation, put gongkai's theme templates before Material's
 on_files   add one virtual page per planned page
 on_page_content  render the page from its jinja2 template, and its table of contents
+on_post_build    write the Atom feed
 on_serve   rebuild when data/ or the templates change
 """
 
@@ -20,34 +22,39 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 import gongkai
-from gongkai.catalog import Catalog, load_catalog
 from gongkai.errors import DataErrors
+from gongkai.feed import FEED_FILE, atom_feed
 from gongkai.pages import SitePage, navigation, page_url, plan, relative_url
 from gongkai.render import Renderer, headings
+from gongkai.settings import Settings
+from gongkai.site import Site, load_site
+
+THEME = Path(gongkai.__file__).parent / "theme"
 
 _state: dict[str, Any] = {}
 
 
-def _data_dir(config: MkDocsConfig) -> Path:
-    options = config.extra.get("gongkai", {}) or {}
-    return Path(config.config_file_path).parent / options.get("data_dir", "data")
+def _settings(config: MkDocsConfig) -> Settings:
+    root = Path(config.config_file_path).parent
+    return Settings.from_options(config.extra.get("gongkai"), root)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    # Validate every data file first: an error stops the build before site/ is touched.
-    data_dir = _data_dir(config)
+    # Check every data file and record first: an error stops the build before site/ is touched.
     try:
-        catalog = load_catalog(data_dir)
+        site = load_site(_settings(config))
     except DataErrors as errors:
         raise PluginError("\n" + errors.report()) from None
-    pages = plan(catalog)
+    pages = plan(site.catalog)
     _state.update(
-        catalog=catalog,
+        site=site,
         pages={p.src_uri: p for p in pages},
-        renderer=Renderer(catalog, config.site_name),
+        renderer=Renderer(site, config.site_name),
     )
     # The site's own Markdown pages (mkdocs.yml nav) follow the generated part of the navigation.
-    config.nav = navigation(catalog, config.nav or [])
+    config.nav = navigation(site.catalog, config.nav or [])
+    if str(THEME) not in config.theme.dirs:
+        config.theme.dirs.insert(0, str(THEME))
     return config
 
 
@@ -96,12 +103,17 @@ def _toc_tokens(html: str) -> list[dict[str, Any]]:
     return tokens
 
 
+def on_post_build(config: MkDocsConfig) -> None:
+    feed = atom_feed(_state["site"], config.site_name, config.site_url or "")
+    (Path(config.site_dir) / FEED_FILE).write_bytes(feed)
+
+
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
-    server.watch(str(_data_dir(config)))
+    server.watch(str(_settings(config).data_path))
     server.watch(str(Path(gongkai.__file__).parent / "templates"))
     return server
 
 
-def catalog() -> Catalog:
-    """The catalog of the current build (for other hooks)."""
-    return _state["catalog"]
+def site() -> Site:
+    """The site data of the current build (for other hooks)."""
+    return _state["site"]

@@ -160,8 +160,14 @@ def test_year_and_home_totals(built_site: Path) -> None:
 
 def test_disclosure_facts_and_month_precision(built_site: Path) -> None:
     text = text_of(soup(built_site, "2023/baoan-feiyong/index.html").find("article"))
-    assert "批复2023年2月" in text and "公开2023年3月" in text and "申报2022年12月" in text
-    assert "是否按时公开无法核实" in text
+    assert (
+        "绩效目标批复2023年2月" in text
+        and "绩效目标公开2023年3月" in text
+        and "申报2022年12月" in text
+    )
+    rows = table_rows(caption(soup(built_site, "2023/baoan-feiyong/index.html"), "公开时效"))
+    assert rows[1] == ["绩效目标", "2023年2月", "—", "2023年3月", "无法核实（日期只精确到月）"]
+    assert rows[2] == ["自评报告", "未填写", "—", "未填写", "无法核实（尚未批复或未填写批复日期）"]
 
 
 def test_navigation_does_not_list_projects(built_site: Path) -> None:
@@ -176,7 +182,7 @@ def test_table_of_contents_lists_the_sections(built_site: Path) -> None:
     page = soup(built_site, ZHUJING)
     toc = page.find("nav", class_="md-nav--secondary")
     labels = [text_of(a) for a in toc.find_all("a")]
-    assert labels[:3] == ["预算安排与执行", "信息公开情况", "一、项目概况"]
+    assert labels[:3] == ["预算安排与执行", "信息公开", "一、项目概况"]
     assert "四、项目绩效情况" in labels and "（三）相关建议" in labels
 
 

@@ -54,11 +54,29 @@ CASES = [
     ("name: 项目\nbudget:\n  - year: 1800\n", 3, "应不小于 1990"),
     ("name: 项目\nbudget:\n  - year: 2023\n  - year: 2023\n", 2, "年度 2023 重复出现"),
     (
-        "name: 项目\ndisclosure:\n  approved: 2023年2月\n",
-        3,
-        "disclosure.approved（批复日期）：应为日期",
+        "name: 项目\ndisclosure:\n  targets:\n    approved: 2023年2月\n",
+        4,
+        "disclosure.targets.approved（批复日期）：应为日期",
     ),
-    ("name: 项目\ndisclosure:\n  approved: 2023-02-30\n", 3, "日期不存在"),
+    ("name: 项目\ndisclosure:\n  targets:\n    approved: 2023-02-30\n", 4, "日期不存在"),
+    (
+        "name: 项目\ndisclosure:\n  targets:\n"
+        "    approved: 2023-02-10\n    published: 2023-02-01\n",
+        3,
+        "disclosure.targets（绩效目标）：公开日期 2023-02-01 早于批复日期 2023-02-10",
+    ),
+    ("name: 项目\ndisclosure:\n  approved: 2023-02\n", 3, "disclosure.approved：未知字段"),
+    (
+        "name: 项目\ncorrections:\n"
+        "  - date: 2024-03\n    field: budget[0].executed\n    reason: 笔误\n",
+        3,
+        "corrections[0].date（更正日期）：更正日期要写到日",
+    ),
+    (
+        "name: 项目\ncorrections:\n  - date: 2024-03-01\n    field: x\n",
+        3,
+        "corrections[0].reason（更正原因）：缺少此项",
+    ),
     ("name: 项目\nbugdet: []\n", 2, "bugdet：未知字段，是否应为 budget？"),
     ("budget: []\n", 1, "name（项目名称）：缺少此项（必填）"),
     ("name: 项目\nbudget: 80000\n", 2, "budget（历年预算安排与执行）：应为列表"),

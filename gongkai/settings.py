@@ -1,0 +1,64 @@
+"""Site settings (设置), read from ``extra.gongkai`` in ``mkdocs.yml`` by the hooks and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gongkai.deadlines import DeadlineRule
+
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+DEFAULT_INDEX_PATTERN = "{code}-{year}-{serial:04d}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a department may configure; defaults follow the law and common practice."""
+
+    root: Path = Path(".")
+    data_dir: str = "data"
+    deadline_days: int = 20
+    shift_to_working_day: bool = False  # Civil Code 第二百零三条; off unless the bureau opts in
+    due_soon_days: int = 5
+    index_pattern: str = DEFAULT_INDEX_PATTERN
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def data_path(self) -> Path:
+        return self.root / self.data_dir
+
+    @property
+    def rule(self) -> DeadlineRule:
+        return DeadlineRule(self.deadline_days, self.shift_to_working_day)
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any] | None, root: Path) -> Settings:
+        options = dict(options or {})
+        known = {k: options.pop(k) for k in list(options) if k in cls.__dataclass_fields__}
+        known.pop("root", None)
+        return cls(root=root, extra=options, **known)
+
+    @classmethod
+    def from_mkdocs_yml(cls, path: Path) -> Settings:
+        """Read ``extra.gongkai``; a missing file gives the defaults."""
+        if not path.is_file():
+            return cls(root=path.parent)
+        loader = type("_Loose", (yaml.SafeLoader,), {})
+        # mkdocs.yml may carry !!python/name tags (Material's emoji); they are not ours to read.
+        loader.add_multi_constructor("", lambda _loader, _suffix, _node: None)
+        config = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader) or {}
+        options = (config.get("extra") or {}).get("gongkai") or {}
+        return cls.from_options(options, path.parent)
+
+
+def today() -> dt.date:
+    """The date in China; ``SOURCE_DATE_EPOCH`` fixes it, so that a rebuild gives the same files."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), CHINA).date()
+    return dt.datetime.now(CHINA).date()

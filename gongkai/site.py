@@ -1,0 +1,84 @@
+"""The site (网站数据): catalog, publication records and the 20-day assessments, loaded once and
+checked together — what the hooks build from and what ``gongkai check`` reports on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from gongkai.catalog import Catalog, ProjectYear, load_catalog
+from gongkai.deadlines import Assessment, Status, assess
+from gongkai.errors import DataErrors
+from gongkai.model import DisclosureEvent
+from gongkai.records import EVENTS, LEDGER_FILE, Ledger, verify
+from gongkai.settings import Settings, today
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One disclosure event of one report with its verdict (公开时效)."""
+
+    entry: ProjectYear
+    event: str  # "targets" or "self_evaluation"
+    state: DisclosureEvent
+    assessment: Assessment
+
+    @property
+    def label(self) -> str:
+        return EVENTS[self.event]
+
+
+@dataclass
+class Site:
+    """Everything a build or a check needs, valid as a whole."""
+
+    settings: Settings
+    catalog: Catalog
+    ledger: Ledger
+    today: dt.date
+    rows_by_report: dict[str, list[EventRow]] = field(default_factory=dict)
+
+    @cached_property
+    def events(self) -> list[EventRow]:
+        """Every event of every report, newest year first."""
+        rows = []
+        for entry in self.catalog.reports:
+            for event in EVENTS:
+                state = getattr(entry.report.disclosure, event)
+                rows.append(
+                    EventRow(entry, event, state, assess(state, self.today, self.settings.rule))
+                )
+        return rows
+
+    def events_of(self, entry: ProjectYear) -> list[EventRow]:
+        return [row for row in self.events if row.entry is entry]
+
+    def counts(self, rows: list[EventRow]) -> dict[Status, int]:
+        counted = dict.fromkeys(Status, 0)
+        for row in rows:
+            counted[row.assessment.status] += 1
+        return counted
+
+    def due_soon(self) -> list[EventRow]:
+        """Pending events whose deadline is within ``due_soon_days``."""
+        limit = self.settings.due_soon_days
+        return [
+            r
+            for r in self.events
+            if r.assessment.status is Status.PENDING and (r.assessment.days_left or 0) <= limit
+        ]
+
+    def overdue(self) -> list[EventRow]:
+        return [r for r in self.events if r.assessment.status is Status.OVERDUE]
+
+
+def load_site(settings: Settings, on: dt.date | None = None) -> Site:
+    """Read and check the data and its publication records; raise :class:`DataErrors` with every
+    problem, or return the site."""
+    catalog = load_catalog(settings.data_path)
+    ledger = Ledger.load(settings.data_path)
+    errors = verify(catalog, ledger, f"{settings.data_path.name}/{LEDGER_FILE}")
+    if errors:
+        raise DataErrors(errors)
+    return Site(settings, catalog, ledger, on or today())
