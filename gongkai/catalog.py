@@ -36,7 +36,7 @@ class ProjectYear:
     slug: str
     source: str
     document: YamlDocument = field(repr=False, compare=False)
-    path: Path = field(repr=False, compare=False, default=Path())
+    path: Path = field(repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -203,9 +203,8 @@ def load_catalog(data_dir: Path | str, shown_root: str | None = None) -> Catalog
                 )
             continue
         slug = report.slug or slugify(report.name)
-        reports.append(
-            ProjectYear(report, year, departments[dept_slug], slug, shown(path), document)
-        )
+        department = departments[dept_slug]
+        reports.append(ProjectYear(report, year, department, slug, shown(path), document, path))
 
     projects = _group(reports, errors)
     if errors:

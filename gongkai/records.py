@@ -193,9 +193,10 @@ def _publish_one(
             stamps.append(Stamp(entry, INDEX_FIELD, recorded[INDEX_FIELD], "收录已有索引号"))
     elif published_any:
         counter = f"{entry.department.slug}/{entry.year}"
-        ledger.serials[counter] = ledger.serials.get(counter, 0) + 1
-        number = index_number(settings, entry, ledger.serials[counter])
+        serial = ledger.serials.get(counter, 0) + 1
+        number = index_number(settings, entry, serial)
         set_scalar(path, ("disclosure", "index_number"), number)
+        ledger.serials[counter] = serial  # spent only once the number is in the file
         recorded[INDEX_FIELD] = number
         stamps.append(Stamp(entry, INDEX_FIELD, number, "编排索引号"))
     if not recorded:
