@@ -1,0 +1,254 @@
+"""Publication records: publish stamps once, check refuses silent changes, corrections show."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import ROOT, copy_project, mkdocs_build
+from test_site import caption, soup, table_rows
+
+BAOAN = "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
+
+
+def gongkai(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gongkai.cli", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def add_report(project: Path, year: int, name: str, slug: str, disclosure: str) -> Path:
+    path = project / f"data/{year}/xiqu-xinfangju/{slug}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"# 测试\nname: {name}\nbudget:\n  - year: {year}\n    initial: 10000\n    executed: 9000\n"
+        f"disclosure:\n{disclosure}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_publish_stamps_once_and_keeps_the_file_as_written(project: Path) -> None:
+    path = add_report(
+        project, 2024, "新项目", "xin", "  targets:\n    approved: 2024-02-10   # 财政批复\n"
+    )
+    first = gongkai(project, "publish", "--date", "2024-02-20")
+    assert first.returncode == 0, first.stderr
+    assert (
+        "记录公开日期：data/2024/xiqu-xinfangju/xin.yml disclosure.targets.published = 2024-02-20"
+        in first.stdout
+    )
+    assert (
+        "编排索引号：data/2024/xiqu-xinfangju/xin.yml disclosure.index_number = xiqu-xinfangju-2024-0001"
+        in first.stdout
+    )
+    text = path.read_text(encoding="utf-8")
+    assert "    approved: 2024-02-10   # 财政批复\n    published: 2024-02-20\n" in text
+    assert text.startswith("# 测试\nname: 新项目\n")
+    records = json.loads((project / "data/publication-records.json").read_text(encoding="utf-8"))
+    assert records["records"]["2024/xiqu-xinfangju/xin-xiangmu"] == {
+        "disclosure.index_number": "xiqu-xinfangju-2024-0001",
+        "disclosure.targets.published": "2024-02-20",
+    }
+    # Idempotent: a second run, even on another day, changes nothing.
+    again = gongkai(project, "publish", "--date", "2024-03-01")
+    assert again.returncode == 0 and "没有需要记录的公开事项" in again.stdout
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_publish_refuses_a_date_before_approval(project: Path) -> None:
+    path = add_report(project, 2024, "新项目", "xin", "  targets:\n    approved: 2024-02-10\n")
+    before = path.read_text(encoding="utf-8")
+    result = gongkai(project, "publish", "--date", "2024-02-01")
+    assert result.returncode == 1 and "不能早于批复日期" in result.stderr
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_publish_only_named_events_and_files(project: Path) -> None:
+    add_report(
+        project,
+        2024,
+        "甲",
+        "jia",
+        "  targets:\n    approved: 2024-02-10\n  self_evaluation:\n    approved: 2025-03-01\n",
+    )
+    add_report(project, 2024, "乙", "yi", "  targets:\n    approved: 2024-02-10\n")
+    result = gongkai(
+        project,
+        "publish",
+        "--date",
+        "2024-02-12",
+        "--event",
+        "targets",
+        "data/2024/xiqu-xinfangju/jia.yml",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "jia.yml disclosure.targets.published" in result.stdout
+    assert "self_evaluation" not in result.stdout and "yi.yml" not in result.stdout
+
+
+def test_changing_a_recorded_date_needs_a_correction(project: Path) -> None:
+    path = project / BAOAN
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("    published: 2023-03\n", "    published: 2023-02\n"), encoding="utf-8"
+    )
+    result = gongkai(project, "check")
+    assert result.returncode == 1
+    assert (
+        "baoan-feiyong.yml 第17行 disclosure.targets.published：已公开的记录为 2023-03，现为 2023-02"
+        in result.stderr
+    )
+    assert mkdocs_build(project, project / "site").returncode != 0  # the build refuses it too
+
+    correction = (
+        "corrections:\n  - date: 2024-05-06\n    field: disclosure.targets.published\n"
+        "    old: 2023-03\n    new: 2023-02\n    reason: 原记录月份有误，以政府信息公开网发布记录为准\n"
+    )
+    path.write_text(path.read_text(encoding="utf-8") + correction, encoding="utf-8")
+    assert gongkai(project, "check").returncode == 0
+    site = project / "site"
+    assert mkdocs_build(project, site).returncode == 0
+    page = soup(site, "2023/baoan-feiyong/index.html")
+    rows = table_rows(caption(page, "已公开内容的更正记录"))
+    assert rows[1] == [
+        "2024年5月6日",
+        "disclosure.targets.published",
+        "2023-03",
+        "2023-02",
+        "原记录月份有误，以政府信息公开网发布记录为准",
+    ]
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    corrections = [e for e in feed.entries if e.title.startswith("更正：")]
+    assert len(corrections) == 1 and "2023-03 → 2023-02" in corrections[0].summary
+
+    # A correction whose old value is not the record is itself an error.
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("    old: 2023-03\n", "    old: 2023-01\n"),
+        encoding="utf-8",
+    )
+    result = gongkai(project, "check")
+    assert (
+        result.returncode == 1
+        and "更正记录的原值 2023-01 与当时的记录 2023-03 不符" in result.stderr
+    )
+
+
+def test_a_published_report_cannot_disappear(project: Path) -> None:
+    (project / BAOAN).unlink()
+    result = gongkai(project, "check")
+    assert result.returncode == 1
+    assert (
+        "data/publication-records.json 2023/xiqu-xinfangju/baoan-feiyong：已公开的报告不见了"
+        in result.stderr
+    )
+
+
+def test_index_number_is_kept(project: Path) -> None:
+    path = project / BAOAN
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("xiqu-xinfangju-2023-0001", "X-1"),
+        encoding="utf-8",
+    )
+    result = gongkai(project, "check")
+    assert (
+        result.returncode == 1
+        and "disclosure.index_number：已公开的记录为 xiqu-xinfangju-2023-0001" in result.stderr
+    )
+
+
+def test_check_lists_due_and_overdue_events_with_exit_codes(project: Path) -> None:
+    assert gongkai(project, "check").returncode == 0
+    add_report(project, 2024, "快到期", "kuai", "  targets:\n    approved: 2024-02-10\n")
+    due = gongkai(project, "check", "--today", "2024-02-27")
+    assert due.returncode == 0
+    assert "5 天内到期、尚未公开（截至 2024-02-27）" in due.stdout
+    assert (
+        "kuai.yml 快到期（2024年度）绩效目标：批复 2024-02-10，期限 2024-03-01，待公开（剩 3 天）"
+        in due.stdout
+    )
+    quiet = gongkai(project, "check", "--today", "2024-02-20")
+    assert quiet.returncode == 0 and "到期" not in quiet.stdout
+    wider = gongkai(project, "check", "--today", "2024-02-20", "--due-days", "10")
+    assert "待公开（剩 10 天）" in wider.stdout
+    overdue = gongkai(project, "check", "--today", "2024-03-05")
+    assert overdue.returncode == 3
+    assert "已逾期 4 天未公开" in overdue.stderr
+
+
+def test_sample_site_shows_every_reference_event_as_unknown(built_site: Path) -> None:
+    page = soup(built_site, "shixiao/index.html")
+    summary = table_rows(caption(page, "各年度公开事项的时效"))
+    assert summary[0] == ["年度", "按时公开", "逾期公开", "待公开", "已逾期未公开", "无法核实"]
+    assert summary[1] == ["2023年度", "0", "0", "0", "0", "8"]
+    rows = table_rows(caption(page, "2023年度各项目公开时效"))
+    targets = [r for r in rows if r[2] == "绩效目标"]
+    assert len(targets) == 4 and all(r[-1] == "无法核实（日期只精确到月）" for r in targets)
+    assert "《中华人民共和国预算法》第十四条" in page.get_text()
+
+
+def test_each_status_on_the_built_timeliness_page(project: Path) -> None:
+    cases = {
+        "anshi": "  targets:\n    approved: 2024-01-31\n    published: 2024-02-20\n",
+        "yuqi": "  targets:\n    approved: 2024-01-05\n    published: 2024-02-28\n",
+        "daigongkai": "  targets:\n    approved: 2024-02-20\n",
+        "weigongkai": "  targets:\n    approved: 2024-01-02\n",
+        "buzhun": "  targets:\n    approved: 2024-01\n    published: 2024-02\n",
+    }
+    for slug, disclosure in cases.items():
+        add_report(project, 2024, f"项目{slug}", slug, disclosure)
+    site = project / "site"
+    # 2024-03-01 00:00 in China: SOURCE_DATE_EPOCH fixes "today" for a reproducible build.
+    result = mkdocs_build(project, site, env={"SOURCE_DATE_EPOCH": "1709222400"})
+    assert result.returncode == 0, result.stderr
+    page = soup(site, "shixiao/index.html")
+    rows = {
+        r[0]: r for r in table_rows(caption(page, "2024年度各项目公开时效")) if r[2] == "绩效目标"
+    }
+    assert rows["项目anshi"][3:] == [
+        "2024年1月31日",
+        "2024-02-20",
+        "2024年2月20日",
+        "按时公开（用时20天）",
+    ]
+    assert rows["项目yuqi"][-1] == "逾期34天"
+    assert rows["项目daigongkai"][-1] == "待公开（剩10天）"
+    assert rows["项目weigongkai"][-1] == "已逾期39天未公开"
+    assert rows["项目buzhun"][-1] == "无法核实（日期只精确到月）"
+    summary = table_rows(caption(page, "各年度公开事项的时效"))
+    assert summary[1] == ["2024年度", "1", "1", "1", "1", "6"]
+    assert "统计截至2024-03-01" in page.get_text().replace(" ", "")
+
+
+def test_feed_is_atom_and_lists_the_sample_disclosures(built_site: Path) -> None:
+    raw = (built_site / "feed.xml").read_bytes()
+    feed = feedparser.parse(raw)
+    assert feed.bozo == 0 and feed.version == "atom10"
+    assert feed.feed.id and feed.feed.title and feed.feed.updated
+    titles = sorted(e.title for e in feed.entries)
+    assert len(titles) == 4 and all(t.endswith("（2023年度）绩效目标公开") for t in titles)
+    for entry in feed.entries:
+        assert entry.id.startswith("urn:gongkai:2023/xiqu-xinfangju/")
+        assert entry.updated == "2023-03-01T00:00:00+08:00"
+        assert (built_site / entry.link / "index.html").is_file()
+    for page in built_site.rglob("*.html"):
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        assert 'type="application/atom+xml"' in head, page
+
+
+def test_sample_records_are_committed() -> None:
+    records = json.loads((ROOT / "data/publication-records.json").read_text(encoding="utf-8"))
+    assert len(records["records"]) == 4
