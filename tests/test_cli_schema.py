@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 from conftest import DATA, ROOT
 
 from gongkai.catalog import load_catalog
 from gongkai.cli import main
+from gongkai.errors import DataError
 from gongkai.schema import SCHEMAS, schema_text
 
 
@@ -109,3 +112,48 @@ def test_code_is_ruff_clean() -> None:
             timeout=120,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _yaml_examples(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return [
+        block
+        for block in re.findall(r"```yaml\n(.*?)```", text, re.S)
+        if block.lstrip("# \n").count("name:")
+    ]
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/shuju-geshi.md"])
+def test_documented_examples_are_valid(doc: str) -> None:
+    from gongkai.model import Report
+
+    examples = _yaml_examples(ROOT / doc)
+    assert examples
+    for block in examples:
+        document = yaml_text_to_data(block)
+        Report.model_validate(document)
+
+
+def yaml_text_to_data(text: str) -> object:
+    from gongkai.loader import parse_yaml
+
+    document = parse_yaml(text, "example")
+    assert not isinstance(document, DataError), document
+    return document.data
+
+
+def test_skeleton_with_values_filled_in_is_valid(data_copy: Path) -> None:
+    assert main(["--data", str(data_copy), "new", "保安费用", "--year", "2024"]) == 0
+    path = data_copy / "2024/xiqu-xinfangju/baoan-feiyong.yml"
+    text = path.read_text(encoding="utf-8")
+    for key, value in [
+        ("initial", "10000"),
+        ("executed", "9000"),
+        ("approved", "2024-02-10"),
+        ("channel", "政府信息公开网"),
+    ]:
+        text = re.sub(rf"^(\s*{key}:)(\s+#)", rf"\g<1> {value}\2", text, count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
+    entry = load_catalog(data_copy).projects["baoan-feiyong"].years[2024]
+    assert entry.report.disclosure.targets.approved.iso() == "2024-02-10"
+    assert entry.report.budget[0].initial == 10000

@@ -96,3 +96,22 @@ def test_month_precision_is_never_on_time() -> None:
 def test_a_month_precise_date_is_not_turned_into_a_day() -> None:
     assert PartialDate.parse("2023-02").as_date() is None
     assert assess(event("2023-02", "2023-03"), TODAY).deadline is None
+
+
+def test_settings_turn_the_holiday_option_on(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from gongkai.settings import Settings
+
+    config = Path(str(tmp_path)) / "mkdocs.yml"
+    config.write_text(
+        "site_name: x\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "extra:\n  gongkai:\n    shift_to_working_day: true\n    deadline_days: 15\n",
+        encoding="utf-8",
+    )
+    settings = Settings.from_mkdocs_yml(config)
+    assert settings.rule == DeadlineRule(days=15, shift_to_working_day=True)
+    assert Settings.from_mkdocs_yml(Path(str(tmp_path)) / "missing.yml").rule == PLAIN
+    event_on_holiday = event("2024-01-21", "2024-02-18")
+    assert assess(event_on_holiday, TODAY, PLAIN).status is Status.LATE
+    assert assess(event_on_holiday, TODAY, SHIFT).status is Status.ON_TIME
