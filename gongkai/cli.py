@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from gongkai.audit import Severity, counts
 from gongkai.catalog import DEPARTMENTS_FILE
 from gongkai.errors import DataErrors
 from gongkai.records import EVENTS, publish
@@ -22,6 +23,7 @@ from gongkai.yamledit import EditError
 
 EXIT_DATA_ERROR = 1
 EXIT_OVERDUE = 3
+EXIT_AUDIT = 4
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -59,6 +61,13 @@ def _check(args: argparse.Namespace) -> int:
     )
     if args.due_days is not None:
         site.settings = dataclasses.replace(site.settings, due_soon_days=args.due_days)
+    status = 0
+    if args.strict:
+        errors = [f for f in site.findings if f.severity is Severity.ERROR]
+        if errors:
+            print(f"自动审核发现 {len(errors)} 处错误（--strict）：", file=sys.stderr)
+            print("\n".join(str(f) for f in errors), file=sys.stderr)
+            status = EXIT_AUDIT
     due, overdue = site.due_soon(), site.overdue()
     if due:
         print(f"{site.settings.due_soon_days} 天内到期、尚未公开（截至 {site.today}）：")
@@ -66,7 +75,23 @@ def _check(args: argparse.Namespace) -> int:
     if overdue:
         print(f"已逾期、尚未公开（截至 {site.today}）：", file=sys.stderr)
         print("\n".join(_event_line(row) for row in overdue), file=sys.stderr)
-        return EXIT_OVERDUE
+        return status or EXIT_OVERDUE
+    return status
+
+
+def _audit(args: argparse.Namespace) -> int:
+    site = _load(args)
+    if site is None:
+        return EXIT_DATA_ERROR
+    findings = site.findings
+    for finding in findings:
+        print(finding)
+    tally = counts(findings)
+    print(
+        "审核完成："
+        + "，".join(f"{severity.value} {tally[severity]} 项" for severity in Severity)
+        + "。"
+    )
     return 0
 
 
@@ -158,11 +183,17 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="检查全部数据，列出所有错误和即将到期、已逾期的公开事项",
-        description="退出码：0 正常；1 数据有错；3 有已逾期未公开的事项。",
+        description="退出码：0 正常；1 数据有错；3 有已逾期未公开的事项；4 --strict 时自动审核发现错误。",
     )
+    check.add_argument("--strict", action="store_true", help="自动审核发现“错误”级问题时也不通过")
     check.add_argument("--due-days", type=int, help="提示几天内到期的事项（默认 5）")
     check.add_argument("--today", help="按哪一天计算（默认今天，如 2024-03-05）")
     check.set_defaults(run=_check)
+
+    audit_cmd = commands.add_parser(
+        "audit", help="自动审核全部报告：变化率、结论金额、雷同文字、模板残留、空白等"
+    )
+    audit_cmd.set_defaults(run=_audit)
 
     publish_cmd = commands.add_parser(
         "publish",

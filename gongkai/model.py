@@ -162,6 +162,15 @@ class DepartmentList(Strict):
     departments: list[Department] = Field(min_length=1, description="部门列表")
 
 
+class FundingSource(Strict):
+    """资金来源: one row of the form's budget block (财政资金, 财政专户管理资金, 单位资金, 其他资金)."""
+
+    source: Text = Field(description="资金来源，如 财政资金")
+    initial: Amount | None = Field(None, description="年初预算（元）")
+    adjusted: Amount | None = Field(None, description="全年预算（调整后预算，元）")
+    executed: Amount | None = Field(None, description="实际执行（元）")
+
+
 class BudgetYear(Strict):
     """预算安排: one year's budget and execution of the project, exact in yuan.
 
@@ -177,6 +186,15 @@ class BudgetYear(Strict):
         None, description="报告文字中写的较上年变化，原样照录，如 较上年增长66%（网站另行计算）"
     )
     change_reason: Text | None = Field(None, description="增减原因，原样照录")
+    execution_reason: Text | None = Field(None, description="执行率偏低（低于90%）的原因")
+    stated_adjusted: Amount | None = Field(
+        None, description="报告表中所列全年预算数（元），原样照录；网站另行计算"
+    )
+    stated_rate: Text | None = Field(None, description="报告表中所列执行率，原样照录，如 100%")
+    sources: list[FundingSource] = Field(
+        default_factory=list,
+        description="按资金来源分列（财政资金、单位资金等），各项之和应等于本年合计",
+    )
 
     @property
     def adjusted(self) -> Decimal | None:
@@ -338,6 +356,9 @@ class Evaluation(Strict):
     recommended_budget: Amount | None = Field(None, description="结论中建议的下年预算申报数（元）")
     problems: Text | None = Field(None, description="（二）存在的问题")
     suggestions: Text | None = Field(None, description="（三）相关建议")
+    execution_score: Number | None = Field(None, description="报告所填预算执行得分")
+    total_score: Number | None = Field(None, description="报告所填自评总分")
+    grade: Text | None = Field(None, description="报告所填评价等级：优、良、中、差")
 
 
 class Report(Strict):

@@ -18,6 +18,7 @@ HOME = "index.md"
 PROJECTS = "xiangmu/index.md"
 DEPARTMENTS = "bumen/index.md"
 TIMELINESS = "shixiao.md"
+AUDIT = "shenhe.md"
 
 
 def year_uri(year: int) -> str:
@@ -52,8 +53,9 @@ class SitePage:
         return self.template not in ("report.html", "project.html", "department.html")
 
 
-def plan(catalog: Catalog) -> list[SitePage]:
-    """Every generated page, in a fixed order so that builds are deterministic."""
+def plan(catalog: Catalog, with_audit: bool = False) -> list[SitePage]:
+    """Every generated page, in a fixed order so that builds are deterministic. The audit page
+    is only for internal builds (``audit_page: true``)."""
     pages = [
         SitePage(HOME, "首页", "home.html", None, "预算项目支出绩效信息公开"),
         SitePage(PROJECTS, "全部项目", "projects.html", None, "全部预算项目及其各年度报告"),
@@ -66,6 +68,8 @@ def plan(catalog: Catalog) -> list[SitePage]:
             "各项目绩效目标与自评报告的批复、公开期限与公开日期",
         ),
     ]
+    if with_audit:
+        pages.append(SitePage(AUDIT, "自动审核（内部）", "audit.html", None, "报告自动审核结果"))
     for year in catalog.years:
         pages.append(
             SitePage(
@@ -99,7 +103,9 @@ def plan(catalog: Catalog) -> list[SitePage]:
     return pages
 
 
-def navigation(catalog: Catalog, extra: list[Any] | None = None) -> list[Any]:
+def navigation(
+    catalog: Catalog, extra: list[Any] | None = None, with_audit: bool = False
+) -> list[Any]:
     """The navigation in MkDocs' ``nav`` form: home, years, the project and department lists,
     then the site's own Markdown pages. Neither projects nor departments are listed one by one."""
     nav: list[Any] = [{"首页": HOME}]
@@ -107,6 +113,8 @@ def navigation(catalog: Catalog, extra: list[Any] | None = None) -> list[Any]:
     nav.append({"全部项目": PROJECTS})
     nav.append({"公开部门": DEPARTMENTS})
     nav.append({"公开时效": TIMELINESS})
+    if with_audit:
+        nav.append({"自动审核（内部）": AUDIT})
     return nav + list(extra or [])
 
 

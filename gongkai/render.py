@@ -11,11 +11,13 @@ import jinja2
 from markupsafe import Markup, escape
 
 from gongkai import money
+from gongkai.audit import Severity, counts
 from gongkai.catalog import Project, ProjectYear
 from gongkai.deadlines import LEGAL_BASIS, Status
 from gongkai.figures import totals, trend
 from gongkai.indicators import filled_columns, layout
 from gongkai.pages import (
+    AUDIT,
     DEPARTMENTS,
     HOME,
     PROJECTS,
@@ -75,6 +77,7 @@ def _environment() -> jinja2.Environment:
         percent=money.percent,
         signed=lambda v: money.percent(v, signed=True),
         paragraphs=paragraphs,
+        score=lambda v: "—" if v is None else f"{v:.2f}",
     )
     return env
 
@@ -102,6 +105,7 @@ class Renderer:
                 "projects": PROJECTS,
                 "departments": DEPARTMENTS,
                 "timeliness": TIMELINESS,
+                "audit": AUDIT,
                 "year": year_uri,
                 "report": report_uri,
                 "project": project_uri,
@@ -154,7 +158,18 @@ class Renderer:
                 "columns": shown,
                 "blank_columns": blank,
                 "events": self.site.events_of(entry),
+                "scores": self.site.scores(entry),
                 "release_date": _release_date(entry),
+            }
+        if page.template == "audit.html":
+            findings = self.site.findings
+            by_source: dict[str, list[Any]] = {}
+            for finding in findings:
+                by_source.setdefault(finding.source, []).append(finding)
+            return {
+                "by_source": sorted(by_source.items()),
+                "counts": counts(findings),
+                "Severity": Severity,
             }
         if page.template == "timeliness.html":
             by_year = [

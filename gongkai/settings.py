@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from gongkai.deadlines import DeadlineRule
+from gongkai.scoring import ScoringRules
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 DEFAULT_INDEX_PATTERN = "{code}-{year}-{serial:04d}"
@@ -26,6 +28,8 @@ class Settings:
     shift_to_working_day: bool = False  # Civil Code 第二百零三条; off unless the bureau opts in
     due_soon_days: int = 5
     index_pattern: str = DEFAULT_INDEX_PATTERN
+    execution_weight: int = 10  # 预算执行率的分值
+    audit_page: bool = False  # the audit page is for internal builds only
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -35,6 +39,10 @@ class Settings:
     @property
     def rule(self) -> DeadlineRule:
         return DeadlineRule(self.deadline_days, self.shift_to_working_day)
+
+    @property
+    def scoring(self) -> ScoringRules:
+        return ScoringRules(execution_weight=Decimal(self.execution_weight))
 
     @classmethod
     def from_options(cls, options: dict[str, Any] | None, root: Path) -> Settings:

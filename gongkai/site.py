@@ -7,11 +7,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from gongkai.audit import Finding, audit
 from gongkai.catalog import Catalog, ProjectYear, load_catalog
 from gongkai.deadlines import Assessment, Status, assess
 from gongkai.errors import DataErrors
 from gongkai.model import DisclosureEvent
 from gongkai.records import EVENTS, LEDGER_FILE, Ledger, verify
+from gongkai.scoring import ScoreCard, score_report
 from gongkai.settings import Settings, today
 
 
@@ -50,6 +52,14 @@ class Site:
                     EventRow(entry, event, state, assess(state, self.today, self.settings.rule))
                 )
         return rows
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """The automatic audit of every report (not published unless the site asks for it)."""
+        return audit(self.catalog, self.settings.scoring)
+
+    def scores(self, entry: ProjectYear) -> ScoreCard:
+        return score_report(entry, self.settings.scoring)
 
     def events_of(self, entry: ProjectYear) -> list[EventRow]:
         return [row for row in self.events if row.entry is entry]

@@ -45,14 +45,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         site = load_site(_settings(config))
     except DataErrors as errors:
         raise PluginError("\n" + errors.report()) from None
-    pages = plan(site.catalog)
+    with_audit = site.settings.audit_page
+    pages = plan(site.catalog, with_audit)
     _state.update(
         site=site,
         pages={p.src_uri: p for p in pages},
         renderer=Renderer(site, config.site_name),
     )
     # The site's own Markdown pages (mkdocs.yml nav) follow the generated part of the navigation.
-    config.nav = navigation(site.catalog, config.nav or [])
+    config.nav = navigation(site.catalog, config.nav or [], with_audit)
     if str(THEME) not in config.theme.dirs:
         config.theme.dirs.insert(0, str(THEME))
     return config
