@@ -99,15 +99,17 @@ def hooks_project(work: Path, data: Path) -> Path:
 def plain_project(work: Path, data: Path) -> Path:
     """The same pages as static Markdown files (their rendered bodies), built without hooks."""
     sys.path.insert(0, str(ROOT))
-    from gongkai.catalog import load_catalog
     from gongkai.pages import navigation, page_url, plan, relative_url
     from gongkai.render import Renderer
+    from gongkai.settings import Settings
+    from gongkai.site import load_site
 
     project = work / "plain"
     shutil.copytree(ROOT / "docs", project / "docs", ignore=shutil.ignore_patterns("readme"))
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    catalog = load_catalog(data)
-    renderer = Renderer(catalog, config["site_name"])
+    site = load_site(Settings(root=data.parent, data_dir=data.name))
+    catalog = site.catalog
+    renderer = Renderer(site, config["site_name"])
     for page in plan(catalog):
         here = page_url(page.src_uri)
         body = renderer.render(page, lambda uri, here=here: relative_url(here, page_url(uri)))

@@ -4,7 +4,7 @@ checked together — what the hooks build from and what ``gongkai check`` report
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from gongkai.audit import Finding, audit
@@ -39,7 +39,6 @@ class Site:
     catalog: Catalog
     ledger: Ledger
     today: dt.date
-    rows_by_report: dict[str, list[EventRow]] = field(default_factory=dict)
 
     @cached_property
     def events(self) -> list[EventRow]:
@@ -61,8 +60,16 @@ class Site:
     def scores(self, entry: ProjectYear) -> ScoreCard:
         return score_report(entry, self.settings.scoring)
 
+    @cached_property
+    def _events_by_source(self) -> dict[str, list[EventRow]]:
+        index: dict[str, list[EventRow]] = {}
+        for row in self.events:
+            index.setdefault(row.entry.source, []).append(row)
+        return index
+
     def events_of(self, entry: ProjectYear) -> list[EventRow]:
-        return [row for row in self.events if row.entry is entry]
+        """The events of one report (indexed: a page per report must not scan them all)."""
+        return self._events_by_source.get(entry.source, [])
 
     def counts(self, rows: list[EventRow]) -> dict[Status, int]:
         counted = dict.fromkeys(Status, 0)
