@@ -99,7 +99,7 @@ def hooks_project(work: Path, data: Path) -> Path:
 def plain_project(work: Path, data: Path) -> Path:
     """The same pages as static Markdown files (their rendered bodies), built without hooks."""
     sys.path.insert(0, str(ROOT))
-    from gongkai.pages import navigation, page_url, plan, relative_url
+    from gongkai.pages import navigation, plan
     from gongkai.render import Renderer
     from gongkai.settings import Settings
     from gongkai.site import load_site
@@ -111,8 +111,7 @@ def plain_project(work: Path, data: Path) -> Path:
     catalog = site.catalog
     renderer = Renderer(site, config["site_name"])
     for page in plan(catalog):
-        here = page_url(page.src_uri)
-        body = renderer.render(page, lambda uri, here=here: relative_url(here, page_url(uri)))
+        body = renderer.render(page)
         path = project / "docs" / page.src_uri
         path.parent.mkdir(parents=True, exist_ok=True)
         front = f"---\ntitle: {json.dumps(page.title, ensure_ascii=False)}\n---\n\n"

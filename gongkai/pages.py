@@ -19,6 +19,7 @@ PROJECTS = "xiangmu/index.md"
 DEPARTMENTS = "bumen/index.md"
 TIMELINESS = "shixiao.md"
 AUDIT = "shenhe.md"
+DATA = "xiazai.md"
 
 
 def year_uri(year: int) -> str:
@@ -68,6 +69,7 @@ def plan(catalog: Catalog, with_audit: bool = False) -> list[SitePage]:
             "各项目绩效目标与自评报告的批复、公开期限与公开日期",
         ),
     ]
+    pages.append(SitePage(DATA, "数据下载", "data.html", None, "全部数据的下载与数据说明"))
     if with_audit:
         pages.append(SitePage(AUDIT, "自动审核（内部）", "audit.html", None, "报告自动审核结果"))
     for year in catalog.years:
@@ -113,6 +115,7 @@ def navigation(
     nav.append({"全部项目": PROJECTS})
     nav.append({"公开部门": DEPARTMENTS})
     nav.append({"公开时效": TIMELINESS})
+    nav.append({"数据下载": DATA})
     if with_audit:
         nav.append({"自动审核（内部）": AUDIT})
     return nav + list(extra or [])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,18 +12,30 @@ from markupsafe import Markup, escape
 from gongkai import money
 from gongkai.audit import Severity, counts
 from gongkai.catalog import Project, ProjectYear
+from gongkai.charts import budget_chart, ranking_chart
 from gongkai.deadlines import LEGAL_BASIS, Status
 from gongkai.figures import totals, trend
 from gongkai.indicators import filled_columns, layout
+from gongkai.opendata import (
+    BUDGET_COLUMNS,
+    INDICATOR_COLUMNS,
+    Download,
+    all_downloads,
+    project_downloads,
+    year_downloads,
+)
 from gongkai.pages import (
     AUDIT,
+    DATA,
     DEPARTMENTS,
     HOME,
     PROJECTS,
     TIMELINESS,
     SitePage,
     department_uri,
+    page_url,
     project_uri,
+    relative_url,
     report_uri,
     year_uri,
 )
@@ -62,6 +73,16 @@ def paragraphs(text: str | None) -> Markup:
     )
 
 
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string for a ``<style>`` block: every character that could end the
+    string, the rule or the element is written as a hex escape."""
+    safe = "".join(
+        ch if ch.isalnum() or (ord(ch) > 127 and ch.isprintable()) else f"\\{ord(ch):06x}"
+        for ch in text
+    )
+    return Markup(f'"{safe}"')
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("gongkai", "templates"),
@@ -78,34 +99,54 @@ def _environment() -> jinja2.Environment:
         signed=lambda v: money.percent(v, signed=True),
         paragraphs=paragraphs,
         score=lambda v: "—" if v is None else f"{v:.2f}",
+        css_string=css_string,
     )
     return env
 
 
 class Renderer:
-    """Renders the generated pages of one catalog. ``link(src_uri)`` gives the URL of another
-    page relative to the page being rendered."""
+    """Renders the generated pages of one site. Links are relative, so the built folder works
+    from any path, from a web server or opened from disk."""
 
-    def __init__(self, site: Site, site_name: str = "") -> None:
+    def __init__(
+        self, site: Site, site_name: str = "", directory_urls: bool = True, site_url: str = ""
+    ) -> None:
         self.site = site
         self.catalog = site.catalog
         self.site_name = site_name
+        self.directory_urls = directory_urls
+        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.env = _environment()
 
-    def render(self, page: SitePage, link: Callable[[str], str]) -> str:
+    def render(self, page: SitePage) -> str:
+        here = page_url(page.src_uri, self.directory_urls)
+
+        def link(src_uri: str) -> str:
+            return relative_url(here, page_url(src_uri, self.directory_urls))
+
+        def asset(path: str) -> str:
+            return relative_url(here, path)
+
+        def files(items: list[Download]) -> list[dict[str, str]]:
+            return [{"href": asset(item.path), "label": item.label} for item in items]
+
         context = {
             "page": page,
+            "page_address": (self.site_url or "/") + here,
             "catalog": self.catalog,
             "today": self.site.today,
             "Status": Status,
             "site_name": self.site_name,
             "link": link,
+            "asset": asset,
+            "files": files,
             "uri": {
                 "home": HOME,
                 "projects": PROJECTS,
                 "departments": DEPARTMENTS,
                 "timeliness": TIMELINESS,
                 "audit": AUDIT,
+                "data": DATA,
                 "year": year_uri,
                 "report": report_uri,
                 "project": project_uri,
@@ -121,10 +162,15 @@ class Renderer:
         if page.template == "home.html":
             latest = catalog.years[0] if catalog.years else None
             entries = catalog.in_year(latest) if latest else []
+            history = self._department_totals()
             return {
                 "latest": latest,
                 "entries": entries,
                 "sum": totals(e.own_budget for e in entries),
+                "chart": budget_chart(
+                    [(f"{y}年", s.adjusted, s.executed) for y, s in history], "各年度全部项目合计"
+                ),
+                "downloads": all_downloads(),
             }
         if page.template == "year.html":
             entries = catalog.in_year(subject)
@@ -134,6 +180,8 @@ class Renderer:
                 "sum": totals(e.own_budget for e in entries),
                 "previous": {e.slug: self._line(e.slug, subject - 1) for e in entries},
                 "history": self._department_totals(),
+                "chart": _ranking(entries, f"{subject}年度全年预算最大的项目"),
+                "downloads": year_downloads(subject),
             }
         if page.template == "department.html":
             entries = catalog.of_department(subject.slug)
@@ -143,7 +191,13 @@ class Renderer:
                 per_year.append((year, these, totals(e.own_budget for e in these)))
             return {"department": subject, "per_year": per_year}
         if page.template == "project.html":
-            return {"project": subject, "rows": trend(subject.budget_history())}
+            rows = trend(subject.budget_history())
+            return {
+                "project": subject,
+                "rows": rows,
+                "chart": _trend_chart(rows, f"{subject.name}历年预算与执行"),
+                "downloads": project_downloads(subject),
+            }
         if page.template == "report.html":
             entry: ProjectYear = subject
             indicators = entry.report.performance.indicators
@@ -152,7 +206,9 @@ class Renderer:
                 "entry": entry,
                 "report": entry.report,
                 "project": catalog.projects[entry.slug],
-                "rows": trend(entry.report.budget),
+                "rows": (rows := trend(entry.report.budget)),
+                "chart": _trend_chart(rows, f"{entry.name}历年预算与执行"),
+                "downloads": project_downloads(catalog.projects[entry.slug]),
                 "own": entry.own_budget,
                 "indicator_groups": _groups(layout(indicators)),
                 "columns": shown,
@@ -185,6 +241,13 @@ class Renderer:
             return {
                 "rows": [(d, catalog.of_department(d.slug)) for d in catalog.departments.values()]
             }
+        if page.template == "data.html":
+            return {
+                "downloads": all_downloads(),
+                "years": [(y, year_downloads(y)) for y in catalog.years],
+                "budget_columns": BUDGET_COLUMNS,
+                "indicator_columns": INDICATOR_COLUMNS,
+            }
         return {"projects": sorted(catalog.projects.values(), key=lambda p: p.slug)}
 
     def _line(self, slug: str, year: int) -> Any:
@@ -197,6 +260,22 @@ class Renderer:
             (y, totals(e.own_budget for e in self.catalog.in_year(y)))
             for y in sorted(self.catalog.years)
         ]
+
+
+RANKED = 20  # projects in a year's chart; the table below lists them all
+
+
+def _ranking(entries: list[ProjectYear], what: str) -> Any:
+    ranked = sorted(
+        (e for e in entries if e.own_budget and e.own_budget.adjusted is not None),
+        key=lambda e: (-(e.own_budget.adjusted or 0), e.slug),  # type: ignore[union-attr]
+    )[:RANKED]
+    rows = [(e.name, e.own_budget.adjusted, e.own_budget.executed) for e in ranked]  # type: ignore[union-attr]
+    return ranking_chart(rows, what)
+
+
+def _trend_chart(rows: list[Any], what: str) -> Any:
+    return budget_chart([(f"{r.year}年", r.adjusted, r.line.executed) for r in rows], what)
 
 
 def _release_date(entry: ProjectYear) -> Any:

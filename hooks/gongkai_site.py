@@ -4,7 +4,7 @@ on_config  read and check data/ and its publication records (before MkDocs clean
            set the navigation, put gongkai's theme templates before Material's
 on_files   add one virtual page per planned page
 on_page_content  render the page from its jinja2 template, and its table of contents
-on_post_build    write the Atom feed
+on_post_build    write the Atom feed and the data downloads
 on_serve   rebuild when data/ or the templates change
 """
 
@@ -24,7 +24,8 @@ from mkdocs.structure.toc import get_toc
 import gongkai
 from gongkai.errors import DataErrors
 from gongkai.feed import FEED_FILE, atom_feed
-from gongkai.pages import SitePage, navigation, page_url, plan, relative_url
+from gongkai.opendata import write_downloads
+from gongkai.pages import SitePage, navigation, plan
 from gongkai.render import Renderer, headings
 from gongkai.settings import Settings
 from gongkai.site import Site, load_site
@@ -50,7 +51,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _state.update(
         site=site,
         pages={p.src_uri: p for p in pages},
-        renderer=Renderer(site, config.site_name),
+        renderer=Renderer(site, config.site_name, config.use_directory_urls, config.site_url or ""),
     )
     # The site's own Markdown pages (mkdocs.yml nav) follow the generated part of the navigation.
     config.nav = navigation(site.catalog, config.nav or [], with_audit)
@@ -83,12 +84,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     site_page: SitePage | None = _state["pages"].get(page.file.src_uri)
     if site_page is None:
         return html
-    here = page_url(page.file.src_uri, config.use_directory_urls)
-
-    def link(src_uri: str) -> str:
-        return relative_url(here, page_url(src_uri, config.use_directory_urls))
-
-    rendered = _state["renderer"].render(site_page, link)
+    rendered = _state["renderer"].render(site_page)
     page.toc = get_toc(_toc_tokens(rendered))
     return rendered
 
@@ -105,8 +101,11 @@ def _toc_tokens(html: str) -> list[dict[str, Any]]:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    feed = atom_feed(_state["site"], config.site_name, config.site_url or "")
+    # The feed and the downloads are files beside the pages, written from the same data.
+    site = _state["site"]
+    feed = atom_feed(site, config.site_name, config.site_url or "")
     (Path(config.site_dir) / FEED_FILE).write_bytes(feed)
+    write_downloads(site.catalog, Path(config.site_dir), site.today, config.site_name)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

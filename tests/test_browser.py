@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import threading
+import unicodedata
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import pytest
 
@@ -136,3 +138,53 @@ def test_phone_width_scrolls_tables_not_the_page(browser: object, server: str) -
     assert page.locator("table.gk-trend").is_visible()  # type: ignore[attr-defined]
     assert errors == []
     page.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "2023/",
+        "xiangmu/zhujing-zhurong-xinfang-weiwen-jingfei/",
+        "2023/zhujing-zhurong-xinfang-weiwen-jingfei/",
+    ],
+)
+def test_charts_and_downloads_are_visible(browser: object, server: str, path: str) -> None:
+    page, outside, errors = open_page(browser, server + path)
+    chart = page.locator("figure.gk-chart svg").first  # type: ignore[attr-defined]
+    assert chart.is_visible()
+    assert chart.bounding_box()["height"] > 100
+    downloads = page.locator(".gk-downloads a")  # type: ignore[attr-defined]
+    assert downloads.count() >= 4
+    href = downloads.first.get_attribute("href")
+    response = page.request.get(urljoin(page.url, href))  # type: ignore[attr-defined]
+    assert response.ok and len(response.body()) > 100
+    assert outside == [] and errors == []
+    page.close()  # type: ignore[attr-defined]
+
+
+def test_project_page_prints_on_a4_without_navigation(
+    browser: object, server: str, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    page, _, _ = open_page(browser, server + "2023/zhujing-zhurong-xinfang-weiwen-jingfei/")
+    pdf = tmp_path / "page.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True)  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+    reader = PdfReader(pdf)
+    assert 3 <= len(reader.pages) <= 8  # the sample page fills about five A4 pages
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    # NFKC: PDF fonts may map some characters to Kangxi radicals (⽹ for 网).
+    texts = [unicodedata.normalize("NFKC", p.extract_text()) for p in reader.pages]
+    for text in texts:
+        squeezed = re.sub(r"\s+", "", text)
+        assert (
+            "网址:/2023/zhujing-zhurong-xinfang-weiwen-jingfei/" in squeezed
+        )  # footer on every page
+        assert "发布日期:2023-03" in squeezed
+    everything = re.sub(r"\s+", "", "".join(texts))
+    for navigation in ("关于本站", "公开部门", "数据格式说明", "搜索", "本项目数据下载"):
+        assert navigation not in everything, navigation
+    assert "四、项目绩效情况" in everything and "驻京驻蓉信访维稳经费" in everything
