@@ -79,6 +79,8 @@ def _shown(value: Any) -> str:
         return "一个列表"
     if value is None:
         return "空值"
+    if isinstance(value, bool):
+        return "yes/true（是）" if value else "no/false（否）"
     text = str(value)
     text = text if len(text) <= 40 else text[:40] + "…"
     return f'"{text}"' if isinstance(value, str) else text
@@ -96,6 +98,10 @@ _MESSAGES = {
     "string_type": "应为文字",
     "string_pattern_mismatch": "只能用小写英文字母、数字和连字符，如 baoan-feiyong",
 }
+
+
+# Errors about a whole group of fields, where echoing the group's content says nothing.
+_NO_INPUT = {"missing", "extra_forbidden", "event_order", "indicator", "budget_years"}
 
 
 def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
@@ -137,7 +143,7 @@ def from_validation(
     for item in error.errors():
         loc = tuple(item["loc"])
         message = _message(item, model)
-        if item["type"] not in ("missing", "extra_forbidden") and "input" in item:
+        if item["type"] not in _NO_INPUT and "input" in item:
             message += f"，实际为 {_shown(item['input'])}"
         label = field_label(model, loc)
         name = field_path(loc) or None

@@ -68,6 +68,7 @@ _YAML_PROBLEMS = {
     "expected <block end>, but found": "缩进不一致，请检查本行与上一行的缩进",
     "did not find expected key": "缩进不一致或缺少「- 」",
     "found duplicate anchor": "不支持 YAML 锚点与别名（& 与 *）",
+    "but found another document": "一个文件只能写一份报告，请删去 --- 及其后的内容，另建文件",
 }
 
 
@@ -118,7 +119,11 @@ def parse_yaml(text: str, shown_as: str) -> YamlDocument | DataError:
     """Parse the text of a data file; a problem comes back as a :class:`DataError`."""
     if not text.strip():
         return DataError(shown_as, None, None, "文件是空的")
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader checks for unprintable characters here
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        return DataError(shown_as, line, None, f"含有不允许的控制字符（U+{error.character:04X}），请删去")
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

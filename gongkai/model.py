@@ -61,6 +61,12 @@ def _decimal(value: object) -> Decimal:
     return number
 
 
+# Invisible characters that have no place in a report: C0/C1 controls (but tab and line
+# break) and the bidirectional overrides that can make text read differently than it is.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+MAX_TEXT = 20000  # characters in one field: a whole report is rarely a tenth of it
+
+
 def _text(value: object) -> str:
     """Text as typed; numbers written without quotes (80000) are kept as their digits."""
     if isinstance(value, bool) or value is None:
@@ -69,6 +75,13 @@ def _text(value: object) -> str:
         return str(value)
     if not isinstance(value, str):
         raise PydanticCustomError("text", "应为文字")
+    invisible = _INVISIBLE.search(value)
+    if invisible:
+        raise PydanticCustomError(
+            "text", "含有不可见的控制字符（U+{code}），请删去", {"code": f"{ord(invisible.group(0)):04X}"}
+        )
+    if len(value) > MAX_TEXT:
+        raise PydanticCustomError("text", "文字过长（超过 {limit} 字），请检查是否粘贴了多余内容", {"limit": MAX_TEXT})
     return value
 
 

@@ -3,90 +3,22 @@ visible and fit a phone, no console errors, and no request leaves the site's own
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import shutil
-import threading
 import unicodedata
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin
 
 import pytest
+from browsing import open_page, serve
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str | None:
-    return (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI must have Chromium (.ci/run installs Debian's chromium)")
-        pytest.skip("Chromium not installed: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def server(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-def open_page(browser: object, url: str, width: int = 1280) -> tuple[object, list[str], list[str]]:
-    """Open ``url``; outside requests are blocked and recorded, console errors collected."""
-    page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
-    outside: list[str] = []
-    errors: list[str] = []
-    own_host = urlparse(url).netloc
-
-    def route(request_route: object) -> None:
-        request = request_route.request  # type: ignore[attr-defined]
-        if urlparse(request.url).netloc != own_host and not request.url.startswith("data:"):
-            outside.append(request.url)
-            request_route.abort()  # type: ignore[attr-defined]
-        else:
-            request_route.continue_()  # type: ignore[attr-defined]
-
-    page.route("**/*", route)
-    page.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    return page, outside, errors
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.mark.parametrize(
