@@ -123,7 +123,9 @@ def parse_yaml(text: str, shown_as: str) -> YamlDocument | DataError:
         loader = _Loader(text)  # the reader checks for unprintable characters here
     except yaml.reader.ReaderError as error:
         line = text[: error.position].count("\n") + 1
-        return DataError(shown_as, line, None, f"含有不允许的控制字符（U+{error.character:04X}），请删去")
+        return DataError(
+            shown_as, line, None, f"含有不允许的控制字符（U+{error.character:04X}），请删去"
+        )
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

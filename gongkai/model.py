@@ -78,10 +78,14 @@ def _text(value: object) -> str:
     invisible = _INVISIBLE.search(value)
     if invisible:
         raise PydanticCustomError(
-            "text", "含有不可见的控制字符（U+{code}），请删去", {"code": f"{ord(invisible.group(0)):04X}"}
+            "text",
+            "含有不可见的控制字符（U+{code}），请删去",
+            {"code": f"{ord(invisible.group(0)):04X}"},
         )
     if len(value) > MAX_TEXT:
-        raise PydanticCustomError("text", "文字过长（超过 {limit} 字），请检查是否粘贴了多余内容", {"limit": MAX_TEXT})
+        raise PydanticCustomError(
+            "text", "文字过长（超过 {limit} 字），请检查是否粘贴了多余内容", {"limit": MAX_TEXT}
+        )
     return value
 
 

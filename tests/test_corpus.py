@@ -146,7 +146,9 @@ def payload_everywhere() -> dict[str, Any]:
         "implementation": fill(Implementation),
         "performance": {
             **{k: v for k, v in fill(Performance).items() if k != "indicators"},
-            "indicators": [{**fill(Indicator), "name": PAYLOAD, "level1": PAYLOAD, "level2": PAYLOAD}],
+            "indicators": [
+                {**fill(Indicator), "name": PAYLOAD, "level1": PAYLOAD, "level2": PAYLOAD}
+            ],
         },
         "evaluation": {**fill(Evaluation), "grade": PAYLOAD},
         "corrections": [
