@@ -14,6 +14,7 @@ import jinja2
 from gongkai.audit import Severity, counts
 from gongkai.catalog import DEPARTMENTS_FILE
 from gongkai.errors import DataErrors
+from gongkai.linkcheck import check_links
 from gongkai.records import EVENTS, publish
 from gongkai.schema import write_schemas
 from gongkai.settings import Settings
@@ -172,6 +173,21 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _linkcheck(args: argparse.Namespace) -> int:
+    site = Path(args.site)
+    if not (site / "index.html").is_file():
+        print(
+            f"{site} 不是生成的网站目录（没有 index.html）；请先运行 mkdocs build", file=sys.stderr
+        )
+        return EXIT_DATA_ERROR
+    broken = check_links(site)
+    for link in broken:
+        print(link)
+    pages = sum(1 for _ in site.rglob("*.html"))
+    print(f"检查了 {pages} 个页面，发现 {len(broken)} 个坏链接。")
+    return EXIT_DATA_ERROR if broken else 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="gongkai", description="预算项目支出绩效信息公开：数据检查与维护"
@@ -189,6 +205,10 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--due-days", type=int, help="提示几天内到期的事项（默认 5）")
     check.add_argument("--today", help="按哪一天计算（默认今天，如 2024-03-05）")
     check.set_defaults(run=_check)
+
+    linkcheck = commands.add_parser("linkcheck", help="检查生成的网站中每个内部链接和锚点是否有效")
+    linkcheck.add_argument("site", nargs="?", default="site", help="网站目录（默认 site）")
+    linkcheck.set_defaults(run=_linkcheck)
 
     audit_cmd = commands.add_parser(
         "audit", help="自动审核全部报告：变化率、结论金额、雷同文字、模板残留、空白等"

@@ -1,0 +1,294 @@
+"""No outside requests, no broken links (sample site and 1,000 project-years), accessible
+pages (axe-core, captions and scopes, keyboard, 200 % zoom), and the folder served by nginx."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from browsing import open_page, serve
+from conftest import ROOT
+from test_site import soup
+
+from gongkai.linkcheck import check_links
+
+PAGE_TYPES = [
+    "",
+    "2023/",
+    "xiangmu/",
+    "xiangmu/zhujing-zhurong-xinfang-weiwen-jingfei/",
+    "2023/zhujing-zhurong-xinfang-weiwen-jingfei/",
+    "bumen/",
+    "bumen/xiqu-xinfangju/",
+    "shixiao/",
+    "xiazai/",
+    "about/",
+    "shuju-geshi/",
+    "404.html",
+]
+
+
+# --- links and hosts -----------------------------------------------------------------------
+
+
+def test_sample_site_has_no_broken_link(built_site: Path) -> None:
+    assert check_links(built_site) == []
+
+
+def test_link_check_finds_broken_files_and_anchors(built_site: Path, tmp_path: Path) -> None:
+    site = Path(shutil.copytree(built_site, tmp_path / "site"))
+    page = site / "2023/baoan-feiyong/index.html"
+    html = page.read_text(encoding="utf-8")
+    html = html.replace(
+        "</article>",
+        '<a href="../nowhere/">x</a><a href="../../2023/#no-such-anchor">y</a><a href="../../../../etc/passwd">z</a></article>',
+    )
+    page.write_text(html, encoding="utf-8")
+    broken = {(b.href, b.reason) for b in check_links(site)}
+    assert broken == {
+        ("../nowhere/", "文件不存在"),
+        ("../../2023/#no-such-anchor", "页面中没有锚点 #no-such-anchor"),
+        ("../../../../etc/passwd", "指向网站目录之外"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "gongkai.cli", "linkcheck", str(site)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "发现 3 个坏链接" in result.stdout
+
+
+def test_thousand_project_years_have_no_broken_link(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench  # the benchmark's synthetic data: 5 years, departments of 40 projects
+
+    data = tmp_path / "data"
+    bench.synthesise(data, 1000)
+    project = bench.hooks_project(tmp_path, data)
+    site = tmp_path / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert sum(1 for _ in site.glob("20*/*/index.html")) == 1000
+    assert check_links(site) == []
+
+
+_URL = re.compile(r"""(?:src|href)\s*=\s*["']((?:https?:)?//[^"']+)""")
+
+
+def test_built_folder_names_no_other_host(built_site: Path) -> None:
+    for page in built_site.rglob("*.html"):
+        found = _URL.findall(page.read_text(encoding="utf-8"))
+        assert found == [], f"{page.relative_to(built_site)}: {found}"
+    for sheet in built_site.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", sheet.read_text(encoding="utf-8")), (
+            sheet
+        )
+
+
+# --- accessibility -------------------------------------------------------------------------
+
+
+def test_every_table_has_a_caption_and_header_scopes(built_site: Path) -> None:
+    for page in built_site.rglob("*.html"):
+        for table in soup(built_site, str(page.relative_to(built_site))).find_all("table"):
+            if "gk" not in (table.get("class") or []):
+                continue
+            where = f"{page.relative_to(built_site)}"
+            assert table.caption and table.caption.get_text(strip=True), where
+            assert table.thead, where
+            for cell in table.find_all("th"):
+                assert cell.get("scope") in ("col", "row", "colgroup", "rowgroup"), where
+
+
+@pytest.fixture(scope="module")
+def server(built_site: Path):  # type: ignore[no-untyped-def]
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_every_page_type_loads_nothing_from_elsewhere(
+    browser: object, server: str, path: str
+) -> None:
+    page, outside, errors = open_page(browser, server + path)
+    assert outside == []
+    assert [e for e in errors if "404" not in e] == []
+    page.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_axe_finds_no_serious_violation(browser: object, server: str, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _, _ = open_page(browser, server + path)
+    results = Axe().run(page)
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    page.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+def test_keyboard_reaches_links_with_a_visible_focus(browser: object, server: str) -> None:
+    page, _, _ = open_page(browser, server + "2023/")
+    reached = []
+    for _ in range(60):
+        page.keyboard.press("Tab")  # type: ignore[attr-defined]
+        state = page.evaluate(  # type: ignore[attr-defined]
+            """() => { const e = document.activeElement; const s = getComputedStyle(e);
+               return [e.tagName, e.textContent.trim().slice(0, 20),
+                       (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none']; }"""
+        )
+        reached.append(state)
+        if state[1] == "保安费用":
+            break
+    assert reached[-1][:2] == ["A", "保安费用"], (
+        reached
+    )  # a project in the table, by keyboard alone
+    assert reached[-1][2], "the focused link shows no focus ring"
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    page.wait_for_url("**/2023/baoan-feiyong/")  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "path", ["", "2023/", "2023/zhujing-zhurong-xinfang-weiwen-jingfei/", "shixiao/"]
+)
+def test_text_zoomed_to_200_percent_loses_nothing(browser: object, server: str, path: str) -> None:
+    # 200 % zoom of a 1280 px window is a 640 px wide layout at twice the size.
+    context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('article p, article li, article h1, article h2')]
+                 .filter(e => e.scrollWidth > e.clientWidth + 1).length"""
+    )
+    assert clipped == 0
+    assert page.locator("article h1").is_visible()
+    context.close()
+
+
+# --- served by nginx -----------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture()
+def nginx(built_site: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    binary = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have nginx (.ci/run installs Debian's nginx)")
+        pytest.skip("nginx not installed: apt-get install nginx")
+    site = Path(shutil.copytree(built_site, tmp_path / "site"))
+    (site / "assets/test.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8"
+    )
+    port = _free_port()
+    server = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
+    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
+        "root /srv/gongkai/site;", f"root {site};"
+    )
+    run = tmp_path / "nginx"
+    run.mkdir()
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temp = "\n".join(
+        f"{k}_temp_path {run}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (run / "nginx.conf").write_text(
+        f"{user}daemon off;\npid {run}/nginx.pid;\nerror_log {run}/error.log;\nevents {{}}\n"
+        f"http {{\n include /etc/nginx/mime.types;\n default_type application/octet-stream;\n access_log off;\n{temp}\n{server}\n}}\n",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [binary, "-c", str(run / "nginx.conf"), "-p", str(run)], stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}/"
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(base, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _get(url: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_nginx_serves_the_folder_with_the_right_types(nginx: str) -> None:
+    expected = {
+        "": "text/html",
+        "2023/baoan-feiyong/": "text/html",
+        "xiazai/quanbu.json": "application/json",
+        "sitemap.xml": "text/xml",
+        "feed.xml": "application/atom+xml",
+        "assets/test.svg": "image/svg+xml",
+        "xiazai/2023-yusuan.csv": "text/csv",
+        "xiazai/2023.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "assets/gongkai.css": "text/css",
+    }
+    for path, content_type in expected.items():
+        status, headers, body = _get(nginx + path)
+        assert status == 200, path
+        assert headers["Content-Type"].split(";")[0] == content_type, (
+            path,
+            headers["Content-Type"],
+        )
+        assert body
+    status, headers, _ = _get(nginx + "xiazai/2023-yusuan.csv")
+    assert (
+        "charset=utf-8" in headers["Content-Type"]
+        and headers.get("Content-Disposition") == "attachment"
+    )
+    status, _, body = _get(nginx + "no/such/page/")
+    assert status == 404 and "攀枝花市西区" in body.decode("utf-8")
+
+
+@pytest.mark.browser
+def test_pages_through_nginx_load_in_chromium(browser: object, nginx: str) -> None:
+    page, outside, errors = open_page(
+        browser, nginx + "2023/zhujing-zhurong-xinfang-weiwen-jingfei/"
+    )
+    assert page.locator("table.gk-indicators").is_visible()  # type: ignore[attr-defined]
+    assert outside == [] and errors == []
+    page.close()  # type: ignore[attr-defined]
