@@ -130,9 +130,12 @@ def _data_files(root: Path) -> Iterator[Path]:
             yield path
 
 
-def load_catalog(data_dir: Path | str, shown_root: str | None = None) -> Catalog:
+def load_catalog(
+    data_dir: Path | str, shown_root: str | None = None, until_year: int | None = None
+) -> Catalog:
     """Read and validate every file under ``data_dir``; raise :class:`DataErrors` listing
-    every problem found, or return the catalog."""
+    every problem found, or return the catalog. ``until_year`` leaves out later years (an
+    archived version shows the site as it was when its year was frozen)."""
     root = Path(data_dir)
     shown_root = shown_root if shown_root is not None else root.name
     errors: list[DataError] = []
@@ -184,6 +187,8 @@ def load_catalog(data_dir: Path | str, shown_root: str | None = None) -> Catalog
             )
             continue
         year, dept_slug = int(parts[0]), parts[1]
+        if until_year is not None and year > until_year:
+            continue
         document = read_yaml(path, shown(path))
         if isinstance(document, DataError):
             errors.append(document)

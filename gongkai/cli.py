@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from gongkai import archive
 from gongkai.audit import Severity, counts
 from gongkai.catalog import DEPARTMENTS_FILE
 from gongkai.errors import DataErrors
@@ -188,6 +189,52 @@ def _linkcheck(args: argparse.Namespace) -> int:
     return EXIT_DATA_ERROR if broken else 0
 
 
+def _freeze(args: argparse.Namespace) -> int:
+    site = _load(args)
+    if site is None:
+        return EXIT_DATA_ERROR
+    on = _date(args.date) if args.date else site.today
+    try:
+        manifest = archive.freeze(
+            site.settings.root, site.settings.data_path, args.year, on, args.update
+        )
+    except archive.ArchiveError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_DATA_ERROR
+    verb = "重新生成" if args.update else "归档"
+    print(
+        f"已{verb} {args.year}年度（归档日期 {manifest.frozen}）：{len(manifest.data)} 个数据文件，"
+        f"{len(manifest.pages)} 个网页文件；清单 {archive.ARCHIVE_DIR}/{args.year}.json。"
+        "请提交 archive/ 与 gh-pages 分支。"
+    )
+    return 0
+
+
+def _site_name(config: Path) -> str:
+    import re
+
+    if not config.is_file():
+        return ""
+    match = re.search(r"^site_name:\s*(.+)$", config.read_text(encoding="utf-8"), re.M)
+    return match.group(1).strip().strip("\"'") if match else ""
+
+
+def _export(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    try:
+        out = archive.export(settings.root, Path(args.out), _site_name(Path(args.config)))
+    except archive.ArchiveError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_DATA_ERROR
+    broken = check_links(out)
+    for link in broken:
+        print(link, file=sys.stderr)
+    versions = json.loads((out / "versions.json").read_text(encoding="utf-8"))
+    names = "、".join(v["title"] for v in versions)
+    print(f"已导出到 {out}：版本 {names}；坏链接 {len(broken)} 个。")
+    return EXIT_DATA_ERROR if broken else 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="gongkai", description="预算项目支出绩效信息公开：数据检查与维护"
@@ -205,6 +252,20 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--due-days", type=int, help="提示几天内到期的事项（默认 5）")
     check.add_argument("--today", help="按哪一天计算（默认今天，如 2024-03-05）")
     check.set_defaults(run=_check)
+
+    freeze = commands.add_parser(
+        "freeze", help="归档一个年度：生成该年度的版本（mike）并写归档清单"
+    )
+    freeze.add_argument("year", type=int, help="年度，如 2023")
+    freeze.add_argument("--date", help="归档日期（默认今天）")
+    freeze.add_argument("--update", action="store_true", help="更正已归档年度后重新生成该版本")
+    freeze.set_defaults(run=_freeze)
+
+    export = commands.add_parser(
+        "export", help="把全部年度的网站导出为一个普通文件夹，交给网站管理员"
+    )
+    export.add_argument("out", help="导出到的空目录")
+    export.set_defaults(run=_export)
 
     linkcheck = commands.add_parser("linkcheck", help="检查生成的网站中每个内部链接和锚点是否有效")
     linkcheck.add_argument("site", nargs="?", default="site", help="网站目录（默认 site）")

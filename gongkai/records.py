@@ -71,12 +71,16 @@ def current_value(entry: ProjectYear, name: str) -> str | None:
     return None
 
 
-def verify(catalog: Catalog, ledger: Ledger, ledger_shown: str) -> list[DataError]:
+def verify(
+    catalog: Catalog, ledger: Ledger, ledger_shown: str, until_year: int | None = None
+) -> list[DataError]:
     """Every recorded value, after the report's corrections, must equal the file's value; a
-    recorded report must still exist."""
+    recorded report must still exist (years after ``until_year`` are not in the catalog)."""
     by_key = {record_key(entry): entry for entry in catalog.reports}
     errors = []
     for key, recorded in sorted(ledger.records.items()):
+        if until_year is not None and int(key.split("/")[0]) > until_year:
+            continue
         entry = by_key.get(key)
         if entry is None:
             errors.append(

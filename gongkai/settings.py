@@ -30,6 +30,7 @@ class Settings:
     index_pattern: str = DEFAULT_INDEX_PATTERN
     execution_weight: int = 10  # 预算执行率的分值
     audit_page: bool = False  # the audit page is for internal builds only
+    until_year: int | None = None  # set while an archived version is built
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

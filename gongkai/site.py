@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
+from gongkai import archive
 from gongkai.audit import Finding, audit
 from gongkai.catalog import Catalog, ProjectYear, load_catalog
 from gongkai.deadlines import Assessment, Status, assess
@@ -93,9 +94,12 @@ class Site:
 def load_site(settings: Settings, on: dt.date | None = None) -> Site:
     """Read and check the data and its publication records; raise :class:`DataErrors` with every
     problem, or return the site."""
-    catalog = load_catalog(settings.data_path)
+    catalog = load_catalog(settings.data_path, until_year=settings.until_year)
     ledger = Ledger.load(settings.data_path)
-    errors = verify(catalog, ledger, f"{settings.data_path.name}/{LEDGER_FILE}")
+    errors = verify(
+        catalog, ledger, f"{settings.data_path.name}/{LEDGER_FILE}", settings.until_year
+    )
+    errors += archive.verify(settings.root, settings.data_path, catalog)
     if errors:
         raise DataErrors(errors)
     return Site(settings, catalog, ledger, on or today())

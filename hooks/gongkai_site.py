@@ -10,8 +10,10 @@ on_serve   rebuild when data/ or the templates change
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 import gongkai
+from gongkai.archive import VERSION_ENV
 from gongkai.errors import DataErrors
 from gongkai.feed import FEED_FILE, atom_feed
 from gongkai.opendata import write_downloads
@@ -37,7 +40,11 @@ _state: dict[str, Any] = {}
 
 def _settings(config: MkDocsConfig) -> Settings:
     root = Path(config.config_file_path).parent
-    return Settings.from_options(config.extra.get("gongkai"), root)
+    settings = Settings.from_options(config.extra.get("gongkai"), root)
+    version = os.environ.get(VERSION_ENV)
+    if version:  # built by `gongkai freeze` through mike: one year's version
+        settings = dataclasses.replace(settings, until_year=int(version))
+    return settings
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -55,6 +62,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     # The site's own Markdown pages (mkdocs.yml nav) follow the generated part of the navigation.
     config.nav = navigation(site.catalog, config.nav or [], with_audit)
+    if site.settings.until_year is not None:
+        # Material's version selector reads mike's versions.json beside the versions.
+        config.extra["version"] = {"provider": "mike", "default": "latest"}
     if str(THEME) not in config.theme.dirs:
         config.theme.dirs.insert(0, str(THEME))
     return config
@@ -106,6 +116,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     feed = atom_feed(site, config.site_name, config.site_url or "")
     (Path(config.site_dir) / FEED_FILE).write_bytes(feed)
     write_downloads(site.catalog, Path(config.site_dir), site.today, config.site_name)
+    if site.settings.until_year is not None:
+        # Inside a version folder the root-relative 404 page cannot work; export writes one.
+        (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
