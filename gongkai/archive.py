@@ -106,7 +106,7 @@ def verify(root: Path, data_dir: Path, catalog: Catalog) -> list[DataError]:
             entry = by_source.get(resolved)
             counted = manifest.corrections.get(name, 0)
             if entry is None or len(entry.report.corrections) <= counted:
-                line = entry.document.line_of(("corrections",)) if entry else None
+                line = _first_changed_line(root, name, resolved)
                 errors.append(
                     DataError(
                         name,
@@ -117,6 +117,19 @@ def verify(root: Path, data_dir: Path, catalog: Catalog) -> list[DataError]:
                     )
                 )
     return errors
+
+
+def _first_changed_line(root: Path, name: str, path: Path) -> int | None:
+    """The first line that differs from the committed file, where git has it."""
+    committed = subprocess.run(["git", "show", f"HEAD:{name}"], cwd=root, capture_output=True)
+    if committed.returncode != 0:
+        return None
+    old = committed.stdout.decode("utf-8", errors="replace").splitlines()
+    new = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for number, (before, after) in enumerate(zip(old, new, strict=False), start=1):
+        if before != after:
+            return number
+    return min(len(old), len(new)) + 1
 
 
 def _shown(root: Path, path: Path) -> str:
