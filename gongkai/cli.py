@@ -235,6 +235,24 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_DATA_ERROR if broken else 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from gongkai.importing.run import import_files
+
+    settings = _settings(args)
+    out = Path(args.out) if args.out else settings.data_path
+    outcome = import_files(
+        [Path(f) for f in args.files], out, args.year, args.department, args.force
+    )
+    for line in outcome.report:
+        print(line)
+    if outcome.errors:
+        print("\n".join(outcome.errors), file=sys.stderr)
+        print(f"导入失败：{len(outcome.errors)} 个问题，没有写入任何文件。", file=sys.stderr)
+        return EXIT_DATA_ERROR
+    print(f"共写入 {outcome.written} 个文件。请逐项核对后运行 gongkai check。")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="gongkai", description="预算项目支出绩效信息公开：数据检查与维护"
@@ -252,6 +270,18 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--due-days", type=int, help="提示几天内到期的事项（默认 5）")
     check.add_argument("--today", help="按哪一天计算（默认今天，如 2024-03-05）")
     check.set_defaults(run=_check)
+
+    import_cmd = commands.add_parser(
+        "import", help="把已有的报告（Word .docx 或文本 .txt）导入为数据文件"
+    )
+    import_cmd.add_argument(
+        "files", nargs="+", help="报告文件，可一次导入多个；一个文件可含多份报告"
+    )
+    import_cmd.add_argument("--year", type=int, help="年度（默认由报告中的预算年度推断）")
+    import_cmd.add_argument("--department", help="部门代号（部门名录只有一个部门时可省略）")
+    import_cmd.add_argument("--out", help="数据目录（默认 data）")
+    import_cmd.add_argument("--force", action="store_true", help="覆盖已有的数据文件")
+    import_cmd.set_defaults(run=_import)
 
     freeze = commands.add_parser(
         "freeze", help="归档一个年度：生成该年度的版本（mike）并写归档清单"

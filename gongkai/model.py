@@ -403,6 +403,9 @@ class Report(Strict):
     corrections: list[Correction] = Field(
         default_factory=list, description="更正记录：已公开内容的每次更改，按日期先后"
     )
+    unplaced: list[Text] = Field(
+        default_factory=list, description="导入时未能归类的原文；请移到合适的字段后删去"
+    )
 
     @field_validator("name")
     @classmethod
