@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,7 +90,7 @@ def _docx_blocks(path: Path) -> list[Block]:
         raise SourceError("读取 .docx 需要 python-docx") from None
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+    except Exception as error:  # python-docx raises several kinds for a damaged file
         raise SourceError(
             f"{path}：不是有效的 Word (.docx) 文件，可能已损坏（{type(error).__name__}）"
         ) from None
