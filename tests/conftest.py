@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -29,6 +30,29 @@ def mkdocs_build(
         env=env,
         timeout=600,
     )
+
+
+def run_cli(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``gongkai`` command as a clerk would, in ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "gongkai.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with its sha256, to compare two builds byte for byte."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def copy_project(dest: Path) -> Path:

@@ -7,14 +7,13 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from browsing import open_page, serve
 from bs4 import BeautifulSoup
-from conftest import copy_project, mkdocs_build
+from conftest import copy_project, fingerprint, mkdocs_build, run_cli
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "测试",
@@ -23,14 +22,6 @@ GIT_ENV = {
     "GIT_COMMITTER_EMAIL": "test@example.invalid",
 }
 OLD_REPORT = "data/2022/xiqu-xinfangju/baoan-feiyong.yml"
-
-
-def files_of(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_two_builds_of_the_same_data_are_byte_identical(tmp_path: Path) -> None:
@@ -46,19 +37,8 @@ def test_two_builds_of_the_same_data_are_byte_identical(tmp_path: Path) -> None:
     first, second = tmp_path / "one", tmp_path / "two"
     assert mkdocs_build(project, first, env=env).returncode == 0
     assert mkdocs_build(project, second, env=env).returncode == 0
-    assert files_of(first) == files_of(second)
+    assert fingerprint(first) == fingerprint(second)
     assert "<lastmod>2024-01-31</lastmod>" in (first / "sitemap.xml").read_text(encoding="utf-8")
-
-
-def gongkai(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gongkai.cli", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **GIT_ENV},
-        timeout=600,
-    )
 
 
 def git(repo: Path, *args: str) -> None:
@@ -84,7 +64,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(root, "add", "-A")
     git(root, "commit", "-qm", "data")
     for year, day in ((2022, "2022-12-31"), (2023, "2024-01-31")):
-        result = gongkai(root, "freeze", str(year), "--date", day)
+        result = run_cli(root, "freeze", str(year), "--date", day, env=GIT_ENV)
         assert result.returncode == 0, result.stderr
         assert f"已归档 {year}年度（归档日期 {day}）" in result.stdout
     git(root, "add", "-A")
@@ -95,7 +75,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def exported(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("export") / "site"
-    result = gongkai(repo, "export", str(out))
+    result = run_cli(repo, "export", str(out), env=GIT_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "坏链接 0 个" in result.stdout
     return out
@@ -165,7 +145,7 @@ def test_correcting_a_frozen_year(repo: Path, exported: Path, tmp_path: Path) ->
 
     # A change without a correction is caught by check and by the build.
     report.write_text(changed, encoding="utf-8")
-    result = gongkai(repo, "check")
+    result = run_cli(repo, "check", env=GIT_ENV)
     assert result.returncode == 1
     assert (
         f"{OLD_REPORT} 第8行：2022年度已归档（2022-12-31），此文件被改动却没有新增更正记录"
@@ -179,13 +159,13 @@ def test_correcting_a_frozen_year(repo: Path, exported: Path, tmp_path: Path) ->
         + "corrections:\n  - date: 2024-05-06\n    field: budget[1].executed\n    old: 80000\n    new: 85000\n    reason: 补记年末支付的一笔费用\n",
         encoding="utf-8",
     )
-    assert gongkai(repo, "check").returncode == 0
-    result = gongkai(repo, "freeze", "2022", "--update")
+    assert run_cli(repo, "check", env=GIT_ENV).returncode == 0
+    result = run_cli(repo, "freeze", "2022", "--update", env=GIT_ENV)
     assert result.returncode == 0, result.stderr
     again = tmp_path / "again"
-    assert gongkai(repo, "export", str(again)).returncode == 0
+    assert run_cli(repo, "export", str(again), env=GIT_ENV).returncode == 0
 
-    before, after = files_of(exported), files_of(again)
+    before, after = fingerprint(exported), fingerprint(again)
     changed_files = {name for name in after if before.get(name) != after[name]}
     assert "2022/2022/baoan-feiyong/index.html" in changed_files
     assert "2023/2022/baoan-feiyong/index.html" in changed_files  # later versions show it too

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, run_cli
 
 from gongkai.catalog import load_catalog
 from gongkai.cli import main
@@ -19,18 +19,8 @@ from gongkai.errors import DataError
 from gongkai.schema import SCHEMAS, schema_text
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gongkai.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_check_passes_on_the_sample_data() -> None:
-    result = run("check")
+    result = run_cli(ROOT, "check")
     assert result.returncode == 0
     assert result.stdout.strip() == "检查通过：1 个部门，4 个项目，4 份报告（年度：2023）。"
 
@@ -38,7 +28,7 @@ def test_check_passes_on_the_sample_data() -> None:
 def test_check_lists_every_error_and_fails(data_copy: Path) -> None:
     (data_copy / "2023/xiqu-xinfangju/a.yml").write_text("name: 甲\nbudget: 1\n", encoding="utf-8")
     (data_copy / "2023/xiqu-xinfangju/b.yml").write_text("nam: 乙\n", encoding="utf-8")
-    result = run("--data", str(data_copy), "check")
+    result = run_cli(ROOT, "--data", str(data_copy), "check")
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 4
@@ -68,11 +58,11 @@ def test_new_needs_a_department_when_there_are_several(data_copy: Path) -> None:
     listing.write_text(
         listing.read_text(encoding="utf-8") + "  - slug: czj\n    name: 财政局\n", encoding="utf-8"
     )
-    result = run("--data", str(data_copy), "new", "新项目", "--year", "2024")
+    result = run_cli(ROOT, "--data", str(data_copy), "new", "新项目", "--year", "2024")
     assert result.returncode == 2 and "--department" in result.stderr
     assert (
-        run(
-            "--data", str(data_copy), "new", "新项目", "--year", "2024", "--department", "czj"
+        run_cli(
+            ROOT, "--data", str(data_copy), "new", "新项目", "--year", "2024", "--department", "czj"
         ).returncode
         == 0
     )

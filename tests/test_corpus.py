@@ -3,7 +3,6 @@ or renders as text; never a traceback, never a partial site, never a script that
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 from browsing import open_page, serve
-from conftest import DATA, copy_project, mkdocs_build
+from conftest import DATA, copy_project, fingerprint, mkdocs_build
 from test_site import soup, text_of
 
 from gongkai.errors import DataErrors
@@ -55,20 +54,12 @@ def test_error_case(tmp_path: Path, name: str) -> None:
     assert re.search(r"[\u4e00-\u9fff]", mine[0].message), "the message must be Chinese"
 
 
-def _fingerprint(site: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
-
-
 def test_all_error_cases_in_one_build_leave_the_site_untouched(tmp_path: Path) -> None:
     PWNED.unlink(missing_ok=True)
     project = copy_project(tmp_path / "project")
     site = tmp_path / "site"
     assert mkdocs_build(project, site).returncode == 0
-    before = _fingerprint(site)
+    before = fingerprint(site)
     for name in ERRORS:
         shutil.copy(CORPUS / name, project / TARGET / name)
     result = mkdocs_build(project, site)
@@ -77,7 +68,7 @@ def test_all_error_cases_in_one_build_leave_the_site_untouched(tmp_path: Path) -
     assert "Traceback" not in output
     for name in ERRORS:
         assert name in output, name
-    assert _fingerprint(site) == before
+    assert fingerprint(site) == before
     assert not PWNED.exists(), "a YAML tag ran a command"
 
 

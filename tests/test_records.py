@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import ROOT, copy_project, mkdocs_build
+from conftest import ROOT, copy_project, mkdocs_build, run_cli
 from test_site import caption, soup, table_rows
 
 BAOAN = "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
-
-
-def gongkai(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gongkai.cli", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture()
@@ -45,7 +33,7 @@ def test_publish_stamps_once_and_keeps_the_file_as_written(project: Path) -> Non
     path = add_report(
         project, 2024, "新项目", "xin", "  targets:\n    approved: 2024-02-10   # 财政批复\n"
     )
-    first = gongkai(project, "publish", "--date", "2024-02-20")
+    first = run_cli(project, "publish", "--date", "2024-02-20")
     assert first.returncode == 0, first.stderr
     assert (
         "记录公开日期：data/2024/xiqu-xinfangju/xin.yml disclosure.targets.published = 2024-02-20"
@@ -64,7 +52,7 @@ def test_publish_stamps_once_and_keeps_the_file_as_written(project: Path) -> Non
         "disclosure.targets.published": "2024-02-20",
     }
     # Idempotent: a second run, even on another day, changes nothing.
-    again = gongkai(project, "publish", "--date", "2024-03-01")
+    again = run_cli(project, "publish", "--date", "2024-03-01")
     assert again.returncode == 0 and "没有需要记录的公开事项" in again.stdout
     assert path.read_text(encoding="utf-8") == text
 
@@ -72,7 +60,7 @@ def test_publish_stamps_once_and_keeps_the_file_as_written(project: Path) -> Non
 def test_publish_refuses_a_date_before_approval(project: Path) -> None:
     path = add_report(project, 2024, "新项目", "xin", "  targets:\n    approved: 2024-02-10\n")
     before = path.read_text(encoding="utf-8")
-    result = gongkai(project, "publish", "--date", "2024-02-01")
+    result = run_cli(project, "publish", "--date", "2024-02-01")
     assert result.returncode == 1 and "不能早于批复日期" in result.stderr
     assert path.read_text(encoding="utf-8") == before
 
@@ -86,7 +74,7 @@ def test_publish_only_named_events_and_files(project: Path) -> None:
         "  targets:\n    approved: 2024-02-10\n  self_evaluation:\n    approved: 2025-03-01\n",
     )
     add_report(project, 2024, "乙", "yi", "  targets:\n    approved: 2024-02-10\n")
-    result = gongkai(
+    result = run_cli(
         project,
         "publish",
         "--date",
@@ -106,7 +94,7 @@ def test_changing_a_recorded_date_needs_a_correction(project: Path) -> None:
     path.write_text(
         text.replace("    published: 2023-03\n", "    published: 2023-02\n"), encoding="utf-8"
     )
-    result = gongkai(project, "check")
+    result = run_cli(project, "check")
     assert result.returncode == 1
     assert (
         "baoan-feiyong.yml 第17行 disclosure.targets.published：已公开的记录为 2023-03，现为 2023-02"
@@ -119,7 +107,7 @@ def test_changing_a_recorded_date_needs_a_correction(project: Path) -> None:
         "    old: 2023-03\n    new: 2023-02\n    reason: 原记录月份有误，以政府信息公开网发布记录为准\n"
     )
     path.write_text(path.read_text(encoding="utf-8") + correction, encoding="utf-8")
-    assert gongkai(project, "check").returncode == 0
+    assert run_cli(project, "check").returncode == 0
     site = project / "site"
     assert mkdocs_build(project, site).returncode == 0
     page = soup(site, "2023/baoan-feiyong/index.html")
@@ -140,7 +128,7 @@ def test_changing_a_recorded_date_needs_a_correction(project: Path) -> None:
         path.read_text(encoding="utf-8").replace("    old: 2023-03\n", "    old: 2023-01\n"),
         encoding="utf-8",
     )
-    result = gongkai(project, "check")
+    result = run_cli(project, "check")
     assert (
         result.returncode == 1
         and "更正记录的原值 2023-01 与当时的记录 2023-03 不符" in result.stderr
@@ -149,7 +137,7 @@ def test_changing_a_recorded_date_needs_a_correction(project: Path) -> None:
 
 def test_a_published_report_cannot_disappear(project: Path) -> None:
     (project / BAOAN).unlink()
-    result = gongkai(project, "check")
+    result = run_cli(project, "check")
     assert result.returncode == 1
     assert (
         "data/publication-records.json 2023/xiqu-xinfangju/baoan-feiyong：已公开的报告不见了"
@@ -163,7 +151,7 @@ def test_index_number_is_kept(project: Path) -> None:
         path.read_text(encoding="utf-8").replace("xiqu-xinfangju-2023-0001", "X-1"),
         encoding="utf-8",
     )
-    result = gongkai(project, "check")
+    result = run_cli(project, "check")
     assert (
         result.returncode == 1
         and "disclosure.index_number：已公开的记录为 xiqu-xinfangju-2023-0001" in result.stderr
@@ -171,20 +159,20 @@ def test_index_number_is_kept(project: Path) -> None:
 
 
 def test_check_lists_due_and_overdue_events_with_exit_codes(project: Path) -> None:
-    assert gongkai(project, "check").returncode == 0
+    assert run_cli(project, "check").returncode == 0
     add_report(project, 2024, "快到期", "kuai", "  targets:\n    approved: 2024-02-10\n")
-    due = gongkai(project, "check", "--today", "2024-02-27")
+    due = run_cli(project, "check", "--today", "2024-02-27")
     assert due.returncode == 0
     assert "5 天内到期、尚未公开（截至 2024-02-27）" in due.stdout
     assert (
         "kuai.yml 快到期（2024年度）绩效目标：批复 2024-02-10，期限 2024-03-01，待公开（剩 3 天）"
         in due.stdout
     )
-    quiet = gongkai(project, "check", "--today", "2024-02-20")
+    quiet = run_cli(project, "check", "--today", "2024-02-20")
     assert quiet.returncode == 0 and "到期" not in quiet.stdout
-    wider = gongkai(project, "check", "--today", "2024-02-20", "--due-days", "10")
+    wider = run_cli(project, "check", "--today", "2024-02-20", "--due-days", "10")
     assert "待公开（剩 10 天）" in wider.stdout
-    overdue = gongkai(project, "check", "--today", "2024-03-05")
+    overdue = run_cli(project, "check", "--today", "2024-03-05")
     assert overdue.returncode == 3
     assert "已逾期 4 天未公开" in overdue.stderr
 

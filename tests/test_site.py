@@ -3,7 +3,6 @@ computed right, tables laid out like the official form, text escaped, failures h
 
 from __future__ import annotations
 
-import hashlib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-from conftest import SAMPLE, copy_project, mkdocs_build
+from conftest import SAMPLE, copy_project, fingerprint, mkdocs_build
 
 ZHUJING = "2023/zhujing-zhurong-xinfang-weiwen-jingfei/index.html"
 
@@ -224,19 +223,11 @@ def test_text_from_yaml_cannot_inject_markup(tmp_path: Path) -> None:
     assert "<title>保安&quot; onmouseover=&quot;alert(1)&amp;amp费用（2023年度） - " in html
 
 
-def _fingerprint(site: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
-
-
 def test_a_data_error_leaves_the_built_site_untouched(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     site = tmp_path / "site"
     assert mkdocs_build(project, site).returncode == 0
-    before = _fingerprint(site)
+    before = fingerprint(site)
     path = project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
     lines = path.read_text(encoding="utf-8").splitlines()
     index = next(i for i, line in enumerate(lines) if line.strip() == "executed: 80000")
@@ -250,7 +241,7 @@ def test_a_data_error_leaves_the_built_site_untouched(tmp_path: Path) -> None:
         in output
     )
     assert "Traceback" not in output
-    assert _fingerprint(site) == before
+    assert fingerprint(site) == before
 
 
 def test_amounts_in_pages_match_the_yaml_exactly(built_site: Path) -> None:
