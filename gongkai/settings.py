@@ -31,6 +31,7 @@ class Settings:
     execution_weight: int = 10  # 预算执行率的分值
     audit_page: bool = False  # the audit page is for internal builds only
     until_year: int | None = None  # set while an archived version is built
+    offline: bool = False  # build for file:// (USB stick): pages as .html files
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
