@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 import jieba
 from pypinyin import Style, lazy_pinyin, pinyin
@@ -151,3 +152,17 @@ def index_script(entries: list[dict[str, object]]) -> str:
     from ``file://``, where fetching JSON is refused)."""
     body = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
     return f"window.GONGKAI_SEARCH={body};\n"
+
+
+def write_search(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -> Path:
+    """Write the index; Material's full-text index, which the search box no longer reads (and
+    which grows to 110 MiB at 5,000 project-years), keeps its settings but no documents, since
+    Material's script still loads it."""
+    index = site_dir / INDEX_FILE
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.write_text(index_script(build_index(catalog, directory_urls)), encoding="utf-8")
+    material = site_dir / "search/search_index.json"
+    if material.is_file():
+        settings = json.loads(material.read_text(encoding="utf-8")).get("config", {})
+        material.write_text(json.dumps({"config": settings, "docs": []}), encoding="utf-8")
+    return index

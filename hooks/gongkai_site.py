@@ -30,7 +30,7 @@ from gongkai.feed import FEED_FILE, atom_feed
 from gongkai.opendata import write_downloads
 from gongkai.pages import SitePage, navigation, plan
 from gongkai.render import Renderer, headings
-from gongkai.search import INDEX_FILE, build_index, index_script
+from gongkai.search import write_search
 from gongkai.settings import Settings
 from gongkai.site import Site, load_site
 
@@ -45,6 +45,8 @@ def _settings(config: MkDocsConfig) -> Settings:
     version = os.environ.get(VERSION_ENV)
     if version:  # built by `gongkai freeze` through mike: one year's version
         settings = dataclasses.replace(settings, until_year=int(version))
+    if os.environ.get("GONGKAI_OFFLINE"):  # a build to copy onto a stick or open from disk
+        settings = dataclasses.replace(settings, offline=True)
     return settings
 
 
@@ -54,7 +56,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         site = load_site(_settings(config))
     except DataErrors as errors:
         raise PluginError("\n" + errors.report()) from None
-    if site.settings.offline or os.environ.get("GONGKAI_OFFLINE"):
+    if site.settings.offline:
         # For a folder opened from disk (file://): links must name index.html themselves.
         config.use_directory_urls = False
     with_audit = site.settings.audit_page
@@ -120,17 +122,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     feed = atom_feed(site, config.site_name, config.site_url or "")
     (Path(config.site_dir) / FEED_FILE).write_bytes(feed)
     write_downloads(site.catalog, Path(config.site_dir), site.today, config.site_name)
-    # gongkai's own search index replaces Material's full-text one, which the search box no
-    # longer reads (and which grows to 110 MiB at 5,000 project-years).
-    index = Path(config.site_dir) / INDEX_FILE
-    index.parent.mkdir(parents=True, exist_ok=True)
-    index.write_text(
-        index_script(build_index(site.catalog, config.use_directory_urls)), encoding="utf-8"
-    )
-    material = Path(config.site_dir) / "search/search_index.json"
-    if material.is_file():  # Material's script still loads it: keep its settings, no documents
-        settings = json.loads(material.read_text(encoding="utf-8")).get("config", {})
-        material.write_text(json.dumps({"config": settings, "docs": []}), encoding="utf-8")
+    write_search(site.catalog, Path(config.site_dir), config.use_directory_urls)
     if site.settings.until_year is not None:
         # Inside a version folder the root-relative 404 page cannot work; export writes one.
         (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
