@@ -111,6 +111,16 @@ class Catalog:
         return index
 
 
+def department_slugs(data_dir: Path) -> list[str]:
+    """The department codes of ``data_dir``'s 部门名录, or none if it is missing or invalid."""
+    document = read_yaml(data_dir / DEPARTMENTS_FILE, DEPARTMENTS_FILE)
+    try:
+        listing = DepartmentList.model_validate(getattr(document, "data", None))
+    except ValidationError:
+        return []
+    return [d.slug for d in listing.departments]
+
+
 def _validate(
     model: type[M], document: YamlDocument, shown_as: str, errors: list[DataError]
 ) -> M | None:

@@ -13,7 +13,7 @@ import jinja2
 
 from gongkai import archive
 from gongkai.audit import Severity, counts
-from gongkai.catalog import DEPARTMENTS_FILE
+from gongkai.catalog import department_slugs
 from gongkai.errors import DataErrors
 from gongkai.linkcheck import check_links
 from gongkai.records import EVENTS, publish
@@ -126,7 +126,7 @@ def _new(args: argparse.Namespace) -> int:
     data = _settings(args).data_path
     department = args.department
     if department is None:
-        slugs = _department_slugs(data)
+        slugs = department_slugs(data)
         if len(slugs) != 1:
             known = "、".join(slugs) or "无"
             print(f"请用 --department 指定部门代号（部门名录中有：{known}）", file=sys.stderr)
@@ -154,18 +154,6 @@ def _new(args: argparse.Namespace) -> int:
     path.write_text(text, encoding="utf-8")
     print(f"已新建 {path}（网址 /{args.year}/{slug}/）。填写后运行 gongkai check 检查。")
     return 0
-
-
-def _department_slugs(data: Path) -> list[str]:
-    import yaml
-
-    try:
-        listing = yaml.safe_load((data / DEPARTMENTS_FILE).read_text(encoding="utf-8-sig")) or {}
-        return [
-            d["slug"] for d in listing.get("departments", []) if isinstance(d, dict) and "slug" in d
-        ]
-    except (OSError, yaml.YAMLError, AttributeError):
-        return []
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -210,19 +198,10 @@ def _freeze(args: argparse.Namespace) -> int:
     return 0
 
 
-def _site_name(config: Path) -> str:
-    import re
-
-    if not config.is_file():
-        return ""
-    match = re.search(r"^site_name:\s*(.+)$", config.read_text(encoding="utf-8"), re.M)
-    return match.group(1).strip().strip("\"'") if match else ""
-
-
 def _export(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
-        out = archive.export(settings.root, Path(args.out), _site_name(Path(args.config)))
+        out = archive.export(settings.root, Path(args.out), settings.site_name)
     except archive.ArchiveError as error:
         print(str(error), file=sys.stderr)
         return EXIT_DATA_ERROR

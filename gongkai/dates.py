@@ -51,6 +51,13 @@ class PartialDate:
         """True when the day is known."""
         return self.day is not None
 
+    def certainly_before(self, other: PartialDate) -> bool:
+        """True only when this date is earlier than ``other`` whatever day a month-precise date
+        stands for (2023-02 is not certainly before 2023-02-10)."""
+        if (self.year, self.month) != (other.year, other.month):
+            return (self.year, self.month) < (other.year, other.month)
+        return self.day is not None and other.day is not None and self.day < other.day
+
     def as_date(self) -> dt.date | None:
         """The exact date, or ``None`` at month precision."""
         return dt.date(self.year, self.month, self.day) if self.day else None

@@ -57,16 +57,16 @@ def field_label(model: type[BaseModel], loc: tuple[int | str, ...]) -> str | Non
             return None
         info = fields[part]
         label = (info.description or "").split("，")[0].split("（")[0] or None
-        current = _inner_model(info.annotation)
+        current = inner_model(info.annotation)
     return label
 
 
-def _inner_model(annotation: Any) -> Any:
+def inner_model(annotation: Any) -> Any:
     """The model class inside ``list[X]``, ``X | None`` and the like, if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
+        found = inner_model(arg)
         if found is not None:
             return found
     return None
@@ -129,7 +129,7 @@ def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMo
     for part in loc:
         if isinstance(part, int):
             continue
-        current = _inner_model(current.model_fields[part].annotation)
+        current = inner_model(current.model_fields[part].annotation)
         if current is None:
             return None
     return current

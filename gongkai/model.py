@@ -233,20 +233,13 @@ class DisclosureEvent(Strict):
 
     @model_validator(mode="after")
     def _published_after_approval(self) -> DisclosureEvent:
-        if self.approved and self.published and _before(self.published, self.approved):
+        if self.approved and self.published and self.published.certainly_before(self.approved):
             raise PydanticCustomError(
                 "event_order",
                 "公开日期 {published} 早于批复日期 {approved}",
                 {"published": self.published.iso(), "approved": self.approved.iso()},
             )
         return self
-
-
-def _before(first: PartialDate, second: PartialDate) -> bool:
-    """True only when ``first`` is certainly earlier than ``second`` (month precision aware)."""
-    if (first.year, first.month) != (second.year, second.month):
-        return (first.year, first.month) < (second.year, second.month)
-    return first.day is not None and second.day is not None and first.day < second.day
 
 
 class Disclosure(Strict):

@@ -60,6 +60,13 @@ def yuan(amount: Decimal | None) -> str:
     return f"{amount:,.2f}"
 
 
+def plain(amount: Decimal) -> str:
+    """The amount as bare digits, as in a CSV cell or a search: 80000, 1.5 → "1.5"."""
+    if amount == amount.to_integral_value():
+        return format(amount.normalize(), "f")
+    return format(amount, "f")
+
+
 def ratio(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     """``part / whole`` as a fraction, or ``None`` where it is undefined (no figure, or zero)."""
     if part is None or whole is None or whole == 0:

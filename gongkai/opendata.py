@@ -20,7 +20,7 @@ import xlsxwriter
 
 import gongkai
 from gongkai.catalog import Catalog, Project, ProjectYear
-from gongkai.money import YUAN_PER_WAN, quantize, ratio
+from gongkai.money import YUAN_PER_WAN, plain, quantize, ratio
 
 DOWNLOADS = "xiazai"
 FDP_RESOURCE = "fdp-budget.csv"
@@ -126,11 +126,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return (
-            format(value.normalize(), "f")
-            if value == value.to_integral_value()
-            else format(value, "f")
-        )
+        return plain(value)
     return str(value)
 
 

@@ -183,7 +183,7 @@ def _publish_one(
             continue
         if event not in events or state.approved is None:
             continue
-        if _certainly_before(on, state.approved):
+        if PartialDate.parse(on).certainly_before(state.approved):
             raise EditError(
                 f"{entry.source}：公开日期 {on} 不能早于批复日期 {state.approved.iso()}"
             )
@@ -206,9 +206,3 @@ def _publish_one(
     if not recorded:
         del ledger.records[record_key(entry)]
     return stamps
-
-
-def _certainly_before(day: dt.date, approved: PartialDate) -> bool:
-    if approved.day is None:
-        return (day.year, day.month) < (approved.year, approved.month)
-    return day < dt.date(approved.year, approved.month, approved.day)

@@ -17,7 +17,7 @@ import jieba
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from gongkai.catalog import Catalog, ProjectYear
-from gongkai.money import YUAN_PER_WAN, quantize
+from gongkai.money import YUAN_PER_WAN, plain, quantize
 from gongkai.pages import department_uri, page_url, project_uri, report_uri
 
 INDEX_FILE = "search/gongkai-index.js"
@@ -71,18 +71,9 @@ def _figures(amounts: Iterable[Decimal | None]) -> list[str]:
     for amount in amounts:
         if amount is None:
             continue
-        yuan = (
-            format(amount.normalize(), "f")
-            if amount == amount.to_integral_value()
-            else format(amount, "f")
-        )
         wan = amount / YUAN_PER_WAN
-        short = (
-            format(wan.normalize(), "f")
-            if wan == wan.to_integral_value()
-            else format(quantize(wan), "f").rstrip("0").rstrip(".")
-        )
-        words += [yuan, f"{short}万", f"{short}万元", f"{quantize(wan):.2f}万元"]
+        short = plain(wan) if wan == wan.to_integral_value() else plain(quantize(wan).normalize())
+        words += [plain(amount), f"{short}万", f"{short}万元", f"{quantize(wan):.2f}万元"]
     return words
 
 

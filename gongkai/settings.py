@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class Settings:
     audit_page: bool = False  # the audit page is for internal builds only
     until_year: int | None = None  # set while an archived version is built
     offline: bool = False  # build for file:// (USB stick): pages as .html files
+    site_name: str = ""  # mkdocs.yml's site_name, for what the CLI writes outside a build
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -63,7 +65,8 @@ class Settings:
         loader.add_multi_constructor("", lambda _loader, _suffix, _node: None)
         config = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader) or {}
         options = (config.get("extra") or {}).get("gongkai") or {}
-        return cls.from_options(options, path.parent)
+        settings = cls.from_options(options, path.parent)
+        return dataclasses.replace(settings, site_name=str(config.get("site_name") or ""))
 
 
 def today() -> dt.date:

@@ -8,13 +8,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from gongkai.catalog import DEPARTMENTS_FILE
+from gongkai.catalog import DEPARTMENTS_FILE, department_slugs
 from gongkai.errors import from_validation
 from gongkai.importing.parse import Imported, parse_report, split_reports, squeeze
 from gongkai.importing.sources import SourceError, read_blocks
 from gongkai.importing.writer import to_yaml
-from gongkai.loader import read_yaml
-from gongkai.model import DepartmentList, Report
+from gongkai.model import Report
 from gongkai.slug import slugify
 
 
@@ -27,20 +26,11 @@ class Outcome:
     written: int = 0
 
 
-def _departments(out: Path) -> list[str]:
-    document = read_yaml(out / DEPARTMENTS_FILE, DEPARTMENTS_FILE)
-    try:
-        listing = DepartmentList.model_validate(getattr(document, "data", None))
-    except ValidationError:
-        return []
-    return [d.slug for d in listing.departments]
-
-
 def import_files(
     files: list[Path], out: Path, year: int | None, department: str | None, force: bool
 ) -> Outcome:
     outcome = Outcome()
-    known = _departments(out)
+    known = department_slugs(out)
     if department is None:
         if len(known) == 1:
             department = known[0]

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from gongkai.errors import _inner_model
+from gongkai.errors import inner_model
 from gongkai.model import Report
 
 LONG = 40  # characters: longer text goes into a block of its own
@@ -41,7 +41,7 @@ def ordered(data: Any, model: type[BaseModel] | None = Report) -> Any:
     fields = model.model_fields
     keys = [k for k in fields if k in data] + [k for k in data if k not in fields]
     return {
-        k: ordered(data[k], _inner_model(fields[k].annotation) if k in fields else None)
+        k: ordered(data[k], inner_model(fields[k].annotation) if k in fields else None)
         for k in keys
     }
 
