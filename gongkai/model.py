@@ -92,7 +92,7 @@ def _text(value: object) -> str:
 Amount = Annotated[
     Decimal,
     BeforeValidator(_amount),
-    PlainSerializer(lambda v: int(v) if v == v.to_integral_value() else str(v)),
+    PlainSerializer(lambda v: int(v) if v == v.to_integral_value() else str(v), when_used="json"),
     WithJsonSchema(
         {
             "description": "金额（元），阿拉伯数字，最多两位小数，如 80000",
@@ -119,7 +119,7 @@ DateValue = Annotated[
 Number = Annotated[
     Decimal,
     BeforeValidator(_decimal),
-    PlainSerializer(lambda v: int(v) if v == v.to_integral_value() else str(v)),
+    PlainSerializer(lambda v: int(v) if v == v.to_integral_value() else str(v), when_used="json"),
     WithJsonSchema({"description": "数字，如 10 或 7.5", "type": ["number", "string"]}),
 ]
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string"})]
@@ -213,12 +213,38 @@ class BudgetYear(Strict):
         description="按资金来源分列（财政资金、单位资金等），各项之和应等于本年合计",
     )
 
+    @model_validator(mode="after")
+    def _not_negative(self) -> BudgetYear:
+        adjusted = self.adjusted
+        if adjusted is not None and adjusted < 0:
+            raise PydanticCustomError(
+                "budget_negative",
+                "{year}年全年预算为负数（年初预算 {initial} + 追加 {supp} − 调减 {red} = {adjusted} 元）；"
+                "调减不能大于年初预算与追加之和，请核对",
+                {
+                    "year": self.year,
+                    "initial": self.initial,
+                    "supp": self.supplementary or 0,
+                    "red": self.reduction or 0,
+                    "adjusted": adjusted,
+                },
+            )
+        return self
+
     @property
     def adjusted(self) -> Decimal | None:
         """全年预算 = 年初预算 + 追加 − 调减 (``None`` without 年初预算)."""
         if self.initial is None:
             return None
         return self.initial + (self.supplementary or 0) - (self.reduction or 0)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """执行率 = 实际执行 ÷ 全年预算 (``None`` where either is missing or the budget is 0)."""
+        adjusted = self.adjusted
+        if self.executed is None or not adjusted:
+            return None
+        return self.executed / adjusted
 
 
 class DisclosureEvent(Strict):
@@ -366,6 +392,9 @@ class Evaluation(Strict):
     recommended_budget: Amount | None = Field(None, description="结论中建议的下年预算申报数（元）")
     problems: Text | None = Field(None, description="（二）存在的问题")
     suggestions: Text | None = Field(None, description="（三）相关建议")
+    execution_weight: Number | None = Field(
+        None, description="报告所列预算执行率的分值（权重）；不写时按网站设置（默认 10 分）"
+    )
     execution_score: Number | None = Field(None, description="报告所填预算执行得分")
     total_score: Number | None = Field(None, description="报告所填自评总分")
     grade: Text | None = Field(None, description="报告所填评价等级：优、良、中、差")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 YUAN_PER_WAN = Decimal(10000)
 MAX_AMOUNT = Decimal(10) ** 13  # 十万亿元: larger is a typing slip, not a budget.
@@ -75,9 +76,48 @@ def ratio(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
 
 
 def percent(fraction: Decimal | None, *, signed: bool = False) -> str:
-    """Show a fraction as a percentage with two decimals: 0.5 → "50.00%"."""
+    """Show a fraction as a percentage with two decimals: 0.5 → "50.00%".
+
+    A value that rounds to zero is "0.00%", never "-0.00%".
+
+    >>> percent(Decimal("-0.00001"), signed=True)
+    '0.00%'
+    """
     if fraction is None:
         return "—"
     value = quantize(fraction * 100)
+    if value == 0:
+        value = abs(value)
     sign = "+" if signed and value > 0 else ""
     return f"{sign}{value:,.2f}%"
+
+
+def round_fraction(value: Fraction, places: int = 2) -> Decimal:
+    """Round an exact fraction once, half up (四舍五入): 2/3 → 0.67.
+
+    >>> round_fraction(Fraction(80))
+    Decimal('80.00')
+    >>> round_fraction(Fraction(1, 200))
+    Decimal('0.01')
+    """
+    scale = 10**places
+    scaled = value * scale
+    whole = (abs(scaled.numerator) * 2 + scaled.denominator) // (2 * scaled.denominator)
+    return (Decimal(whole if scaled >= 0 else -whole) / scale).quantize(Decimal(1).scaleb(-places))
+
+
+def fraction_text(value: Fraction | Decimal | None) -> str:
+    """A score as shown: two decimals, rounded once; "" where there is none."""
+    if value is None:
+        return ""
+    return f"{round_fraction(Fraction(value)):.2f}"
+
+
+def change_amount(amount: Decimal | None) -> str:
+    """A change in 万元 with its sign: 100000 → "+10.00 万元"; zero → "0.00 万元"."""
+    if amount is None:
+        return "—"
+    value = quantize(amount / YUAN_PER_WAN)
+    if value == 0:
+        return "0.00 万元"
+    return f"{'+' if value > 0 else '-'}{abs(value):,.2f} 万元"

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,8 @@ class Settings:
     shift_to_working_day: bool = False  # Civil Code 第二百零三条; off unless the bureau opts in
     due_soon_days: int = 5
     index_pattern: str = DEFAULT_INDEX_PATTERN
-    execution_weight: int = 10  # 预算执行率的分值
+    execution_weight: int = 10  # 预算执行率的分值 (a report's own 分值 wins)
+    score_tolerance: str = "0.05"  # stated scores closer than this to the computed ones agree
     audit_page: bool = False  # the audit page is for internal builds only
     until_year: int | None = None  # set while an archived version is built
     offline: bool = False  # build for file:// (USB stick): pages as .html files
@@ -40,13 +42,17 @@ class Settings:
     def data_path(self) -> Path:
         return self.root / self.data_dir
 
-    @property
+    @cached_property
     def rule(self) -> DeadlineRule:
+        # Cached: the holiday calendar behind it is costly to build once per event.
         return DeadlineRule(self.deadline_days, self.shift_to_working_day)
 
-    @property
+    @cached_property
     def scoring(self) -> ScoringRules:
-        return ScoringRules(execution_weight=Decimal(self.execution_weight))
+        return ScoringRules(
+            execution_weight=Decimal(self.execution_weight),
+            tolerance=Decimal(str(self.score_tolerance)),
+        )
 
     @classmethod
     def from_options(cls, options: dict[str, Any] | None, root: Path) -> Settings:
@@ -74,4 +80,9 @@ def today() -> dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), CHINA).date()
+    return dt.datetime.now(CHINA).date()
+
+
+def clock_today() -> dt.date:
+    """The real date in China, whatever ``SOURCE_DATE_EPOCH`` says."""
     return dt.datetime.now(CHINA).date()
