@@ -20,7 +20,8 @@ import xlsxwriter
 
 import gongkai
 from gongkai.catalog import Catalog, Project, ProjectYear
-from gongkai.money import YUAN_PER_WAN, plain, quantize, ratio
+from gongkai.figures import trend
+from gongkai.money import YUAN_PER_WAN, plain, quantize
 
 DOWNLOADS = "xiazai"
 FDP_RESOURCE = "fdp-budget.csv"
@@ -28,41 +29,89 @@ FDP_RESOURCE = "fdp-budget.csv"
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a table: its key, its Chinese header, and what it means (数据说明)."""
+    """A column of a table: its key, its Chinese header, what it means (数据说明) and its one
+    type in every download: text, integer, amount (元, exact), rate (a fraction) or flag."""
 
     key: str
     header: str
     meaning: str
-    money: bool = False
+    kind: str = "text"
 
+    @property
+    def money(self) -> bool:
+        return self.kind == "amount"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+KIND_LABELS = {
+    "text": "文字",
+    "integer": "整数",
+    "amount": '金额（元，精确到分；JSON 中为数字字符串，如 "80000"）',
+    "rate": "比率（小数，1 即 100%，保留四位；JSON 中为数字字符串）",
+    "flag": "是/否（JSON 中为 true/false；无法判断时为空）",
+}
 
 BUDGET_COLUMNS = (
     Column("department", "部门代号", "部门的代号（数据目录名）"),
     Column("department_name", "部门", "部门全称"),
     Column("project", "项目网址名", "项目的网址名（拼音），同一项目各年度相同"),
     Column("project_name", "项目名称", "项目名称"),
-    Column("report_year", "报告年度", "这一行出自哪一年度的自评报告"),
-    Column("year", "预算年度", "金额所属的年度（一份报告通常列出本年和上年）"),
-    Column("initial", "年初预算（元）", "年初预算数，元", money=True),
-    Column("supplementary", "追加（元）", "年中追加的预算，元", money=True),
-    Column("reduction", "调减（元）", "年中调减的预算，元", money=True),
+    Column("report_year", "报告年度", "这一行出自哪一年度的自评报告", "integer"),
+    Column("year", "预算年度", "金额所属的年度（一份报告通常列出本年和上年）", "integer"),
+    Column("initial", "年初预算（元）", "年初预算数，元", "amount"),
+    Column("supplementary", "追加（元）", "年中追加的预算，元", "amount"),
+    Column("reduction", "调减（元）", "年中调减的预算，元", "amount"),
     Column(
         "adjusted",
         "全年预算（元）",
         "全年预算数 = 年初预算 + 追加 − 调减，元（本站计算）",
-        money=True,
+        "amount",
     ),
-    Column("executed", "实际执行（元）", "全年实际执行数，元", money=True),
-    Column("rate", "执行率", "实际执行 ÷ 全年预算，小数（1 即 100%，本站计算）"),
+    Column("executed", "实际执行（元）", "全年实际执行数，元", "amount"),
+    Column("rate", "执行率", "实际执行 ÷ 全年预算（本站计算）", "rate"),
+    Column(
+        "adjusted_change",
+        "全年预算较上年增减（元）",
+        "本年全年预算 − 上年全年预算，元，减少为负数（本站计算；无上年数据时为空）",
+        "amount",
+    ),
+    Column(
+        "adjusted_change_rate",
+        "全年预算较上年变化率",
+        "全年预算较上年增减 ÷ 上年全年预算（本站计算）",
+        "rate",
+    ),
+    Column(
+        "executed_change",
+        "实际执行较上年增减（元）",
+        "本年实际执行 − 上年实际执行，元，减少为负数（本站计算）",
+        "amount",
+    ),
+    Column(
+        "executed_change_rate",
+        "实际执行较上年变化率",
+        "实际执行较上年增减 ÷ 上年实际执行（本站计算）",
+        "rate",
+    ),
     Column("stated_change", "报告所述较上年变化", "报告文字中写的较上年变化，原文照录"),
+    Column(
+        "stated_change_agrees",
+        "报告所述变化与金额相符",
+        "报告所述变化与本站按金额计算的变化是否相符（按报告所写的位数四舍五入比较）；"
+        "报告未写或无法计算时为空",
+        "flag",
+    ),
 )
 
 INDICATOR_COLUMNS = (
     Column("department", "部门代号", "部门的代号"),
     Column("project", "项目网址名", "项目的网址名"),
     Column("project_name", "项目名称", "项目名称"),
-    Column("report_year", "报告年度", "自评报告的年度"),
-    Column("row", "序号", "指标在绩效目标表中的顺序，从 1 起"),
+    Column("report_year", "报告年度", "自评报告的年度", "integer"),
+    Column("row", "序号", "指标在绩效目标表中的顺序，从 1 起", "integer"),
     Column("level1", "一级指标", "如 产出指标（旧表为 完成指标）、效益指标、满意度指标"),
     Column("level2", "二级指标", "如 数量指标、质量指标、时效指标、成本指标"),
     Column("name", "三级指标", "具体指标的名称"),
@@ -70,8 +119,8 @@ INDICATOR_COLUMNS = (
     Column("target", "指标值", "年度目标值，原文照录"),
     Column("unit", "度量单位", "如 元、%、人次"),
     Column("actual", "完成值", "实际完成值，原文照录"),
-    Column("weight", "权重", "分值"),
-    Column("score", "得分", "报告所填得分"),
+    Column("weight", "权重", "分值，原文照录", "text"),
+    Column("score", "得分", "报告所填得分，原文照录", "text"),
     Column("reason", "未完成原因分析", "偏差原因分析及改进措施"),
 )
 
@@ -79,7 +128,8 @@ INDICATOR_COLUMNS = (
 def budget_rows(entries: Iterable[ProjectYear]) -> list[dict[str, Any]]:
     rows = []
     for entry in entries:
-        for line in entry.report.budget:
+        for row in trend(entry.report.budget):
+            line = row.line
             rows.append(
                 {
                     "department": entry.department.slug,
@@ -93,15 +143,19 @@ def budget_rows(entries: Iterable[ProjectYear]) -> list[dict[str, Any]]:
                     "reduction": line.reduction,
                     "adjusted": line.adjusted,
                     "executed": line.executed,
-                    "rate": _rate(line.executed, line.adjusted),
+                    "rate": _rate(row.rate),
+                    "adjusted_change": row.adjusted_change_amount,
+                    "adjusted_change_rate": _rate(row.adjusted_change),
+                    "executed_change": row.executed_change_amount,
+                    "executed_change_rate": _rate(row.executed_change),
                     "stated_change": line.stated_change,
+                    "stated_change_agrees": row.stated_agrees,
                 }
             )
     return rows
 
 
-def _rate(executed: Decimal | None, adjusted: Decimal | None) -> Decimal | None:
-    value = ratio(executed, adjusted)
+def _rate(value: Decimal | None) -> Decimal | None:
     return None if value is None else quantize(value, 4)
 
 
@@ -109,6 +163,10 @@ def indicator_rows(entries: Iterable[ProjectYear]) -> list[dict[str, Any]]:
     rows = []
     for entry in entries:
         for number, indicator in enumerate(entry.report.performance.indicators, start=1):
+            values = {k: (v.value if hasattr(v, "value") else v) for k, v in indicator}
+            for key in ("weight", "score"):
+                if values.get(key) is not None:
+                    values[key] = plain(values[key])
             rows.append(
                 {
                     "department": entry.department.slug,
@@ -116,17 +174,53 @@ def indicator_rows(entries: Iterable[ProjectYear]) -> list[dict[str, Any]]:
                     "project_name": entry.name,
                     "report_year": entry.year,
                     "row": number,
-                    **{k: (v.value if hasattr(v, "value") else v) for k, v in indicator},
+                    **values,
                 }
             )
     return rows
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, column: Column | None = None) -> str:
     if value is None:
         return ""
+    if column is not None and column.kind == "rate":
+        return format(value, "f")  # four places always: 1.0000, not 1
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, Decimal):
         return plain(value)
+    return str(value)
+
+
+def typed(column: Column, value: Any) -> Any:
+    """A value as JSON holds it: one type per column (amounts and rates as exact digits)."""
+    if value is None:
+        return None
+    if column.kind == "rate":
+        return format(value, "f")
+    if column.kind == "amount":
+        return plain(value)
+    if column.kind == "integer":
+        return int(value)
+    if column.kind == "flag":
+        return bool(value)
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    """The data file's values for JSON: every number as exact digits in a string."""
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if hasattr(value, "iso"):
+        return value.iso()
+    if hasattr(value, "value"):
+        return value.value
     return str(value)
 
 
@@ -136,7 +230,7 @@ def csv_bytes(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.header for c in columns])
     for row in rows:
-        writer.writerow([_cell(row.get(c.key)) for c in columns])
+        writer.writerow([_cell(row.get(c.key), c) for c in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -173,8 +267,10 @@ def xlsx_bytes(
                 if column.money:
                     amount = value / YUAN_PER_WAN if in_wan else value
                     sheet.write_number(number, index, amount, wan if in_wan else yuan)
-                elif column.key == "rate":
+                elif column.kind == "rate":
                     sheet.write_number(number, index, value, rate)
+                elif column.kind == "flag":
+                    sheet.write_string(number, index, _cell(value))
                 elif isinstance(value, int | Decimal) and not isinstance(value, bool):
                     sheet.write_number(number, index, value)
                 else:
@@ -193,9 +289,13 @@ def json_bytes(entries: Iterable[ProjectYear]) -> bytes:
             "department": entry.department.model_dump(mode="json", exclude_none=True),
             "slug": entry.slug,
             "source": entry.source,
-            "report": entry.report.model_dump(
-                mode="json", exclude_none=True, exclude_defaults=True
+            "report": _json_value(
+                entry.report.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
             ),
+            "figures": [
+                {c.key: typed(c, row.get(c.key)) for c in BUDGET_COLUMNS[4:]}
+                for row in budget_rows([entry])
+            ],
         }
         for entry in entries
     ]
@@ -203,6 +303,8 @@ def json_bytes(entries: Iterable[ProjectYear]) -> bytes:
         "generator": f"gongkai {gongkai.__version__}",
         "currency": "CNY",
         "unit": "元",
+        "note": "金额、权重和得分都以数字字符串给出（精确值，不经浮点换算）；"
+        "figures 为本站按金额计算的数据，各列含义见网站“数据下载”页",
         "reports": reports,
     }
     return (json.dumps(content, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

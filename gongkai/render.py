@@ -14,7 +14,7 @@ from gongkai.audit import Severity, counts
 from gongkai.catalog import Project, ProjectYear
 from gongkai.charts import budget_chart, ranking_chart
 from gongkai.deadlines import LEGAL_BASIS, Status
-from gongkai.figures import totals, trend
+from gongkai.figures import change, totals, trend
 from gongkai.indicators import filled_columns, layout
 from gongkai.opendata import (
     BUDGET_COLUMNS,
@@ -97,8 +97,9 @@ def _environment() -> jinja2.Environment:
         yuan=money.yuan,
         percent=money.percent,
         signed=lambda v: money.percent(v, signed=True),
+        change_wan=money.change_amount,
         paragraphs=paragraphs,
-        score=lambda v: "—" if v is None else f"{v:.2f}",
+        score=lambda v: "" if v is None else money.fraction_text(v),
         css_string=css_string,
     )
     return env
@@ -166,7 +167,7 @@ class Renderer:
             return {
                 "latest": latest,
                 "entries": entries,
-                "sum": totals(e.own_budget for e in entries),
+                "sum": totals((e.name, e.own_budget) for e in entries),
                 "chart": budget_chart(
                     [(f"{y}年", s.adjusted, s.executed) for y, s in history], "各年度全部项目合计"
                 ),
@@ -177,8 +178,8 @@ class Renderer:
             return {
                 "year": subject,
                 "entries": entries,
-                "sum": totals(e.own_budget for e in entries),
-                "previous": {e.slug: self._line(e.slug, subject - 1) for e in entries},
+                "sum": totals((e.name, e.own_budget) for e in entries),
+                "previous": {e.slug: self._executed_change(e, subject) for e in entries},
                 "history": self._department_totals(),
                 "chart": _ranking(entries, f"{subject}年度全年预算最大的项目"),
                 "downloads": year_downloads(subject),
@@ -188,7 +189,7 @@ class Renderer:
             per_year = []
             for year in sorted({e.year for e in entries}, reverse=True):
                 these = [e for e in entries if e.year == year]
-                per_year.append((year, these, totals(e.own_budget for e in these)))
+                per_year.append((year, these, totals((e.name, e.own_budget) for e in these)))
             return {"department": subject, "per_year": per_year}
         if page.template == "project.html":
             rows = trend(subject.budget_history())
@@ -207,6 +208,7 @@ class Renderer:
                 "report": entry.report,
                 "project": catalog.projects[entry.slug],
                 "rows": (rows := trend(entry.report.budget)),
+                "this_row": next((r for r in rows if r.year == entry.year), None),
                 "chart": _trend_chart(rows, f"{entry.name}历年预算与执行"),
                 "downloads": project_downloads(catalog.projects[entry.slug]),
                 "own": entry.own_budget,
@@ -255,9 +257,14 @@ class Renderer:
         project: Project = self.catalog.projects[slug]
         return next((b for b in reversed(project.budget_history()) if b.year == year), None)
 
+    def _executed_change(self, entry: ProjectYear, year: int) -> Any:
+        """实际执行较上年, from this year's figures and last year's as last stated."""
+        own, before = entry.own_budget, self._line(entry.slug, year - 1)
+        return change(own.executed if own else None, before.executed if before else None)
+
     def _department_totals(self) -> list[tuple[int, Any]]:
         return [
-            (y, totals(e.own_budget for e in self.catalog.in_year(y)))
+            (y, totals((e.name, e.own_budget) for e in self.catalog.in_year(y)))
             for y in sorted(self.catalog.years)
         ]
 

@@ -92,10 +92,13 @@ def test_budget_trend_is_computed_from_the_figures(built_site: Path) -> None:
         "15.00",
         "15.00",
         "100.00%",
-        "+200.00%",
-        "+200.00%",
-        "较上年增长66%",
+        "+10.00万元+200.00%",
+        "+10.00万元+200.00%",
+        "较上年增长66%与金额不符",
     ]
+    # The contradiction is spelt out under the table.
+    note = page.select_one(".gk-flag-note").get_text(strip=True)
+    assert "报告称“较上年增长66%”" in note and "+10.00 万元（+200.00%）" in note
     exact = table_rows(caption(page, "驻京驻蓉信访维稳经费历年预算执行（单位：元"))
     assert exact[2] == ["2023", "50,000", "100,000", "150,000", "150,000"]
     baoan = table_rows(
@@ -215,9 +218,9 @@ def test_text_from_yaml_cannot_inject_markup(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     html = (site / "2023/baoan-feiyong/index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html and "<img src=x" not in html
-    # Five fields, the indicator name shown twice (table and scores).
-    assert html.count("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") == 6
-    assert html.count("{{ 7*7 }}{% raw %}**粗体**") == 6  # shown as typed, not evaluated
+    # Five fields, each shown once (the report gives no weights: no score table).
+    assert html.count("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") == 5
+    assert html.count("{{ 7*7 }}{% raw %}**粗体**") == 5  # shown as typed, not evaluated
     assert 'href="javascript' not in html
     assert 'onmouseover="alert' not in html
     assert "<title>保安&quot; onmouseover=&quot;alert(1)&amp;amp费用（2023年度） - " in html
@@ -287,7 +290,17 @@ def test_several_departments_and_years(tmp_path: Path) -> None:
     rows = table_rows(caption(across, "保安费用历年预算执行（金额"))
     assert [r[0] for r in rows[1:]] == ["2022", "2023", "2024"]
     # 2024: 6万 − 调减1万 = 5万 budget, 4.5万 executed: 90 %, −43.75 % on 2023's 8万.
-    assert rows[3] == ["2024", "6.00", "1.00", "5.00", "4.50", "90.00%", "-37.50%", "-43.75%", "—"]
+    assert rows[3] == [
+        "2024",
+        "6.00",
+        "1.00",
+        "5.00",
+        "4.50",
+        "90.00%",
+        "-3.00万元-37.50%",
+        "-3.50万元-43.75%",
+        "—",
+    ]
 
     page = soup(site, "2024/baoan-feiyong/index.html")
     other_years = page.find("nav", attrs={"aria-label": "本项目其他年度"})

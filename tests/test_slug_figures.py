@@ -41,12 +41,19 @@ def test_trend_with_reduction_and_gap() -> None:
     assert rows[1].executed_change is None  # 2021 missing: no change over two years
 
 
-def test_totals_count_missing_figures() -> None:
-    result = totals([_line(2023, 80000, 80000), _line(2023, 20000, None), None])
-    assert result.count == 3
-    assert result.adjusted == Decimal(100000)
-    assert result.executed == Decimal(80000)
-    assert (result.missing_budget, result.missing_executed) == (1, 2)
+def test_totals_add_only_projects_with_both_figures() -> None:
+    result = totals(
+        [
+            ("甲", _line(2023, 80000, 80000)),
+            ("乙", _line(2023, 20000, None)),
+            ("丙", None),
+            ("丁", _line(2023, None, 5000)),
+        ]
+    )
+    assert result.count == 4 and result.included == 1
+    # Budget and execution from the same project only: 80000 / 80000, not 85000 / 100000.
+    assert (result.adjusted, result.executed, result.rate) == (80000, 80000, 1)
+    assert result.left_out == [("乙", "实际执行"), ("丙", "全年预算、实际执行"), ("丁", "全年预算")]
     assert not result.complete
 
 
