@@ -64,14 +64,15 @@ class Assessment:
     days_late: int | None = None
     days_left: int | None = None
     note: str = ""
+    exact: bool = True  # both dates known to the day; otherwise a delay is only a lower bound
 
     @property
     def label(self) -> str:
         """按时公开（用时 12 天） / 逾期 3 天 / 待公开（剩 4 天） / …"""
         if self.status is Status.ON_TIME:
             return f"按时公开（用时 {self.days_used} 天）"
-        # Without an exact deadline (approval known to the month) a delay is a lower bound.
-        bound = "至少" if self.deadline is None else ""
+        # With a date known only to the month, a delay is a lower bound.
+        bound = "" if self.exact else "至少"
         if self.status is Status.LATE:
             return f"{bound}逾期 {self.days_late} 天"
         if self.status is Status.PENDING:
@@ -103,13 +104,21 @@ def assess(event: DisclosureEvent, today: dt.date, rule: DeadlineRule | None = N
     exact_deadline = earliest if event.approved.is_exact else None
     if event.published is None:
         if today > latest:
-            return Assessment(Status.OVERDUE, exact_deadline, days_late=(today - latest).days)
+            return Assessment(
+                Status.OVERDUE,
+                exact_deadline,
+                days_late=(today - latest).days,
+                exact=event.approved.is_exact,
+            )
         if event.approved.is_exact:
             return Assessment(Status.PENDING, exact_deadline, days_left=(latest - today).days)
         return Assessment(Status.UNKNOWN, note="批复日期只精确到月，尚未公开")
     first_publication, _ = _span(event.published)
+    exact = event.approved.is_exact and event.published.is_exact
     if first_publication > latest:
-        return Assessment(Status.LATE, exact_deadline, days_late=(first_publication - latest).days)
+        return Assessment(
+            Status.LATE, exact_deadline, days_late=(first_publication - latest).days, exact=exact
+        )
     if event.approved.is_exact and event.published.is_exact:
         return Assessment(
             Status.ON_TIME, exact_deadline, days_used=(first_publication - first_approval).days

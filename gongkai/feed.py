@@ -18,9 +18,13 @@ FEED_FILE = "feed.xml"
 
 
 def _moment(value: PartialDate | dt.date) -> dt.datetime:
-    """Midnight in China on that day; a month-precise date stands at the month's first day."""
+    """Midnight in China on that day. Only dates known to the day have a moment: the feed
+    never turns "2023年3月" into 1 March."""
     if isinstance(value, PartialDate):
-        value = dt.date(value.year, value.month, value.day or 1)
+        exact = value.as_date()
+        if exact is None:
+            raise ValueError(f"{value.iso()} 只精确到月，没有具体日期")
+        value = exact
     return dt.datetime(value.year, value.month, value.day, tzinfo=CHINA)
 
 
@@ -31,7 +35,10 @@ def atom_feed(site: Site, site_name: str, site_url: str = "") -> bytes:
     feed = FeedGenerator()
     feed.id(f"urn:gongkai:{slugify(site_name)}")
     feed.title(f"{site_name}：公开与更正")
-    feed.subtitle("新公开的绩效目标、自评报告，以及已公开内容的更正")
+    feed.subtitle(
+        "新公开的绩效目标、自评报告，以及已公开内容的更正。"
+        "公开日期只精确到月的事项没有具体日期，不列入订阅，请见网站的公开时效页。"
+    )
     feed.author({"name": site_name})
     feed.language("zh-CN")
     feed.generator("gongkai", gongkai.__version__)
@@ -41,7 +48,7 @@ def atom_feed(site: Site, site_name: str, site_url: str = "") -> bytes:
     items: list[tuple[dt.datetime, str, str, str, str]] = []
     for row in site.events:
         published = row.state.published
-        if published is None:
+        if published is None or not published.is_exact:
             continue
         entry = row.entry
         link = base + page_url(report_uri(entry))

@@ -10,12 +10,13 @@ from functools import cached_property
 from gongkai import archive
 from gongkai.audit import Finding, audit
 from gongkai.catalog import Catalog, ProjectYear, load_catalog
+from gongkai.dates import PartialDate
 from gongkai.deadlines import Assessment, Status, assess
-from gongkai.errors import DataErrors
+from gongkai.errors import DataError, DataErrors, field_path
 from gongkai.model import DisclosureEvent
 from gongkai.records import EVENTS, LEDGER_FILE, Ledger, verify
 from gongkai.scoring import ScoreCard, score_report
-from gongkai.settings import Settings, today
+from gongkai.settings import Settings, clock_today, today
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,46 @@ class Site:
         return [r for r in self.events if r.assessment.status is Status.OVERDUE]
 
 
+_DATE_FIELDS = (
+    (("disclosure", "declared"), "申报日期"),
+    (("disclosure", "targets", "approved"), "绩效目标批复日期"),
+    (("disclosure", "targets", "published"), "绩效目标公开日期"),
+    (("disclosure", "self_evaluation", "approved"), "自评报告批复日期"),
+    (("disclosure", "self_evaluation", "published"), "自评报告公开日期"),
+)
+
+
+def _dates_of(entry: ProjectYear) -> list[tuple[tuple[str | int, ...], str, PartialDate]]:
+    found: list[tuple[tuple[str | int, ...], str, PartialDate]] = []
+    for loc, label in _DATE_FIELDS:
+        value: object = entry.report
+        for part in loc:
+            value = getattr(value, str(part))
+        if isinstance(value, PartialDate):
+            found.append((loc, label, value))
+    for index, correction in enumerate(entry.report.corrections):
+        found.append((("corrections", index, "date"), "更正日期", correction.date))
+    return found
+
+
+def future_dates(catalog: Catalog, on: dt.date) -> list[DataError]:
+    """Dates later than ``on`` (the build day): a disclosure cannot have happened yet."""
+    errors = []
+    for entry in catalog.reports:
+        for loc, label, value in _dates_of(entry):
+            if (value.year, value.month, value.day or 1) > (on.year, on.month, on.day):
+                errors.append(
+                    DataError(
+                        entry.source,
+                        entry.document.line_of(loc),
+                        field_path(loc),
+                        f"{label} {value.iso()} 晚于今天（{on.isoformat()}）；"
+                        "只能记录已经发生的日期，请核对年份和月份",
+                    )
+                )
+    return errors
+
+
 def load_site(settings: Settings, on: dt.date | None = None) -> Site:
     """Read and check the data and its publication records; raise :class:`DataErrors` with every
     problem, or return the site."""
@@ -100,6 +141,10 @@ def load_site(settings: Settings, on: dt.date | None = None) -> Site:
         catalog, ledger, f"{settings.data_path.name}/{LEDGER_FILE}", settings.until_year
     )
     errors += archive.verify(settings.root, settings.data_path, catalog)
+    day = on or today()
+    # Against the clock, not SOURCE_DATE_EPOCH: an archived year rebuilt at its freeze date
+    # may hold corrections made after it.
+    errors += future_dates(catalog, on or clock_today())
     if errors:
         raise DataErrors(errors)
-    return Site(settings, catalog, ledger, on or today())
+    return Site(settings, catalog, ledger, day)
