@@ -13,10 +13,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from gongkai.catalog import Catalog, ProjectYear
+from gongkai.errors import field_path
 from gongkai.figures import trend
 from gongkai.loader import Location
-from gongkai.money import YUAN_PER_WAN, percent, quantize, ratio, wan
-from gongkai.scoring import ScoringRules, number_in
+from gongkai.model import Indicator, Nature
+from gongkai.money import change_amount, fraction_text, percent, quantize, ratio, wan, yuan
+from gongkai.quantity import money_in_yuan, normalise, parse_quantity
+from gongkai.scoring import ScoringRules, score_report
 
 
 class Severity(StrEnum):
@@ -64,53 +67,49 @@ class _Report:
         fix: str = "",
     ) -> Finding:
         line = self.entry.document.line_of(loc)
-        name = "".join(
-            f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(loc)
+        return Finding(
+            self.entry.source, line, severity, check, field_path(loc), message, figures, fix
         )
-        return Finding(self.entry.source, line, severity, check, name, message, figures, fix)
 
 
 # --- figures -------------------------------------------------------------------------------
-
-_STATED = re.compile(r"(增长|增加|上升|提高|减少|下降|降低)\s*(\d+(?:\.\d+)?)\s*%")
-_NO_CHANGE = re.compile(r"无变化|持平|不变")
-
-
-def _stated_rate(text: str) -> Decimal | None:
-    match = _STATED.search(text)
-    if match:
-        value = Decimal(match.group(2)) / 100
-        return -value if match.group(1) in ("减少", "下降", "降低") else value
-    return Decimal(0) if _NO_CHANGE.search(text) else None
 
 
 def check_stated_change(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
     """报告所述较上年变化 vs the change computed from the amounts."""
     budget = report.entry.report.budget
     for row in trend(budget):
-        text = row.line.stated_change
-        if not text:
+        if not row.contradiction:
             continue
-        stated = _stated_rate(text)
-        computed = [c for c in (row.executed_change, row.adjusted_change) if c is not None]
-        if stated is None or not computed:
-            continue
-        if all(abs(stated - c) > Decimal("0.005") for c in computed):
-            index = [b.year for b in budget].index(row.year)
-            before = next(b for b in budget if b.year == row.year - 1)
-            yield report.finding(
-                Severity.ERROR,
-                "变化率与金额不符",
-                ("budget", index, "stated_change"),
-                f"报告称“{text}”，与金额不符",
-                f"实际执行 {wan(before.executed)} → {wan(row.line.executed)} 万元，{percent(row.executed_change, signed=True)}；"
-                f"全年预算 {wan(before.adjusted)} → {wan(row.adjusted)} 万元，{percent(row.adjusted_change, signed=True)}",
-                f"改为按金额计算的变化率（{percent(computed[0], signed=True)}），或核对金额",
-            )
+        index = [b.year for b in budget].index(row.year)
+        before = next(b for b in budget if b.year == row.year - 1)
+        computed = row.executed_change if row.executed_change is not None else row.adjusted_change
+        yield report.finding(
+            Severity.ERROR,
+            "变化率与金额不符",
+            ("budget", index, "stated_change"),
+            f"报告称“{row.line.stated_change}”，与金额不符",
+            f"实际执行 {wan(before.executed)} → {wan(row.line.executed)} 万元，"
+            f"{change_amount(row.executed_change_amount)}（{percent(row.executed_change, signed=True)}）；"
+            f"全年预算 {wan(before.adjusted)} → {wan(row.adjusted)} 万元，"
+            f"{change_amount(row.adjusted_change_amount)}（{percent(row.adjusted_change, signed=True)}）",
+            f"改为按金额计算的变化率（{percent(computed, signed=True)}），或核对金额",
+        )
 
 
-_CEILING = re.compile(r"预算控制在\s*(\d+(?:\.\d+)?)\s*万元以内")
-_RECOMMENDED = re.compile(r"建议预算申报数\s*(\d+(?:\.\d+)?)\s*万元")
+# "预算控制在5万元以内", "控制在100000元以内": a ceiling the conclusion claims for this year.
+_CEILING = re.compile(r"控制在\s*(\d[\d,.]*\s*(?:万元|元|万))\s*(?:以内|以下|之内)")
+# A clause about next year's budget is a recommendation, not a claim about this year's money.
+_NEXT_YEAR = re.compile(r"下年|下一年|明年|来年|次年|下一步|以后年度|今后|\d{4}年")
+# "每场成本控制在2500元以内" is a per-unit cost, not the year's total.
+_PER_UNIT = re.compile(r"每|人均|生均|户均|场均|单价|单位成本|平均")
+_RECOMMENDED = re.compile(r"建议预算申报数\s*(\d[\d,.]*\s*(?:万元|元|万))")
+
+
+def _clause(text: str, start: int) -> str:
+    """The clause around ``start``: from the last punctuation before it."""
+    head = re.split(r"[，,。；;：:！!？?\n]", text[:start])[-1]
+    return head
 
 
 def check_conclusion_budget(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
@@ -119,75 +118,85 @@ def check_conclusion_budget(report: _Report, rules: ScoringRules) -> Iterator[Fi
     text = entry.report.evaluation.conclusion or ""
     own = entry.own_budget
     for match in _CEILING.finditer(text):
-        ceiling = Decimal(match.group(1)) * YUAN_PER_WAN
-        spent = [
-            v
-            for v in (own.executed if own else None, own.adjusted if own else None)
-            if v is not None
-        ]
-        costs = [c for c in _cost_targets(entry) if c > ceiling]
+        clause = _clause(text, match.start())
+        if _NEXT_YEAR.search(clause) or _PER_UNIT.search(clause):
+            continue
+        ceiling = money_in_yuan(match.group(1))
+        if ceiling is None:
+            continue
+        spent = [v for v in (own.executed if own else None, own.adjusted if own else None) if v]
+        costs = [c for c in _cost_totals(entry) if c > ceiling]
         if any(v > ceiling for v in spent) or costs:
             figures = (
                 [f"本年全年预算 {wan(own.adjusted)} 万元、实际执行 {wan(own.executed)} 万元"]
                 if own
                 else []
             )
-            figures += [f"成本指标 {c:,} 元" for c in costs]
+            figures += [f"成本指标 {yuan(c)} 元" for c in costs]
             yield report.finding(
                 Severity.ERROR,
                 "结论中的预算与金额不符",
                 ("evaluation", "conclusion"),
-                f"结论称“预算控制在{match.group(1)}万元以内”，但本年金额超过此数",
+                f"结论称“{clause}{match.group(0)}”，但本年金额超过此数",
                 "；".join(figures),
                 "核对结论中的预算额度与本年预算、成本指标是否一致（是否照抄了其他项目或上年的文字）",
             )
     recommended = entry.report.evaluation.recommended_budget
     for match in _RECOMMENDED.finditer(text):
-        named = Decimal(match.group(1)) * YUAN_PER_WAN
-        if recommended is not None and named != recommended:
+        named = money_in_yuan(match.group(1))
+        if recommended is not None and named is not None and named != recommended:
             yield report.finding(
                 Severity.ERROR,
                 "建议预算与结论不符",
                 ("evaluation", "recommended_budget"),
-                f"recommended_budget 为 {recommended:,} 元，结论写“建议预算申报数{match.group(1)}万元”",
+                f"建议下年预算填为 {yuan(recommended)} 元，结论写“建议预算申报数{match.group(1)}”",
                 fix="使两处一致",
             )
 
 
-def _cost_targets(entry: ProjectYear) -> list[Decimal]:
+def _is_cost(indicator: Indicator) -> bool:
+    return "成本" in f"{indicator.level2 or ''}{indicator.name or ''}"
+
+
+def _cost_totals(entry: ProjectYear) -> list[Decimal]:
+    """Cost indicators that are a total in 元 (a per-unit cost such as 2500元/场 is not)."""
     values = []
     for indicator in entry.report.performance.indicators:
-        if "成本" not in f"{indicator.level2 or ''}{indicator.name or ''}":
-            continue
-        value, _ = number_in(indicator.target)
-        if value is None:
-            continue
-        unit = indicator.unit or "元"
-        values.append(value * YUAN_PER_WAN if "万" in unit else value)
+        if _is_cost(indicator):
+            amount = money_in_yuan(indicator.target, indicator.unit or "元")
+            if amount is not None:
+                values.append(amount)
     return values
 
 
 def check_cost_indicator(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
-    """A cost indicator (成本指标) that differs from the year's executed amount."""
+    """A total cost indicator (成本指标) the year's executed amount does not meet: above a
+    ceiling (≤), or different from an exact amount (=, or no comparison stated)."""
     own = report.entry.own_budget
     if own is None or own.executed is None:
         return
     for index, indicator in enumerate(report.entry.report.performance.indicators):
-        if "成本" not in f"{indicator.level2 or ''}{indicator.name or ''}":
+        if not _is_cost(indicator):
             continue
-        value, _ = number_in(indicator.target)
-        if value is None:
+        quantity = parse_quantity(indicator.target, indicator.unit or "元")
+        if quantity is None or quantity.unit != "元":
+            continue  # a rate, a count or a per-unit cost: not comparable with the total
+        amount = quantity.value
+        nature = indicator.nature.value if indicator.nature else quantity.comparator
+        if nature == "≥" or nature == "定性":
             continue
-        amount = value * YUAN_PER_WAN if "万" in (indicator.unit or "") else value
-        if amount != own.executed:
-            yield report.finding(
-                Severity.WARNING,
-                "成本指标与执行数不符",
-                ("performance", "indicators", index, "target"),
-                f"成本指标 {amount:,} 元，本年实际执行 {own.executed:,} 元",
-                f"差额 {abs(amount - own.executed):,} 元",
-                "核对成本指标与预算执行数；成本超出目标时说明原因",
-            )
+        if nature == "≤" and own.executed <= amount:
+            continue
+        if nature != "≤" and amount == own.executed:
+            continue
+        yield report.finding(
+            Severity.WARNING,
+            "成本指标与执行数不符",
+            ("performance", "indicators", index, "target"),
+            f"成本指标 {nature or ''}{yuan(amount)} 元，本年实际执行 {yuan(own.executed)} 元",
+            f"差额 {yuan(abs(amount - own.executed))} 元",
+            "核对成本指标与预算执行数；成本超出目标时说明原因",
+        )
 
 
 def check_sums(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
@@ -206,12 +215,16 @@ def check_sums(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
                 fix="核对全年预算数",
             )
         if line.stated_rate and line.adjusted:
-            stated, _ = number_in(line.stated_rate)
+            stated = parse_quantity(line.stated_rate, "%")
             rate = ratio(line.executed, line.adjusted)
+            # A rate written to whole percents (96%) agrees with 96.30 %: half the last digit.
+            places = len(normalise(line.stated_rate).partition(".")[2].rstrip("%").strip())
+            slack = Decimal(5).scaleb(-places - 3)
             if (
                 stated is not None
+                and stated.unit == "%"
                 and rate is not None
-                and abs(stated / 100 - rate) > Decimal("0.0005")
+                and abs(stated.value / 100 - rate) > slack
             ):
                 yield report.finding(
                     Severity.ERROR,
@@ -243,11 +256,21 @@ def check_sums(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
 
 
 def check_low_execution(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
-    """Execution below 90 % needs a reason (自评表: 执行率低于90%须说明原因)."""
+    """Execution below 90 % needs a reason (自评表: 执行率低于90%须说明原因); execution above
+    the full-year budget is spending that was never approved, or a typing slip."""
     for index, line in enumerate(report.entry.report.budget):
+        rate = ratio(line.executed, line.adjusted)
+        if rate is not None and rate > 1:
+            yield report.finding(
+                Severity.ERROR,
+                "实际执行超过全年预算",
+                ("budget", index, "executed"),
+                f"{line.year}年实际执行 {yuan(line.executed)} 元，超过全年预算 {yuan(line.adjusted)} 元"
+                f"（执行率 {percent(rate)}）",
+                fix="核对实际执行数；年中追加的预算请写在 supplementary（追加）中",
+            )
         if line.year != report.entry.year:
             continue
-        rate = ratio(line.executed, line.adjusted)
         if rate is not None and rate < Decimal("0.9") and not line.execution_reason:
             yield report.finding(
                 Severity.WARNING,
@@ -286,9 +309,10 @@ def check_indicators(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
                 fix=f"逐项填写{label}",
             )
     for index, indicator in enumerate(indicators):
-        target, _ = number_in(indicator.target)
-        actual, _ = number_in(indicator.actual)
-        if target is not None and indicator.actual is not None and actual is None:
+        target = parse_quantity(indicator.target, indicator.unit)
+        actual = parse_quantity(indicator.actual, indicator.unit)
+        quantitative = indicator.nature is not Nature.QUALITATIVE and target is not None
+        if quantitative and indicator.actual is not None and actual is None:
             yield report.finding(
                 Severity.WARNING,
                 "定量指标完成值不是数字",
@@ -307,27 +331,87 @@ def check_indicators(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
                 f"满意度指标只写“{indicator.target or indicator.actual}”，没有测量的数值",
                 fix="以调查得到的满意率作指标值与完成值，如 ≥90% / 95%",
             )
+    yield from _check_weights(report, rules)
+    yield from _check_scores(report, rules)
+
+
+def _check_weights(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
+    indicators = report.entry.report.performance.indicators
     weights = [ind.weight for ind in indicators if ind.weight is not None]
-    if weights:
-        total = sum(weights, Decimal(0)) + rules.execution_weight
-        if total != 100:
+    if not weights:
+        return
+    if len(weights) < len(indicators):
+        missing = next(i for i, ind in enumerate(indicators) if ind.weight is None)
+        yield report.finding(
+            Severity.WARNING,
+            "部分指标未填写权重",
+            ("performance", "indicators", missing, "weight"),
+            f"{len(indicators) - len(weights)} 个指标未填写权重",
+            fix="逐项填写权重（分值）",
+        )
+        return
+    evaluation = report.entry.report.evaluation
+    execution = (
+        evaluation.execution_weight
+        if evaluation.execution_weight is not None
+        else rules.execution_weight
+    )
+    total = sum(weights, Decimal(0)) + execution
+    if total != rules.full_marks:
+        yield report.finding(
+            Severity.WARNING,
+            "权重合计不为100",
+            ("performance", "indicators"),
+            f"指标权重合计 {sum(weights, Decimal(0))}，加预算执行 {execution} 分，共 {total} 分",
+            fix=f"调整权重，使合计为 {rules.full_marks}",
+        )
+    top = max(weights)
+    # "Most of the weight": more than half of the full marks in one indicator.
+    if top > rules.full_marks / 2:
+        index = next(i for i, ind in enumerate(indicators) if ind.weight == top)
+        yield report.finding(
+            Severity.WARNING,
+            "单个指标权重过大",
+            ("performance", "indicators", index, "weight"),
+            f"一个指标占 {top} 分，超过满分的一半",
+            fix="权重应分布在多个指标上",
+        )
+
+
+def _check_scores(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
+    """Stated scores that the figures do not allow (beyond the rounding tolerance)."""
+    card = score_report(report.entry, rules)
+    for index, item in enumerate(card.indicators):
+        if item.differs:
+            allowed = item.low_text + ("" if item.high == item.low else f"–{item.high_text}")
             yield report.finding(
                 Severity.WARNING,
-                "权重合计不为100",
-                ("performance", "indicators"),
-                f"指标权重合计 {sum(weights, Decimal(0))}，加预算执行 {rules.execution_weight} 分，共 {total} 分",
-                fix="调整权重，使合计为 100",
+                "得分与计算不符",
+                ("performance", "indicators", index, "score"),
+                f"得分填为 {item.stated}，按指标值与完成值计算应为 {allowed}",
+                f"指标值 {item.indicator.target}，完成值 {item.indicator.actual}，"
+                f"权重 {item.indicator.weight}",
+                "核对得分或完成值",
             )
-        top = max(weights)
-        if len(weights) > 1 and top > sum(weights, Decimal(0)) / 2:
-            index = next(i for i, ind in enumerate(indicators) if ind.weight == top)
-            yield report.finding(
-                Severity.WARNING,
-                "单个指标权重过大",
-                ("performance", "indicators", index, "weight"),
-                f"一个指标占指标权重的 {percent(top / sum(weights, Decimal(0)))}",
-                fix="权重应分布在多个指标上",
-            )
+    if card.execution_differs:
+        yield report.finding(
+            Severity.WARNING,
+            "得分与计算不符",
+            ("evaluation", "execution_score"),
+            f"预算执行得分填为 {card.stated_execution}，按执行率计算为 "
+            f"{fraction_text(card.execution_score)}",
+            f"执行率 {percent(card.execution_rate)}，分值 {card.execution_weight}",
+            "核对预算执行得分",
+        )
+    if card.total_differs:
+        low, high = fraction_text(card.total_low), fraction_text(card.total_high)
+        yield report.finding(
+            Severity.WARNING,
+            "总分与计算不符",
+            ("evaluation", "total_score"),
+            f"总分填为 {card.stated_total}，按各项计算为 {low if low == high else low + '–' + high}",
+            fix="核对各项得分与总分",
+        )
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -411,7 +495,7 @@ def _shingles(text: str) -> set[str]:
 
 def check_copies(reports: list[ProjectYear]) -> Iterator[Finding]:
     """Project-specific text (基本情况, 主要内容, 预期效果) copied from another project of the same
-    year. Passages most projects of a department share are its template, not a copy."""
+    year. Passages nearly all projects of a department share are its template, not a copy."""
     by_year: dict[int, list[ProjectYear]] = defaultdict(list)
     for entry in reports:
         by_year[entry.year].append(entry)
@@ -428,11 +512,13 @@ def check_copies(reports: list[ProjectYear]) -> Iterator[Finding]:
                 owners[gram].add(entry.slug)
         size = Counter(e.department.slug for e in entries)
         for entry, loc, text, grams in paragraphs:
-            template_limit = max(2, size[entry.department.slug] // 2)
+            # Boilerplate is text nearly every project of the department shares (at least 4
+            # projects and 80 % of them); text in fewer projects is a copy.
+            template_from = max(4, -(-size[entry.department.slug] * 4 // 5))
             shared: Counter[str] = Counter()
             for gram in grams:
                 holders = owners[gram]
-                if 1 < len(holders) <= template_limit:
+                if 1 < len(holders) < template_from:
                     shared.update(h for h in holders if h != entry.slug)
             for other_slug, count in sorted(shared.items()):
                 if Decimal(count) / len(grams) < _COPY_SHARE:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +19,11 @@ class Table:
 
 Block = str | Table
 
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
-
 
 def clean(text: str) -> str:
-    """Drop Word's invisible artefacts (bookmarks); keep everything a reader could see."""
-    return _BOOKMARK.sub("", text).replace("\u00a0", " ").rstrip()
+    """The text word for word (原文照录): even a "[bookmark: _GoBack]" that a conversion left
+    in stays, for the audit to point out; only non-breaking spaces become plain ones."""
+    return text.replace("\u00a0", " ").rstrip()
 
 
 def read_blocks(path: Path) -> list[Block]:
