@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audit_corpus import CLEAN, DEFECTIVE, DEPARTMENTS, Case
 
-from gongkai.audit import Finding, Severity, audit
-from gongkai.catalog import load_catalog
+from gongkai.checks.audit import Finding, Severity, audit
+from gongkai.model.catalog import load_catalog
 
 
 def write_data(folder: Path, cases: list[Case]) -> dict[str, Case]:

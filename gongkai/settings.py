@@ -1,42 +1,88 @@
-"""Site settings (设置), read from ``extra.gongkai`` in ``mkdocs.yml`` by the hooks and the CLI."""
+"""Site settings (设置): the typed schema of ``extra.gongkai`` in ``mkdocs.yml``.
+
+This module is the one place the settings and their defaults are defined; the hooks and the
+CLI both load them through :func:`load_settings`. A wrong type or an unknown key is a
+:class:`SettingsError` whose Chinese message names the key, the expected type and the file.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import difflib
 import os
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from gongkai.deadlines import DeadlineRule
-from gongkai.scoring import ScoringRules
+from gongkai.checks.deadlines import DeadlineRule
+from gongkai.checks.scoring import ScoringRules
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 DEFAULT_INDEX_PATTERN = "{code}-{year}-{serial:04d}"
+CONFIG_KEY = "extra.gongkai"
+# Set by `gongkai freeze` for the mkdocs build of one archived year (mike runs mkdocs).
+VERSION_ENV = "GONGKAI_VERSION"
+# Set by the clerk for a folder to open from disk: GONGKAI_OFFLINE=1 mkdocs build.
+OFFLINE_ENV = "GONGKAI_OFFLINE"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything a department may configure; defaults follow the law and common practice."""
+class SettingsError(ValueError):
+    """A setting that is not valid; the message is Chinese and names the key."""
+
+
+def _exact_number(value: object) -> object:
+    """A YAML number (0.05 is read as a float) as the exact decimal it was written as."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    return Decimal(str(value))
+
+
+ExactNumber = Annotated[Decimal, BeforeValidator(_exact_number), Field(strict=False)]
+
+
+class Options(BaseModel):
+    """What a department may set under ``extra.gongkai``; defaults follow the law and common
+    practice."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    data_dir: str = Field("data", description="数据目录，相对于 mkdocs.yml")
+    deadline_days: int = Field(
+        20, ge=1, le=366, description="公开期限：批复后多少日内公开（预算法第十四条：20）"
+    )
+    shift_to_working_day: bool = Field(
+        False, description="期限末日逢法定节假日顺延到下一个工作日（民法典第二百零三条）"
+    )
+    due_soon_days: int = Field(5, ge=0, le=366, description="gongkai check 提示几天内到期的事项")
+    index_pattern: str = Field(
+        DEFAULT_INDEX_PATTERN,
+        description="索引号格式：code 机构代码（未填时用部门代号），year 年度，serial 流水号",
+    )
+    execution_weight: ExactNumber = Field(
+        Decimal(10), ge=0, le=100, description="预算执行率的分值（报告自己写了分值时以报告为准）"
+    )
+    score_tolerance: ExactNumber = Field(
+        Decimal("0.05"), ge=0, le=10, description="报告所填得分与计算相差多少以内不算不符"
+    )
+    audit_page: bool = Field(False, description="生成内部使用的“自动审核”页（对外发布时不要打开）")
+    offline: bool = Field(
+        False, description="为直接从文件夹打开（file://）而生成：链接直接指向 .html 文件"
+    )
+
+
+class Settings(Options):
+    """The options in effect for one build or command, with where the project lives."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
     root: Path = Path(".")
-    data_dir: str = "data"
-    deadline_days: int = 20
-    shift_to_working_day: bool = False  # Civil Code 第二百零三条; off unless the bureau opts in
-    due_soon_days: int = 5
-    index_pattern: str = DEFAULT_INDEX_PATTERN
-    execution_weight: int = 10  # 预算执行率的分值 (a report's own 分值 wins)
-    score_tolerance: str = "0.05"  # stated scores closer than this to the computed ones agree
-    audit_page: bool = False  # the audit page is for internal builds only
+    site_name: str = ""
     until_year: int | None = None  # set while an archived version is built
-    offline: bool = False  # build for file:// (USB stick): pages as .html files
-    site_name: str = ""  # mkdocs.yml's site_name, for what the CLI writes outside a build
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def data_path(self) -> Path:
@@ -49,30 +95,86 @@ class Settings:
 
     @cached_property
     def scoring(self) -> ScoringRules:
-        return ScoringRules(
-            execution_weight=Decimal(self.execution_weight),
-            tolerance=Decimal(str(self.score_tolerance)),
-        )
+        return ScoringRules(execution_weight=self.execution_weight, tolerance=self.score_tolerance)
 
-    @classmethod
-    def from_options(cls, options: dict[str, Any] | None, root: Path) -> Settings:
-        options = dict(options or {})
-        known = {k: options.pop(k) for k in list(options) if k in cls.__dataclass_fields__}
-        known.pop("root", None)
-        return cls(root=root, extra=options, **known)
 
-    @classmethod
-    def from_mkdocs_yml(cls, path: Path) -> Settings:
-        """Read ``extra.gongkai``; a missing file gives the defaults."""
-        if not path.is_file():
-            return cls(root=path.parent)
-        loader = type("_Loose", (yaml.SafeLoader,), {})
-        # mkdocs.yml may carry !!python/name tags (Material's emoji); they are not ours to read.
-        loader.add_multi_constructor("", lambda _loader, _suffix, _node: None)
+_TYPES = {
+    "int_type": "整数，如 20",
+    "int_parsing": "整数，如 20",
+    "bool_type": "true 或 false",
+    "string_type": "文字",
+    "decimal_type": "数字，如 0.05",
+    "decimal_parsing": "数字，如 0.05",
+}
+
+
+def _message(error: Mapping[str, Any], config_name: str) -> str:
+    key = ".".join(str(part) for part in error["loc"])
+    where = f"{config_name} {CONFIG_KEY}.{key}"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(key, list(Options.model_fields), n=1)
+        hint = f"，是否应为 {close[0]}？" if close else ""
+        return f"{where}：未知的设置项{hint}（可用的设置项见数据格式说明）"
+    shown = repr(error.get("input"))
+    if kind in _TYPES:
+        return f"{where}：应为{_TYPES[kind]}，实际为 {shown}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        limit = error.get("ctx", {})
+        bound = f"不小于 {limit['ge']}" if "ge" in limit else f"不大于 {limit['le']}"
+        return f"{where}：应{bound}，实际为 {shown}"
+    return f"{where}：{error['msg']}，实际为 {shown}"
+
+
+def load_settings(
+    options: Mapping[str, Any] | None,
+    root: Path,
+    *,
+    site_name: str = "",
+    config_name: str = "mkdocs.yml",
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """The settings from ``extra.gongkai`` (``options``), checked against :class:`Options`,
+    with what the environment says about this build (an archived year, an offline copy)."""
+    environ = os.environ if environ is None else environ
+    if options is not None and not isinstance(options, Mapping):
+        raise SettingsError(f"{config_name} {CONFIG_KEY}：应为若干「设置项: 值」")
+    try:
+        checked = Options.model_validate(dict(options or {}))
+    except ValidationError as invalid:
+        messages = [_message(e, config_name) for e in invalid.errors()]
+        raise SettingsError("\n".join(messages)) from None
+    values = checked.model_dump()
+    if environ.get(OFFLINE_ENV):
+        values["offline"] = True
+    version = environ.get(VERSION_ENV)
+    return Settings(
+        **values,
+        root=root,
+        site_name=site_name,
+        until_year=int(version) if version else None,
+    )
+
+
+def read_mkdocs_yml(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings of the project whose ``mkdocs.yml`` is ``path``; defaults without one."""
+    if not path.is_file():
+        return load_settings(None, path.parent, config_name=path.name, environ=environ)
+    loader = type("_Loose", (yaml.SafeLoader,), {})
+    # mkdocs.yml may carry !!python/name tags (Material's emoji); they are not ours to read.
+    loader.add_multi_constructor("", lambda _loader, _suffix, _node: None)
+    try:
         config = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader) or {}
-        options = (config.get("extra") or {}).get("gongkai") or {}
-        settings = cls.from_options(options, path.parent)
-        return dataclasses.replace(settings, site_name=str(config.get("site_name") or ""))
+    except yaml.YAMLError as error:
+        raise SettingsError(f"{path.name} 不是有效的 YAML：{error}") from None
+    extra = config.get("extra") or {}
+    return load_settings(
+        extra.get("gongkai") if isinstance(extra, dict) else None,
+        path.parent,
+        site_name=str(config.get("site_name") or ""),
+        config_name=path.name,
+        environ=environ,
+    )
 
 
 def today() -> dt.date:
@@ -80,7 +182,7 @@ def today() -> dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), CHINA).date()
-    return dt.datetime.now(CHINA).date()
+    return clock_today()
 
 
 def clock_today() -> dt.date:

@@ -7,15 +7,16 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
-from gongkai import archive
-from gongkai.audit import Finding, audit
-from gongkai.catalog import Catalog, ProjectYear, load_catalog
-from gongkai.dates import PartialDate
-from gongkai.deadlines import Assessment, Status, assess
-from gongkai.errors import DataError, DataErrors, field_path
-from gongkai.model import DisclosureEvent
-from gongkai.records import EVENTS, LEDGER_FILE, Ledger, verify
-from gongkai.scoring import ScoreCard, score_report
+from gongkai.checks import frozen
+from gongkai.checks.audit import Finding, audit
+from gongkai.checks.deadlines import Assessment, Status, assess
+from gongkai.checks.ledger import EVENTS, LEDGER_FILE, Ledger, verify
+from gongkai.checks.scoring import ScoreCard, score_report
+from gongkai.checks.tally import tally
+from gongkai.model.catalog import Catalog, ProjectYear, load_catalog
+from gongkai.model.dates import PartialDate
+from gongkai.model.errors import DataError, DataErrors, field_path
+from gongkai.model.report import DisclosureEvent
 from gongkai.settings import Settings, clock_today, today
 
 
@@ -63,21 +64,19 @@ class Site:
         return score_report(entry, self.settings.scoring)
 
     @cached_property
-    def _events_by_source(self) -> dict[str, list[EventRow]]:
+    def _events_by_report(self) -> dict[str, list[EventRow]]:
         index: dict[str, list[EventRow]] = {}
         for row in self.events:
-            index.setdefault(row.entry.source, []).append(row)
+            index.setdefault(row.entry.key, []).append(row)
         return index
 
     def events_of(self, entry: ProjectYear) -> list[EventRow]:
         """The events of one report (indexed: a page per report must not scan them all)."""
-        return self._events_by_source.get(entry.source, [])
+        return self._events_by_report.get(entry.key, [])
 
     def counts(self, rows: list[EventRow]) -> dict[Status, int]:
-        counted = dict.fromkeys(Status, 0)
-        for row in rows:
-            counted[row.assessment.status] += 1
-        return counted
+        """Events by status (公开时效 counts)."""
+        return tally(rows, lambda row: row.assessment.status, Status)
 
     def due_soon(self) -> list[EventRow]:
         """Pending events whose deadline is within ``due_soon_days``."""
@@ -140,7 +139,7 @@ def load_site(settings: Settings, on: dt.date | None = None) -> Site:
     errors = verify(
         catalog, ledger, f"{settings.data_path.name}/{LEDGER_FILE}", settings.until_year
     )
-    errors += archive.verify(settings.root, settings.data_path, catalog)
+    errors += frozen.verify(settings.root, settings.data_path, catalog)
     day = on or today()
     # Against the clock, not SOURCE_DATE_EPOCH: an archived year rebuilt at its freeze date
     # may hold corrections made after it.

@@ -10,10 +10,9 @@ on_serve   rebuild when data/ or the templates change
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import json
-import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,31 +22,46 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-import gongkai
-from gongkai.archive import VERSION_ENV
-from gongkai.errors import DataErrors
-from gongkai.feed import FEED_FILE, atom_feed
-from gongkai.opendata import write_downloads
-from gongkai.pages import SitePage, navigation, plan
-from gongkai.render import Renderer, headings
-from gongkai.search import write_search
-from gongkai.settings import Settings
+from gongkai.model.errors import DataErrors
+from gongkai.outputs.feed import FEED_FILE, atom_feed
+from gongkai.outputs.opendata import write_downloads
+from gongkai.outputs.search import write_search
+from gongkai.render.builders import plan
+from gongkai.render.environment import TEMPLATES, THEME
+from gongkai.render.pages import SitePage, navigation
+from gongkai.render.renderer import Renderer, headings
+from gongkai.settings import Settings, SettingsError, load_settings
 from gongkai.site import Site, load_site
 
-THEME = Path(gongkai.__file__).parent / "theme"
 
-_state: dict[str, Any] = {}
+@dataclass
+class _Build:
+    """What one build carries from on_config to the later events."""
+
+    site: Site
+    pages: dict[str, SitePage]
+    renderer: Renderer
+
+
+_build: _Build | None = None  # MkDocs hooks are a module: the current build lives here
+
+
+def _current() -> _Build:
+    assert _build is not None, "on_config has not run"
+    return _build
 
 
 def _settings(config: MkDocsConfig) -> Settings:
     root = Path(config.config_file_path).parent
-    settings = Settings.from_options(config.extra.get("gongkai"), root)
-    version = os.environ.get(VERSION_ENV)
-    if version:  # built by `gongkai freeze` through mike: one year's version
-        settings = dataclasses.replace(settings, until_year=int(version))
-    if os.environ.get("GONGKAI_OFFLINE"):  # a build to copy onto a stick or open from disk
-        settings = dataclasses.replace(settings, offline=True)
-    return settings
+    try:
+        return load_settings(
+            config.extra.get("gongkai"),
+            root,
+            site_name=config.site_name,
+            config_name=Path(config.config_file_path).name,
+        )
+    except SettingsError as error:
+        raise PluginError("\n" + str(error)) from None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -59,9 +73,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if site.settings.offline:
         # For a folder opened from disk (file://): links must name index.html themselves.
         config.use_directory_urls = False
+    global _build
     with_audit = site.settings.audit_page
     pages = plan(site.catalog, with_audit)
-    _state.update(
+    _build = _Build(
         site=site,
         pages={p.src_uri: p for p in pages},
         renderer=Renderer(site, config.site_name, config.use_directory_urls, config.site_url or ""),
@@ -79,11 +94,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     # Each generated page is a virtual Markdown file holding only its front matter. The theme
     # prints title and description unescaped (<title>, <meta content="…">): escape them here.
-    for uri, site_page in _state["pages"].items():
+    for uri, site_page in _current().pages.items():
         front_matter = f"---\ntitle: {_yaml_text(site_page.title)}\n"
         if site_page.description:
             front_matter += f"description: {_yaml_text(site_page.description)}\n"
-        # Project pages stay out of the navigation on purpose (see gongkai.pages).
+        # Project pages stay out of the navigation on purpose (see gongkai.render.pages).
         inclusion = InclusionLevel.INCLUDED if site_page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(
             File.generated(config, uri, content=front_matter + "---\n", inclusion=inclusion)
@@ -97,10 +112,10 @@ def _yaml_text(text: str) -> str:
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    site_page: SitePage | None = _state["pages"].get(page.file.src_uri)
+    site_page: SitePage | None = _current().pages.get(page.file.src_uri)
     if site_page is None:
         return html
-    rendered = _state["renderer"].render(site_page)
+    rendered = _current().renderer.render(site_page)
     page.toc = get_toc(_toc_tokens(rendered))
     return rendered
 
@@ -118,7 +133,7 @@ def _toc_tokens(html: str) -> list[dict[str, Any]]:
 
 def on_post_build(config: MkDocsConfig) -> None:
     # The feed and the downloads are files beside the pages, written from the same data.
-    site = _state["site"]
+    site = _current().site
     feed = atom_feed(site, config.site_name, config.site_url or "")
     (Path(config.site_dir) / FEED_FILE).write_bytes(feed)
     write_downloads(site.catalog, Path(config.site_dir), site.today, config.site_name)
@@ -130,10 +145,5 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     server.watch(str(_settings(config).data_path))
-    server.watch(str(Path(gongkai.__file__).parent / "templates"))
+    server.watch(str(TEMPLATES))
     return server
-
-
-def site() -> Site:
-    """The site data of the current build (for other hooks)."""
-    return _state["site"]

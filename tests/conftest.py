@@ -2,42 +2,95 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
+import logging
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from gongkai.commands import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SAMPLE = DATA / "2023" / "xiqu-xinfangju"
 
 
-def mkdocs_build(
-    project: Path, site: Path, *extra: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the real ``mkdocs build`` as a clerk would, in ``project``."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *extra],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+@dataclass
+class Ran:
+    """What a command run in process left: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def run_cli(
+@contextlib.contextmanager
+def _inside(cwd: Path, env: dict[str, str] | None) -> Iterator[None]:
+    """Run as if started in ``cwd`` with ``env`` added, and put everything back after."""
+    saved_cwd, saved_env = Path.cwd(), dict(os.environ)
+    os.chdir(cwd)
+    os.environ.update({"NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
+def _exit_code(error: SystemExit, err: io.StringIO) -> int:
+    if error.code is None or isinstance(error.code, int):
+        return error.code or 0
+    print(error.code, file=err)
+    return 1
+
+
+def mkdocs_build(project: Path, site: Path, *extra: str, env: dict[str, str] | None = None) -> Ran:
+    """``mkdocs build --strict`` as a clerk runs it, in this process (the command line is
+    MkDocs' own; importing MkDocs, Material and jieba once saves seconds a build)."""
+    from mkdocs.__main__ import cli as mkdocs_cli
+
+    out, err = io.StringIO(), io.StringIO()
+    logger = logging.getLogger("mkdocs")
+    handlers = list(logger.handlers)  # MkDocs' command line adds its own each time it runs
+    args = ["build", "--strict", "-d", str(site), *extra]
+    with _inside(project, env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            mkdocs_cli.main(args, prog_name="mkdocs", standalone_mode=True)
+            code = 0
+        except SystemExit as error:
+            code = _exit_code(error, err)
+        finally:
+            logger.handlers[:] = handlers
+    return Ran(code, out.getvalue(), err.getvalue())
+
+
+def run_cli(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Ran:
+    """The ``gongkai`` command as a clerk runs it, in ``cwd``, in this process."""
+    out, err = io.StringIO(), io.StringIO()
+    with _inside(cwd, env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as error:
+            code = _exit_code(error, err)
+    return Ran(code, out.getvalue(), err.getvalue())
+
+
+def run_cli_process(
     cwd: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the ``gongkai`` command as a clerk would, in ``cwd``."""
+    """The ``gongkai`` command in a process of its own: where the process boundary itself is
+    what a test is about (the exit status a shell sees, the module entry point)."""
     return subprocess.run(
-        [sys.executable, "-m", "gongkai.cli", *args],
+        [sys.executable, "-m", "gongkai.commands.cli", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -81,6 +81,7 @@ def exported(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow  # builds versions with mike
 def test_export_is_a_plain_folder_with_versions(exported: Path) -> None:
     assert not [p for p in exported.rglob("*") if p.is_symlink()]
     versions = yaml.safe_load((exported / "versions.json").read_text(encoding="utf-8"))
@@ -95,6 +96,7 @@ def test_export_is_a_plain_folder_with_versions(exported: Path) -> None:
     assert "url=latest/" in (exported / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # builds versions with mike
 def test_manifest_records_data_and_pages(repo: Path) -> None:
     manifest = yaml.safe_load((repo / "archive/2022.json").read_text(encoding="utf-8"))
     assert manifest["frozen"] == "2022-12-31"
@@ -117,6 +119,8 @@ def article_without_figures(html: str) -> str:
     return article.get_text("\n", strip=True)
 
 
+@pytest.mark.slow
+@pytest.mark.slow
 @pytest.mark.browser
 def test_version_selector_switches_years(browser: object, exported: Path) -> None:
     with serve(exported) as url:
@@ -134,6 +138,7 @@ def test_version_selector_switches_years(browser: object, exported: Path) -> Non
         page.close()  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow  # builds versions with mike
 def test_correcting_a_frozen_year(repo: Path, exported: Path, tmp_path: Path) -> None:
     report = repo / OLD_REPORT
     original = report.read_text(encoding="utf-8")

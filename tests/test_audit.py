@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import DATA, copy_project, mkdocs_build
+from conftest import DATA, copy_project, mkdocs_build, run_cli, run_cli_process
 from test_site import caption, soup, table_rows
 
-from gongkai.audit import Severity, audit
-from gongkai.catalog import load_catalog
-from gongkai.model import Indicator
-from gongkai.money import round_fraction
-from gongkai.scoring import ScoringRules, score_indicator, score_report
+from gongkai.checks.audit import Severity, audit
+from gongkai.checks.scoring import ScoringRules, score_indicator, score_report
+from gongkai.model.catalog import load_catalog
+from gongkai.model.money import round_fraction
+from gongkai.model.report import Indicator
 
 CLEAN: dict[str, Any] = {
     "name": "社区矫正培训",
@@ -417,19 +417,13 @@ def test_template_text_shared_by_most_projects_is_not_a_copy(tmp_path: Path) -> 
 
 
 def test_check_strict_fails_on_audit_errors(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     project = copy_project(tmp_path / "project")
-    run = [sys.executable, "-m", "gongkai.cli"]
-    plain = subprocess.run([*run, "check"], cwd=project, capture_output=True, text=True)
-    assert plain.returncode == 0
-    strict = subprocess.run(
-        [*run, "check", "--strict"], cwd=project, capture_output=True, text=True
-    )
+    assert run_cli(project, "check").returncode == 0
+    # In a process of its own: the exit status is what a shell script or CI sees.
+    strict = run_cli_process(project, "check", "--strict")
     assert strict.returncode == 4
     assert "自动审核发现 2 处错误" in strict.stderr and "较上年增长66%" in strict.stderr
-    listing = subprocess.run([*run, "audit"], cwd=project, capture_output=True, text=True)
+    listing = run_cli(project, "audit")
     assert listing.returncode == 0 and "审核完成：错误 2 项" in listing.stdout
 
 

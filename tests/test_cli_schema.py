@@ -13,10 +13,10 @@ import pytest
 import yaml
 from conftest import DATA, ROOT, run_cli
 
-from gongkai.catalog import load_catalog
-from gongkai.cli import main
-from gongkai.errors import DataError
-from gongkai.schema import SCHEMAS, schema_text
+from gongkai.commands.cli import main
+from gongkai.commands.schema import SCHEMAS, schema_text
+from gongkai.model.catalog import load_catalog
+from gongkai.model.errors import DataError
 
 
 def test_check_passes_on_the_sample_data() -> None:
@@ -115,7 +115,7 @@ def _yaml_examples(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/shuju-geshi.md"])
 def test_documented_examples_are_valid(doc: str) -> None:
-    from gongkai.model import Report
+    from gongkai.model.report import Report
 
     examples = _yaml_examples(ROOT / doc)
     assert examples
@@ -125,7 +125,7 @@ def test_documented_examples_are_valid(doc: str) -> None:
 
 
 def yaml_text_to_data(text: str) -> object:
-    from gongkai.loader import parse_yaml
+    from gongkai.model.loader import parse_yaml
 
     document = parse_yaml(text, "example")
     assert not isinstance(document, DataError), document

@@ -15,8 +15,8 @@ from browsing import open_page, serve
 from conftest import DATA, copy_project, fingerprint, mkdocs_build
 from test_site import soup, text_of
 
-from gongkai.errors import DataErrors
-from gongkai.model import Report, _text
+from gongkai.model.errors import DataErrors
+from gongkai.model.report import Report, _text
 from gongkai.settings import Settings
 from gongkai.site import load_site
 
@@ -115,7 +115,14 @@ def payload_everywhere() -> dict[str, Any]:
             )
         }
 
-    from gongkai.model import Evaluation, Funds, Implementation, Indicator, Overview, Performance
+    from gongkai.model.report import (
+        Evaluation,
+        Funds,
+        Implementation,
+        Indicator,
+        Overview,
+        Performance,
+    )
 
     report = {
         "name": '全字段注入"&项目',

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from gongkai.dates import PartialDate
-from gongkai.deadlines import DeadlineRule, Status, assess
-from gongkai.model import DisclosureEvent
+from gongkai.checks.deadlines import DeadlineRule, Status, assess
+from gongkai.model.dates import PartialDate
+from gongkai.model.report import DisclosureEvent
 
 D = dt.date
 PLAIN = DeadlineRule()
@@ -101,7 +101,7 @@ def test_a_month_precise_date_is_not_turned_into_a_day() -> None:
 def test_settings_turn_the_holiday_option_on(tmp_path: object) -> None:
     from pathlib import Path
 
-    from gongkai.settings import Settings
+    from gongkai.settings import read_mkdocs_yml
 
     config = Path(str(tmp_path)) / "mkdocs.yml"
     config.write_text(
@@ -109,9 +109,9 @@ def test_settings_turn_the_holiday_option_on(tmp_path: object) -> None:
         "extra:\n  gongkai:\n    shift_to_working_day: true\n    deadline_days: 15\n",
         encoding="utf-8",
     )
-    settings = Settings.from_mkdocs_yml(config)
+    settings = read_mkdocs_yml(config, environ={})
     assert settings.rule == DeadlineRule(days=15, shift_to_working_day=True)
-    assert Settings.from_mkdocs_yml(Path(str(tmp_path)) / "missing.yml").rule == PLAIN
+    assert read_mkdocs_yml(Path(str(tmp_path)) / "missing.yml", environ={}).rule == PLAIN
     event_on_holiday = event("2024-01-21", "2024-02-18")
     assert assess(event_on_holiday, TODAY, PLAIN).status is Status.LATE
     assert assess(event_on_holiday, TODAY, SHIFT).status is Status.ON_TIME

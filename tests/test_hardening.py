@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from browsing import open_page, serve
-from conftest import ROOT
+from conftest import ROOT, run_cli
 from test_site import soup
 
-from gongkai.linkcheck import check_links
+from gongkai.commands.linkcheck import check_links
 
 PAGE_TYPES = [
     "",
@@ -58,14 +58,11 @@ def test_link_check_finds_broken_files_and_anchors(built_site: Path, tmp_path: P
         ("../../2023/#no-such-anchor", "页面中没有锚点 #no-such-anchor"),
         ("../../../../etc/passwd", "指向网站目录之外"),
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "gongkai.cli", "linkcheck", str(site)],
-        capture_output=True,
-        text=True,
-    )
+    result = run_cli(Path.cwd(), "linkcheck", str(site))
     assert result.returncode == 1 and "发现 3 个坏链接" in result.stdout
 
 
+@pytest.mark.slow
 def test_thousand_project_years_have_no_broken_link(tmp_path: Path) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import bench  # the benchmark's synthetic data: 5 years, departments of 40 projects

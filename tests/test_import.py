@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
-from conftest import DATA, SAMPLE
+from conftest import DATA, SAMPLE, Ran, run_cli
 
-from gongkai.importing.parse import parse_report, split_reports
-from gongkai.importing.sources import Table, read_blocks
-from gongkai.slug import slugify
+from gongkai.commands.importing.parse import parse_report, split_reports
+from gongkai.commands.importing.sources import Table, read_blocks
+from gongkai.model.slug import slugify
 
 # The reference report lies in shared/, beside the checkout (CI lays a copy there too).
 REFERENCE = (
@@ -28,13 +26,8 @@ needs_reference = pytest.mark.skipif(
 )
 
 
-def run_import(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gongkai.cli", "import", "--out", str(out), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def run_import(out: Path, *args: str) -> Ran:
+    return run_cli(Path.cwd(), "import", "--out", str(out), *args)
 
 
 @pytest.fixture()
@@ -66,11 +59,7 @@ def test_reference_text_reproduces_the_sample_data(out: Path) -> None:
     assert "报告标题之前的文字未导入：“附件4”" in result.stdout
     assert "推断：预算金额" in result.stdout
     assert_same_as_sample(out)
-    check = subprocess.run(
-        [sys.executable, "-m", "gongkai.cli", "--data", str(out), "check"],
-        capture_output=True,
-        text=True,
-    )
+    check = run_cli(Path.cwd(), "--data", str(out), "check")
     assert check.returncode == 0, check.stderr
     # Re-importing gives the same files, and does not need --force for that.
     before = {p: p.read_bytes() for p in out.rglob("*.yml")}

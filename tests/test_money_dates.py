@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from gongkai.dates import DateError, PartialDate
-from gongkai.money import MoneyError, parse_amount, percent, ratio, wan, yuan
+from gongkai.model.dates import DateError, PartialDate
+from gongkai.model.money import MoneyError, parse_amount, percent, ratio, wan, yuan
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 from browsing import open_page, serve
 from conftest import copy_project, mkdocs_build
 
-from gongkai.search import name_keys
+from gongkai.outputs.search import name_keys
 
 EXTRA = {
     # name: (slug, initial budget in yuan) — polyphonic characters in context

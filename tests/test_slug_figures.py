@@ -1,9 +1,9 @@
 from decimal import Decimal
 
-from gongkai.figures import totals, trend
-from gongkai.indicators import filled_columns, layout
-from gongkai.model import BudgetYear, Indicator
-from gongkai.slug import slugify
+from gongkai.checks.figures import totals, trend
+from gongkai.checks.indicators import filled_columns, layout
+from gongkai.model.report import BudgetYear, Indicator
+from gongkai.model.slug import slugify
 
 
 def test_slugs_are_pinyin_words() -> None:

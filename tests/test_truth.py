@@ -21,21 +21,21 @@ import yaml
 from conftest import ROOT, copy_project, mkdocs_build
 from test_site import caption, soup, table_rows
 
-from gongkai import cli
-from gongkai.catalog import load_catalog
-from gongkai.deadlines import Status, assess
-from gongkai.errors import DataErrors
-from gongkai.feed import atom_feed
-from gongkai.model import BudgetYear, DisclosureEvent, Indicator
-from gongkai.money import percent, round_fraction
-from gongkai.opendata import BUDGET_COLUMNS, INDICATOR_COLUMNS, Column
-from gongkai.records import Ledger
-from gongkai.scoring import (
+from gongkai.checks.deadlines import Status, assess
+from gongkai.checks.ledger import Ledger
+from gongkai.checks.scoring import (
     ScoringRules,
     qualitative_result,
     score_indicator,
     score_report,
 )
+from gongkai.commands import cli
+from gongkai.model.catalog import load_catalog
+from gongkai.model.errors import DataErrors
+from gongkai.model.money import percent, round_fraction
+from gongkai.model.report import BudgetYear, DisclosureEvent, Indicator
+from gongkai.outputs.feed import atom_feed
+from gongkai.outputs.opendata import BUDGET_COLUMNS, INDICATOR_COLUMNS, Column
 from gongkai.settings import Settings
 from gongkai.site import Site
 

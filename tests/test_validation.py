@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.catalog import load_catalog
-from gongkai.errors import DataErrors
+from gongkai.model.catalog import load_catalog
+from gongkai.model.errors import DataErrors
 
 REPORT = "2023/xiqu-xinfangju/baoan-feiyong.yml"
 

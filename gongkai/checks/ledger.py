@@ -1,0 +1,115 @@
+"""Publication records (公开记录) and their check: dates and index numbers, once written,
+change only through a visible correction (更正记录).
+
+``data/publication-records.json`` keeps what ``gongkai publish`` recorded (the writing is in
+``gongkai.commands.publish``). Every build and ``gongkai check`` replay each report's corrections
+over the recorded value and require the file to agree.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gongkai.model.catalog import Catalog, ProjectYear
+from gongkai.model.errors import DataError
+
+LEDGER_FILE = "publication-records.json"
+EVENTS = {"targets": "绩效目标", "self_evaluation": "自评报告"}
+INDEX_FIELD = "disclosure.index_number"
+
+
+def event_field(event: str) -> str:
+    return f"disclosure.{event}.published"
+
+
+@dataclass
+class Ledger:
+    """What has been recorded as published: per report, field → value; per department and
+    year, the last index-number serial used."""
+
+    records: dict[str, dict[str, str]] = field(default_factory=dict)
+    serials: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, data_dir: Path) -> Ledger:
+        path = data_dir / LEDGER_FILE
+        if not path.is_file():
+            return cls()
+        content = json.loads(path.read_text(encoding="utf-8"))
+        return cls(content.get("records", {}), content.get("serials", {}))
+
+    def save(self, data_dir: Path) -> None:
+        content = {
+            "说明": "公开记录，由 gongkai publish 写入，请勿手工修改；"
+            "已公开内容的更改请在数据文件的 corrections 中登记。",
+            "records": self.records,
+            "serials": self.serials,
+        }
+        text = json.dumps(content, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        (data_dir / LEDGER_FILE).write_text(text, encoding="utf-8")
+
+
+def current_value(entry: ProjectYear, name: str) -> str | None:
+    """The value of a recorded field in the report as it is now, as text."""
+    disclosure = entry.report.disclosure
+    if name == INDEX_FIELD:
+        return disclosure.index_number
+    for event in EVENTS:
+        if name == event_field(event):
+            published = getattr(disclosure, event).published
+            return published.iso() if published else None
+    return None
+
+
+def verify(
+    catalog: Catalog, ledger: Ledger, ledger_shown: str, until_year: int | None = None
+) -> list[DataError]:
+    """Every recorded value, after the report's corrections, must equal the file's value; a
+    recorded report must still exist (years after ``until_year`` are not in the catalog)."""
+    by_key = {entry.key: entry for entry in catalog.reports}
+    errors = []
+    for key, recorded in sorted(ledger.records.items()):
+        if until_year is not None and int(key.split("/")[0]) > until_year:
+            continue
+        entry = by_key.get(key)
+        if entry is None:
+            errors.append(
+                DataError(
+                    ledger_shown,
+                    None,
+                    key,
+                    "已公开的报告不见了（文件被删除、移动或改名）；已公开的记录不能删除，请恢复该文件",
+                )
+            )
+            continue
+        for name, value in sorted(recorded.items()):
+            expected: str | None = value
+            for correction in entry.report.corrections:
+                if correction.field != name:
+                    continue
+                if correction.old != expected:
+                    errors.append(
+                        DataError(
+                            entry.source,
+                            entry.document.line_of(("corrections",)),
+                            f"corrections（{name}）",
+                            f"更正记录的原值 {correction.old} 与当时的记录 {expected} 不符",
+                        )
+                    )
+                expected = correction.new
+            now = current_value(entry, name)
+            if now != expected:
+                loc = tuple(name.split("."))
+                errors.append(
+                    DataError(
+                        entry.source,
+                        entry.document.line_of(loc),
+                        name,
+                        f"已公开的记录为 {expected}，现为 {now or '空'}；"
+                        "更改已公开的记录须在 corrections 中登记更正"
+                        f"（date 日期、field: {name}、old: {expected}、new 新值、reason 原因）",
+                    )
+                )
+    return errors

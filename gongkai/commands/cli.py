@@ -1,0 +1,324 @@
+"""The ``gongkai`` command: check the data, start a new report, write the JSON Schemas."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from gongkai.checks.audit import Severity, tally
+from gongkai.checks.ledger import EVENTS
+from gongkai.commands import archive
+from gongkai.commands.linkcheck import check_links
+from gongkai.commands.publish import publish
+from gongkai.commands.schema import write_schemas
+from gongkai.commands.yamledit import EditError
+from gongkai.model.catalog import department_slugs
+from gongkai.model.errors import DataErrors
+from gongkai.model.slug import slugify
+from gongkai.render.environment import environment
+from gongkai.settings import Settings, SettingsError, read_mkdocs_yml
+from gongkai.site import EventRow, Site, load_site
+
+EXIT_DATA_ERROR = 1
+EXIT_OVERDUE = 3
+EXIT_AUDIT = 4
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = read_mkdocs_yml(Path(args.config))
+    if args.data is not None:
+        settings = settings.model_copy(update={"root": Path("."), "data_dir": args.data})
+    return settings
+
+
+def _load(args: argparse.Namespace, on: dt.date | None = None) -> Site | None:
+    try:
+        return load_site(_settings(args), on)
+    except DataErrors as errors:
+        print(errors.report(), file=sys.stderr)
+        return None
+
+
+def _event_line(row: EventRow) -> str:
+    entry, assessment = row.entry, row.assessment
+    deadline = assessment.deadline.isoformat() if assessment.deadline else "—"
+    approved = row.state.approved.iso() if row.state.approved else "—"
+    what = f"{entry.source} {entry.name}（{entry.year}年度）{row.label}"
+    return f"  {what}：批复 {approved}，期限 {deadline}，{assessment.label}"
+
+
+def _check(args: argparse.Namespace) -> int:
+    site = _load(args, _date(args.today) if args.today else None)
+    if site is None:
+        return EXIT_DATA_ERROR
+    catalog = site.catalog
+    years = "、".join(str(y) for y in catalog.years) or "无"
+    print(
+        f"检查通过：{len(catalog.departments)} 个部门，{len(catalog.projects)} 个项目，"
+        f"{len(catalog.reports)} 份报告（年度：{years}）。"
+    )
+    if args.due_days is not None:
+        site.settings = site.settings.model_copy(update={"due_soon_days": args.due_days})
+    status = 0
+    if args.strict:
+        errors = [f for f in site.findings if f.severity is Severity.ERROR]
+        if errors:
+            print(f"自动审核发现 {len(errors)} 处错误（--strict）：", file=sys.stderr)
+            print("\n".join(str(f) for f in errors), file=sys.stderr)
+            status = EXIT_AUDIT
+    due, overdue = site.due_soon(), site.overdue()
+    if due:
+        print(f"{site.settings.due_soon_days} 天内到期、尚未公开（截至 {site.today}）：")
+        print("\n".join(_event_line(row) for row in due))
+    if overdue:
+        print(f"已逾期、尚未公开（截至 {site.today}）：", file=sys.stderr)
+        print("\n".join(_event_line(row) for row in overdue), file=sys.stderr)
+        return status or EXIT_OVERDUE
+    return status
+
+
+def _audit(args: argparse.Namespace) -> int:
+    site = _load(args)
+    if site is None:
+        return EXIT_DATA_ERROR
+    findings = site.findings
+    for finding in findings:
+        print(finding)
+    counted = tally(findings, lambda f: f.severity, Severity)
+    print(
+        "审核完成："
+        + "，".join(f"{severity.value} {counted[severity]} 项" for severity in Severity)
+        + "。"
+    )
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(f"日期应写成 2024-03-05，实际为 {text}") from None
+
+
+def _publish(args: argparse.Namespace) -> int:
+    site = _load(args)
+    if site is None:
+        return EXIT_DATA_ERROR
+    on = _date(args.date) if args.date else site.today
+    events = tuple(args.event) if args.event else tuple(EVENTS)
+    only = {str(Path(f)) for f in args.files} if args.files else None
+    try:
+        stamps = publish(site.catalog, site.settings, on, events, only)
+    except EditError as error:
+        print(f"未能写入：{error}", file=sys.stderr)
+        return EXIT_DATA_ERROR
+    for stamp in stamps:
+        print(f"{stamp.action}：{stamp.entry.source} {stamp.field} = {stamp.value}")
+    print(f"共 {len(stamps)} 项。" if stamps else "没有需要记录的公开事项。")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    data = _settings(args).data_path
+    department = args.department
+    if department is None:
+        slugs = department_slugs(data)
+        if len(slugs) != 1:
+            known = "、".join(slugs) or "无"
+            print(f"请用 --department 指定部门代号（部门名录中有：{known}）", file=sys.stderr)
+            return 2
+        department = slugs[0]
+    slug = args.slug or slugify(args.name)
+    path = data / str(args.year) / department / f"{slug}.yml"
+    if path.exists():
+        print(f"{path} 已存在，未覆盖。", file=sys.stderr)
+        return 1
+    # YAML, not HTML: no escaping; the name is quoted as JSON, a subset of YAML.
+    text = (
+        environment(html=False)
+        .get_template("skeleton.yml")
+        .render(
+            name=args.name,
+            name_yaml=json.dumps(args.name, ensure_ascii=False),
+            slug=slug,
+            year=args.year,
+            schema_path="../../../schema/report.schema.json",
+        )
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"已新建 {path}（网址 /{args.year}/{slug}/）。填写后运行 gongkai check 检查。")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    for path in write_schemas(Path(args.out)):
+        print(f"已写入 {path}")
+    return 0
+
+
+def _linkcheck(args: argparse.Namespace) -> int:
+    site = Path(args.site)
+    if not (site / "index.html").is_file():
+        print(
+            f"{site} 不是生成的网站目录（没有 index.html）；请先运行 mkdocs build", file=sys.stderr
+        )
+        return EXIT_DATA_ERROR
+    broken = check_links(site)
+    for link in broken:
+        print(link)
+    pages = sum(1 for _ in site.rglob("*.html"))
+    print(f"检查了 {pages} 个页面，发现 {len(broken)} 个坏链接。")
+    return EXIT_DATA_ERROR if broken else 0
+
+
+def _freeze(args: argparse.Namespace) -> int:
+    site = _load(args)
+    if site is None:
+        return EXIT_DATA_ERROR
+    on = _date(args.date) if args.date else site.today
+    try:
+        manifest = archive.freeze(
+            site.settings.root, site.settings.data_path, args.year, on, args.update
+        )
+    except archive.ArchiveError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_DATA_ERROR
+    verb = "重新生成" if args.update else "归档"
+    print(
+        f"已{verb} {args.year}年度（归档日期 {manifest.frozen}）：{len(manifest.data)} 个数据文件，"
+        f"{len(manifest.pages)} 个网页文件；清单 {archive.ARCHIVE_DIR}/{args.year}.json。"
+        "请提交 archive/ 与 gh-pages 分支。"
+    )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    try:
+        out = archive.export(settings.root, Path(args.out), settings.site_name)
+    except archive.ArchiveError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_DATA_ERROR
+    broken = check_links(out)
+    for link in broken:
+        print(link, file=sys.stderr)
+    versions = json.loads((out / "versions.json").read_text(encoding="utf-8"))
+    names = "、".join(v["title"] for v in versions)
+    print(f"已导出到 {out}：版本 {names}；坏链接 {len(broken)} 个。")
+    return EXIT_DATA_ERROR if broken else 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from gongkai.commands.importing.run import import_files
+
+    settings = _settings(args)
+    out = Path(args.out) if args.out else settings.data_path
+    outcome = import_files(
+        [Path(f) for f in args.files], out, args.year, args.department, args.force
+    )
+    for line in outcome.report:
+        print(line)
+    if outcome.errors:
+        print("\n".join(outcome.errors), file=sys.stderr)
+        print(f"导入失败：{len(outcome.errors)} 个问题，没有写入任何文件。", file=sys.stderr)
+        return EXIT_DATA_ERROR
+    print(f"共写入 {outcome.written} 个文件。请逐项核对后运行 gongkai check。")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="gongkai", description="预算项目支出绩效信息公开：数据检查与维护"
+    )
+    main.add_argument("--config", default="mkdocs.yml", help="网站配置文件（默认 mkdocs.yml）")
+    main.add_argument("--data", help="数据目录（默认取配置中的 extra.gongkai.data_dir，即 data）")
+    commands = main.add_subparsers(dest="command", required=True, metavar="命令")
+
+    check = commands.add_parser(
+        "check",
+        help="检查全部数据，列出所有错误和即将到期、已逾期的公开事项",
+        description="退出码：0 正常；1 数据有错；3 有已逾期未公开的事项；4 --strict 时自动审核发现错误。",
+    )
+    check.add_argument("--strict", action="store_true", help="自动审核发现“错误”级问题时也不通过")
+    check.add_argument("--due-days", type=int, help="提示几天内到期的事项（默认 5）")
+    check.add_argument("--today", help="按哪一天计算（默认今天，如 2024-03-05）")
+    check.set_defaults(run=_check)
+
+    import_cmd = commands.add_parser(
+        "import", help="把已有的报告（Word .docx 或文本 .txt）导入为数据文件"
+    )
+    import_cmd.add_argument(
+        "files", nargs="+", help="报告文件，可一次导入多个；一个文件可含多份报告"
+    )
+    import_cmd.add_argument("--year", type=int, help="年度（默认由报告中的预算年度推断）")
+    import_cmd.add_argument("--department", help="部门代号（部门名录只有一个部门时可省略）")
+    import_cmd.add_argument("--out", help="数据目录（默认 data）")
+    import_cmd.add_argument("--force", action="store_true", help="覆盖已有的数据文件")
+    import_cmd.set_defaults(run=_import)
+
+    freeze = commands.add_parser(
+        "freeze", help="归档一个年度：生成该年度的版本（mike）并写归档清单"
+    )
+    freeze.add_argument("year", type=int, help="年度，如 2023")
+    freeze.add_argument("--date", help="归档日期（默认今天）")
+    freeze.add_argument("--update", action="store_true", help="更正已归档年度后重新生成该版本")
+    freeze.set_defaults(run=_freeze)
+
+    export = commands.add_parser(
+        "export", help="把全部年度的网站导出为一个普通文件夹，交给网站管理员"
+    )
+    export.add_argument("out", help="导出到的空目录")
+    export.set_defaults(run=_export)
+
+    linkcheck = commands.add_parser("linkcheck", help="检查生成的网站中每个内部链接和锚点是否有效")
+    linkcheck.add_argument("site", nargs="?", default="site", help="网站目录（默认 site）")
+    linkcheck.set_defaults(run=_linkcheck)
+
+    audit_cmd = commands.add_parser(
+        "audit", help="自动审核全部报告：变化率、结论金额、雷同文字、模板残留、空白等"
+    )
+    audit_cmd.set_defaults(run=_audit)
+
+    publish_cmd = commands.add_parser(
+        "publish",
+        help="记录公开日期：给已批复、尚未记录公开日期的事项写上今天（或 --date）的日期，"
+        "并编排索引号",
+    )
+    publish_cmd.add_argument("files", nargs="*", help="只处理这些数据文件（默认全部）")
+    publish_cmd.add_argument("--date", help="公开日期（默认今天），如 2024-03-05")
+    publish_cmd.add_argument(
+        "--event",
+        action="append",
+        choices=list(EVENTS),
+        help="只记录此事项：targets 绩效目标，self_evaluation 自评报告",
+    )
+    publish_cmd.set_defaults(run=_publish)
+
+    new = commands.add_parser("new", help="新建一个项目年度报告的数据文件")
+    new.add_argument("name", help="项目名称，如 保安费用")
+    new.add_argument("--year", type=int, required=True, help="年度，如 2024")
+    new.add_argument("--department", help="部门代号；部门名录只有一个部门时可省略")
+    new.add_argument("--slug", help="网址名；默认由项目名称的拼音生成")
+    new.set_defaults(run=_new)
+
+    schema = commands.add_parser("schema", help="写出数据文件的 JSON Schema（供编辑器提示与检查）")
+    schema.add_argument("--out", default="schema", help="输出目录（默认 schema）")
+    schema.set_defaults(run=_schema)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except SettingsError as error:  # mkdocs.yml is wrong: say where, no traceback
+        print(str(error), file=sys.stderr)
+        return EXIT_DATA_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""``gongkai publish``: write publication dates and index numbers into the data files and the
+publication records (公开记录) — once; later changes need a correction (see
+``gongkai.checks.ledger``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from gongkai.checks.ledger import EVENTS, INDEX_FIELD, Ledger, event_field
+from gongkai.commands.yamledit import EditError, set_scalar
+from gongkai.model.catalog import Catalog, ProjectYear
+from gongkai.model.dates import PartialDate
+from gongkai.settings import Settings
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """One thing ``publish`` did, for its report to the clerk."""
+
+    entry: ProjectYear
+    field: str
+    value: str
+    action: str  # 记录公开日期 / 收录已有日期 / 编排索引号 / 收录已有索引号
+
+
+def index_number(settings: Settings, entry: ProjectYear, serial: int) -> str:
+    department = entry.department
+    return settings.index_pattern.format(
+        code=department.code or department.slug,
+        department=department.slug,
+        year=entry.year,
+        serial=serial,
+    )
+
+
+def publish(
+    catalog: Catalog,
+    settings: Settings,
+    on: dt.date,
+    events: tuple[str, ...] = tuple(EVENTS),
+    only: set[str] | None = None,
+) -> list[Stamp]:
+    """Stamp ``on`` as the publication date of approved, unpublished events; record dates and
+    index numbers already present; number the reports that have none. Idempotent."""
+    data_dir = settings.data_path
+    ledger = Ledger.load(data_dir)
+    stamps: list[Stamp] = []
+    try:
+        for entry in sorted(catalog.reports, key=lambda e: (e.year, e.department.slug, e.slug)):
+            if only is None or entry.source in only or entry.slug in only:
+                stamps.extend(_publish_one(entry, ledger, settings, on, events))
+    finally:
+        # Files already stamped stay recorded even if a later file could not be edited.
+        ledger.save(data_dir)
+    return stamps
+
+
+def _publish_one(
+    entry: ProjectYear, ledger: Ledger, settings: Settings, on: dt.date, events: tuple[str, ...]
+) -> list[Stamp]:
+    stamps: list[Stamp] = []
+    path = entry.path
+    recorded = ledger.records.setdefault(entry.key, {})
+    published_any = False
+    for event in EVENTS:
+        state = getattr(entry.report.disclosure, event)
+        name = event_field(event)
+        if state.published is not None:
+            published_any = True
+            if name not in recorded:
+                recorded[name] = state.published.iso()
+                stamps.append(Stamp(entry, name, recorded[name], "收录已有日期"))
+            continue
+        if event not in events or state.approved is None:
+            continue
+        if PartialDate.parse(on).certainly_before(state.approved):
+            raise EditError(
+                f"{entry.source}：公开日期 {on} 不能早于批复日期 {state.approved.iso()}"
+            )
+        set_scalar(path, ("disclosure", event, "published"), on.isoformat(), after="approved")
+        recorded[name] = on.isoformat()
+        published_any = True
+        stamps.append(Stamp(entry, name, on.isoformat(), "记录公开日期"))
+    if entry.report.disclosure.index_number:
+        if INDEX_FIELD not in recorded:
+            recorded[INDEX_FIELD] = entry.report.disclosure.index_number
+            stamps.append(Stamp(entry, INDEX_FIELD, recorded[INDEX_FIELD], "收录已有索引号"))
+    elif published_any:
+        counter = f"{entry.department.slug}/{entry.year}"
+        serial = ledger.serials.get(counter, 0) + 1
+        number = index_number(settings, entry, serial)
+        set_scalar(path, ("disclosure", "index_number"), number)
+        ledger.serials[counter] = serial  # spent only once the number is in the file
+        recorded[INDEX_FIELD] = number
+        stamps.append(Stamp(entry, INDEX_FIELD, number, "编排索引号"))
+    if not recorded:
+        del ledger.records[entry.key]
+    return stamps

@@ -1,0 +1,264 @@
+"""The catalog (数据目录): every department, project and report read from ``data/``.
+
+Layout: ``data/departments.yml`` lists the departments; each report is
+``data/<年度>/<部门代号>/<任意文件名>.yml``. Reading collects every problem of every file
+before giving up, so the clerk sees them all at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from gongkai.model.errors import DataError, DataErrors, from_validation
+from gongkai.model.loader import YamlDocument, read_yaml
+from gongkai.model.report import BudgetYear, Department, DepartmentList, Report
+from gongkai.model.slug import slugify
+
+M = TypeVar("M", bound=BaseModel)
+DEPARTMENTS_FILE = "departments.yml"
+_YEAR_DIR = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True)
+class ProjectYear:
+    """项目年度报告: one project's report for one budget year, with where it came from."""
+
+    report: Report
+    year: int
+    department: Department
+    slug: str
+    source: str
+    document: YamlDocument = field(repr=False, compare=False)
+    path: Path = field(repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.report.name
+
+    @property
+    def key(self) -> str:
+        """``2023/xiqu-xinfangju/baoan-feiyong``: the report's one identity, stable across
+        builds (publication records, the feed, indexes); ``source`` and ``path`` only say
+        where its file is."""
+        return f"{self.year}/{self.department.slug}/{self.slug}"
+
+    @property
+    def own_budget(self) -> BudgetYear | None:
+        """The budget line of the report's own year, if the report gives one."""
+        return next((b for b in self.report.budget if b.year == self.year), None)
+
+
+@dataclass
+class Project:
+    """项目: one budget project across the years it was reported, identified by its slug."""
+
+    slug: str
+    years: dict[int, ProjectYear] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> ProjectYear:
+        return self.years[max(self.years)]
+
+    @property
+    def name(self) -> str:
+        return self.latest.name
+
+    @property
+    def department(self) -> Department:
+        return self.latest.department
+
+    def budget_history(self) -> list[BudgetYear]:
+        """Each year's figures, taken from the newest report that states that year."""
+        merged: dict[int, BudgetYear] = {}
+        for year in sorted(self.years):
+            for line in self.years[year].report.budget:
+                merged[line.year] = line
+        return [merged[y] for y in sorted(merged)]
+
+
+@dataclass
+class Catalog:
+    """All the data of one site: departments, reports and projects."""
+
+    departments: dict[str, Department]
+    reports: list[ProjectYear]
+    projects: dict[str, Project]
+
+    @cached_property
+    def years(self) -> list[int]:
+        """Budget years with at least one report, newest first."""
+        return sorted(self._by_year, reverse=True)
+
+    def in_year(self, year: int) -> list[ProjectYear]:
+        return self._by_year.get(year, [])
+
+    def of_department(self, slug: str) -> list[ProjectYear]:
+        return self._by_department.get(slug, [])
+
+    # Indexes built once, so that pages listing a year or a department cost linear time overall.
+    @cached_property
+    def _by_year(self) -> dict[int, list[ProjectYear]]:
+        index: dict[int, list[ProjectYear]] = {}
+        for report in self.reports:
+            index.setdefault(report.year, []).append(report)
+        return index
+
+    @cached_property
+    def _by_department(self) -> dict[str, list[ProjectYear]]:
+        index: dict[str, list[ProjectYear]] = {}
+        for report in self.reports:
+            index.setdefault(report.department.slug, []).append(report)
+        return index
+
+
+def department_slugs(data_dir: Path) -> list[str]:
+    """The department codes of ``data_dir``'s 部门名录, or none if it is missing or invalid."""
+    document = read_yaml(data_dir / DEPARTMENTS_FILE, DEPARTMENTS_FILE)
+    try:
+        listing = DepartmentList.model_validate(getattr(document, "data", None))
+    except ValidationError:
+        return []
+    return [d.slug for d in listing.departments]
+
+
+def _validate(
+    model: type[M], document: YamlDocument, shown_as: str, errors: list[DataError]
+) -> M | None:
+    if document.data is None:
+        errors.append(DataError(shown_as, None, None, "文件没有内容"))
+        return None
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        errors.extend(from_validation(error, model, shown_as, document.line_of))
+        return None
+
+
+def _data_files(root: Path) -> Iterator[Path]:
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix.lower() in (".yml", ".yaml"):
+            yield path
+
+
+def load_catalog(
+    data_dir: Path | str, shown_root: str | None = None, until_year: int | None = None
+) -> Catalog:
+    """Read and validate every file under ``data_dir``; raise :class:`DataErrors` listing
+    every problem found, or return the catalog. ``until_year`` leaves out later years (an
+    archived version shows the site as it was when its year was frozen)."""
+    root = Path(data_dir)
+    shown_root = shown_root if shown_root is not None else root.name
+    errors: list[DataError] = []
+
+    def shown(path: Path) -> str:
+        return f"{shown_root}/{path.relative_to(root).as_posix()}"
+
+    if not root.is_dir():
+        raise DataErrors([DataError(shown_root, None, None, "数据目录不存在")])
+
+    # Departments first: every report names one.
+    departments: dict[str, Department] = {}
+    dept_path = root / DEPARTMENTS_FILE
+    if not dept_path.is_file():
+        errors.append(DataError(shown(dept_path), None, None, "缺少部门名录文件"))
+    else:
+        document = read_yaml(dept_path, shown(dept_path))
+        if isinstance(document, DataError):
+            errors.append(document)
+        elif listing := _validate(DepartmentList, document, shown(dept_path), errors):
+            for index, dept in enumerate(listing.departments):
+                if dept.slug in departments:
+                    line = document.line_of(("departments", index, "slug"))
+                    errors.append(
+                        DataError(
+                            shown(dept_path),
+                            line,
+                            f"departments[{index}].slug",
+                            f"部门代号 {dept.slug} 重复",
+                        )
+                    )
+                departments[dept.slug] = dept
+
+    # Then each report, placed by its folder: <年度>/<部门代号>/.
+    reports: list[ProjectYear] = []
+    for path in _data_files(root):
+        if path == dept_path:
+            continue
+        parts = path.relative_to(root).parts
+        if len(parts) != 3 or not _YEAR_DIR.match(parts[0]):
+            errors.append(
+                DataError(
+                    shown(path),
+                    None,
+                    None,
+                    "文件位置不对：项目文件应放在 data/<年度>/<部门代号>/ 下，"
+                    "如 data/2023/xiqu-xinfangju/baoan-feiyong.yml",
+                )
+            )
+            continue
+        year, dept_slug = int(parts[0]), parts[1]
+        if until_year is not None and year > until_year:
+            continue
+        document = read_yaml(path, shown(path))
+        if isinstance(document, DataError):
+            errors.append(document)
+            continue
+        report = _validate(Report, document, shown(path), errors)
+        if report is None:
+            continue
+        if dept_slug not in departments:
+            if departments or dept_path.is_file():
+                errors.append(
+                    DataError(
+                        shown(path),
+                        None,
+                        None,
+                        f"目录名 {dept_slug} 不是部门名录 {DEPARTMENTS_FILE} 中的部门代号",
+                    )
+                )
+            continue
+        slug = report.slug or slugify(report.name)
+        department = departments[dept_slug]
+        reports.append(ProjectYear(report, year, department, slug, shown(path), document, path))
+
+    projects = _group(reports, errors)
+    if errors:
+        raise DataErrors(errors)
+    reports.sort(key=lambda r: (-r.year, r.department.slug, r.slug))
+    return Catalog(departments, reports, projects)
+
+
+def _group(reports: list[ProjectYear], errors: list[DataError]) -> dict[str, Project]:
+    """Group reports into projects by slug; two reports of one slug in one year, or one slug in
+    two departments, are collisions (homophones such as 公示/公式) and reported, never merged."""
+    projects: dict[str, Project] = {}
+    for entry in sorted(reports, key=lambda r: (r.slug, r.year, r.source)):
+        project = projects.setdefault(entry.slug, Project(entry.slug))
+        other = project.years.get(entry.year) or (project.latest if project.years else None)
+        if other is not None and (
+            other.year == entry.year or other.department.slug != entry.department.slug
+        ):
+            line = (
+                entry.document.line_of(("slug",))
+                if entry.report.slug
+                else entry.document.line_of(("name",))
+            )
+            errors.append(
+                DataError(
+                    entry.source,
+                    line,
+                    "slug",
+                    f"网址名 {entry.slug} 与 {other.source}（{other.name}）重复；"
+                    "请在其中一个文件写上不同的 slug:",
+                )
+            )
+            continue
+        project.years[entry.year] = entry
+    return projects

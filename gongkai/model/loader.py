@@ -1,0 +1,153 @@
+"""Reading YAML data files safely, keeping the line of every value for error messages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gongkai.model.errors import DataError
+
+Location = tuple[int | str, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps decimals exact, refuses aliases and repeated keys."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "不支持 YAML 锚点与别名（& 与 *），请把内容直接写出", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.MarkedYAMLError(
+                    None,
+                    None,
+                    f"字段 {key} 重复出现，后一个会覆盖前一个，请删去一个",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    return Decimal(loader.construct_scalar(node).replace("_", ""))
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    # Dates stay text: the model reads them at day or month precision, and an impossible date
+    # (2023-02-30) becomes a Chinese error instead of a crash inside PyYAML.
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+_YAML_PROBLEMS = {
+    "found character '\\t' that cannot start any token": "含有制表符（Tab），请改用空格缩进",
+    "mapping values are not allowed here": "冒号位置不对：冒号后要有空格，或本行缩进不对",
+    "could not find expected ':'": "缺少冒号，应写成「字段: 值」",
+    "found undefined tag handler": "不支持的标签（以 ! 开头）",
+    "could not determine a constructor for the tag": (
+        "不支持的标签（如 !!python/object），出于安全不予读取"
+    ),
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
+    "but found '<stream end>'": "文件意外结束（引号或括号未闭合？）",
+    "expected ',' or ']'": "方括号 [ ] 未闭合",
+    "expected ',' or '}'": "花括号 { } 未闭合",
+    "while scanning a quoted scalar": "引号未闭合",
+    "expected <block end>, but found": "缩进不一致，请检查本行与上一行的缩进",
+    "did not find expected key": "缩进不一致或缺少「- 」",
+    "found duplicate anchor": "不支持 YAML 锚点与别名（& 与 *）",
+    "but found another document": "一个文件只能写一份报告，请删去 --- 及其后的内容，另建文件",
+}
+
+
+class YamlDocument:
+    """A parsed data file: its Python data and the line of each location in it."""
+
+    def __init__(self, data: Any, lines: dict[Location, int]) -> None:
+        self.data = data
+        self.lines = lines
+
+    def line_of(self, loc: Location) -> int | None:
+        """The line of ``loc``, or of its nearest enclosing value that exists."""
+        loc = tuple(loc)
+        while loc and loc not in self.lines:
+            loc = loc[:-1]
+        return self.lines.get(loc)
+
+
+def _record_lines(node: Any, loc: Location, lines: dict[Location, int]) -> None:
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = (*loc, key_node.value)
+            lines[child] = key_node.start_mark.line + 1
+            _record_lines(value_node, child, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, (*loc, index), lines)
+
+
+def read_yaml(path: Path, shown_as: str) -> YamlDocument | DataError:
+    """Read one data file; a problem comes back as a :class:`DataError`, never raised."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return DataError(shown_as, None, None, f"无法读取文件（{error.strerror}）")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return DataError(
+            shown_as, line, None, "文件不是 UTF-8 编码（可能是 GBK）；请在编辑器中另存为 UTF-8"
+        )
+    return parse_yaml(text, shown_as)
+
+
+def parse_yaml(text: str, shown_as: str) -> YamlDocument | DataError:
+    """Parse the text of a data file; a problem comes back as a :class:`DataError`."""
+    if not text.strip():
+        return DataError(shown_as, None, None, "文件是空的")
+    try:
+        loader = _Loader(text)  # the reader checks for unprintable characters here
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        return DataError(
+            shown_as, line, None, f"含有不允许的控制字符（U+{error.character:04X}），请删去"
+        )
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        return DataError(shown_as, line, None, _yaml_problem(error))
+    except yaml.YAMLError as error:
+        return DataError(shown_as, None, None, f"YAML 格式错误：{error}")
+    finally:
+        loader.dispose()
+    lines: dict[Location, int] = {}
+    if node is not None:
+        _record_lines(node, (), lines)
+    return YamlDocument(data, lines)
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
+    problem = f"{error.context or ''} {error.problem or ''}"
+    for english, chinese in _YAML_PROBLEMS.items():
+        if english in problem:
+            return f"YAML 格式错误：{chinese}"
+    if error.problem and not error.problem.isascii():
+        return error.problem
+    return f"YAML 格式错误：{(error.problem or error.context or '').strip()}"

@@ -1,0 +1,448 @@
+"""The data model: what one YAML file holds.
+
+One file is one :class:`Report` — a budget project's performance self-evaluation for one budget
+year (项目支出绩效自评报告 with its 绩效目标表). Departments (部门) are listed once in
+``data/departments.yml``. Every field but the project name is optional, because real reports
+leave things out; what is missing is shown as missing, never invented.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from gongkai.model.dates import DateError, PartialDate
+from gongkai.model.money import MoneyError, parse_amount
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_UNSAFE_LABEL = re.compile(r"[<>]|&(#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
+
+
+def _amount(value: object) -> Decimal:
+    try:
+        return parse_amount(value)
+    except MoneyError as error:
+        raise PydanticCustomError("amount", str(error)) from None
+
+
+def _date(value: object) -> PartialDate:
+    try:
+        return PartialDate.parse(value)
+    except DateError as error:
+        raise PydanticCustomError("date", str(error)) from None
+
+
+def _decimal(value: object) -> Decimal:
+    """A weight or score (权重, 得分): a plain number, kept exact."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("number", "应为数字")
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    elif isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?", value.strip()):
+        number = Decimal(value.strip())
+    else:
+        raise PydanticCustomError("number", "应为数字，如 10 或 7.5")
+    if number < 0 or number > 1000:
+        raise PydanticCustomError("number", "应为 0 到 1000 之间的数字")
+    return number
+
+
+# Invisible characters that have no place in a report: C0/C1 controls (but tab and line
+# break) and the bidirectional overrides that can make text read differently than it is.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+MAX_TEXT = 20000  # characters in one field: a whole report is rarely a tenth of it
+
+
+def _text(value: object) -> str:
+    """Text as typed; numbers written without quotes (80000) are kept as their digits."""
+    if isinstance(value, bool) or value is None:
+        raise PydanticCustomError("text", "应为文字")
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if not isinstance(value, str):
+        raise PydanticCustomError("text", "应为文字")
+    invisible = _INVISIBLE.search(value)
+    if invisible:
+        raise PydanticCustomError(
+            "text",
+            "含有不可见的控制字符（U+{code}），请删去",
+            {"code": f"{ord(invisible.group(0)):04X}"},
+        )
+    if len(value) > MAX_TEXT:
+        raise PydanticCustomError(
+            "text", "文字过长（超过 {limit} 字），请检查是否粘贴了多余内容", {"limit": MAX_TEXT}
+        )
+    return value
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    PlainSerializer(lambda v: int(v) if v == v.to_integral_value() else str(v), when_used="json"),
+    WithJsonSchema(
+        {
+            "description": "金额（元），阿拉伯数字，最多两位小数，如 80000",
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "number", "minimum": 0, "multipleOf": 0.01},
+                {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
+            ],
+        }
+    ),
+]
+DateValue = Annotated[
+    PartialDate,
+    BeforeValidator(_date),
+    PlainSerializer(lambda v: v.iso()),
+    WithJsonSchema(
+        {
+            "description": "日期：2023-02-15；只知月份时写 2023-02",
+            "type": "string",
+            "pattern": r"^\d{4}-\d{1,2}(-\d{1,2})?$",
+        }
+    ),
+]
+Number = Annotated[
+    Decimal,
+    BeforeValidator(_decimal),
+    PlainSerializer(lambda v: int(v) if v == v.to_integral_value() else str(v), when_used="json"),
+    WithJsonSchema({"description": "数字，如 10 或 7.5", "type": ["number", "string"]}),
+]
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string"})]
+Year = Annotated[int, Field(ge=1990, le=2100, description="年度，如 2023")]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors (a misspelt key would otherwise silently lose data); a key
+    left empty (``initial:``) counts as not given, so a half-filled skeleton stays valid."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_empty(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None}
+        return data
+
+
+def _check_label(value: str) -> str:
+    """Names appear in page titles and navigation, where the theme does not escape them."""
+    value = value.strip()
+    if not value:
+        raise PydanticCustomError("label", "不能为空")
+    if "\n" in value:
+        raise PydanticCustomError("label", "名称只能写一行")
+    if _UNSAFE_LABEL.search(value):
+        raise PydanticCustomError("label", "名称不能包含尖括号 < > 或 HTML 实体（如 &lt;）")
+    if len(value) > 100:
+        raise PydanticCustomError("label", "名称过长（超过 100 字），请写简称")
+    return value
+
+
+class Department(Strict):
+    """部门：a budget unit that publishes through the portal."""
+
+    slug: str = Field(
+        pattern=SLUG_PATTERN,
+        description="部门代号（英文小写、数字和连字符），即数据目录名，如 xiqu-xinfangju",
+    )
+    name: Text = Field(description="部门全称，如 攀枝花市西区信访局")
+    short_name: Text | None = Field(None, description="简称")
+    code: Text | None = Field(None, description="组织机构代码或统一社会信用代码，用于索引号")
+    region: Text | None = Field(None, description="所属地区，如 攀枝花市西区")
+    description: Text | None = Field(None, description="部门简介")
+
+    @field_validator("name", "short_name")
+    @classmethod
+    def _safe_label(cls, value: str | None) -> str | None:
+        return None if value is None else _check_label(value)
+
+
+class DepartmentList(Strict):
+    """The content of ``data/departments.yml`` (部门名录)."""
+
+    departments: list[Department] = Field(min_length=1, description="部门列表")
+
+
+class FundingSource(Strict):
+    """资金来源: one row of the form's budget block (财政资金, 财政专户管理资金, 单位资金, 其他资金)."""
+
+    source: Text = Field(description="资金来源，如 财政资金")
+    initial: Amount | None = Field(None, description="年初预算（元）")
+    adjusted: Amount | None = Field(None, description="全年预算（调整后预算，元）")
+    executed: Amount | None = Field(None, description="实际执行（元）")
+
+
+class BudgetYear(Strict):
+    """预算安排: one year's budget and execution of the project, exact in yuan.
+
+    全年预算 (adjusted budget) = 年初预算 + 追加 − 调减; it is computed, never typed.
+    """
+
+    year: Year
+    initial: Amount | None = Field(None, description="年初预算（元）")
+    supplementary: Amount | None = Field(None, description="追加（元）")
+    reduction: Amount | None = Field(None, description="调减（元）")
+    executed: Amount | None = Field(None, description="实际执行（元）")
+    stated_change: Text | None = Field(
+        None, description="报告文字中写的较上年变化，原样照录，如 较上年增长66%（网站另行计算）"
+    )
+    change_reason: Text | None = Field(None, description="增减原因，原样照录")
+    execution_reason: Text | None = Field(None, description="执行率偏低（低于90%）的原因")
+    stated_adjusted: Amount | None = Field(
+        None, description="报告表中所列全年预算数（元），原样照录；网站另行计算"
+    )
+    stated_rate: Text | None = Field(None, description="报告表中所列执行率，原样照录，如 100%")
+    sources: list[FundingSource] = Field(
+        default_factory=list,
+        description="按资金来源分列（财政资金、单位资金等），各项之和应等于本年合计",
+    )
+
+    @model_validator(mode="after")
+    def _not_negative(self) -> BudgetYear:
+        adjusted = self.adjusted
+        if adjusted is not None and adjusted < 0:
+            raise PydanticCustomError(
+                "budget_negative",
+                "{year}年全年预算为负数（年初预算 {initial} + 追加 {supp} − 调减 {red} = {adjusted} 元）；"
+                "调减不能大于年初预算与追加之和，请核对",
+                {
+                    "year": self.year,
+                    "initial": self.initial,
+                    "supp": self.supplementary or 0,
+                    "red": self.reduction or 0,
+                    "adjusted": adjusted,
+                },
+            )
+        return self
+
+    @property
+    def adjusted(self) -> Decimal | None:
+        """全年预算 = 年初预算 + 追加 − 调减 (``None`` without 年初预算)."""
+        if self.initial is None:
+            return None
+        return self.initial + (self.supplementary or 0) - (self.reduction or 0)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """执行率 = 实际执行 ÷ 全年预算 (``None`` where either is missing or the budget is 0)."""
+        adjusted = self.adjusted
+        if self.executed is None or not adjusted:
+            return None
+        return self.executed / adjusted
+
+
+class DisclosureEvent(Strict):
+    """公开事项: one disclosure that the 20-day rule applies to — its approval and publication.
+
+    The publication date is a record: ``gongkai publish`` writes it once; changing it later needs
+    a correction entry (更正记录).
+    """
+
+    approved: DateValue | None = Field(None, description="批复日期（财政部门批复）")
+    published: DateValue | None = Field(None, description="公开日期（由 gongkai publish 记录）")
+
+    @model_validator(mode="after")
+    def _published_after_approval(self) -> DisclosureEvent:
+        if self.approved and self.published and self.published.certainly_before(self.approved):
+            raise PydanticCustomError(
+                "event_order",
+                "公开日期 {published} 早于批复日期 {approved}",
+                {"published": self.published.iso(), "approved": self.approved.iso()},
+            )
+        return self
+
+
+class Disclosure(Strict):
+    """信息公开: declaration, the two disclosure events, and the page's metadata."""
+
+    declared: DateValue | None = Field(None, description="申报日期")
+    targets: DisclosureEvent = Field(
+        default_factory=DisclosureEvent, description="绩效目标（随部门预算公开）：批复与公开日期"
+    )
+    self_evaluation: DisclosureEvent = Field(
+        default_factory=DisclosureEvent, description="自评报告（随部门决算公开）：批复与公开日期"
+    )
+    index_number: Text | None = Field(
+        None, description="索引号（由 gongkai publish 编排，编定后不再改变）"
+    )
+    channel: Text | None = Field(None, description="公开方式或平台，如 政府信息公开网")
+    document_number: Text | None = Field(None, description="文号")
+
+
+class Correction(Strict):
+    """更正记录: a visible change to a published record — when, what, from what to what, why."""
+
+    date: DateValue = Field(description="更正日期")
+    field: Text = Field(
+        description="更正的字段，如 disclosure.targets.published 或 budget[1].executed"
+    )
+    old: Text | None = Field(None, description="原值")
+    new: Text | None = Field(None, description="新值")
+    reason: Text = Field(description="更正原因")
+
+    @field_validator("date")
+    @classmethod
+    def _exact(cls, value: PartialDate) -> PartialDate:
+        if not value.is_exact:
+            raise PydanticCustomError("date", "更正日期要写到日，如 2024-03-05")
+        return value
+
+
+class Overview(Strict):
+    """一、项目概况."""
+
+    basic_info: list[Text] = Field(default_factory=list, description="（一）项目基本情况，每段一项")
+    content: Text | None = Field(None, description="（二）1. 项目主要内容")
+    expected_effect: Text | None = Field(None, description="（二）2. 预期效果")
+    basis: Text | None = Field(None, description="（二）3. 政策依据")
+    procedure: Text | None = Field(None, description="（三）1. 评估程序")
+    method: Text | None = Field(None, description="（三）2. 评估方法")
+
+
+class Funds(Strict):
+    """二、项目资金申报及使用情况."""
+
+    application: Text | None = Field(None, description="（一）资金申报及批复情况")
+    usage: Text | None = Field(None, description="（二）资金计划、到位及使用情况")
+    financial_management: Text | None = Field(None, description="（三）项目财务管理情况")
+
+
+class Implementation(Strict):
+    """三、项目实施及管理情况."""
+
+    organisation: Text | None = Field(None, description="（一）项目组织架构及实施流程")
+    management: Text | None = Field(None, description="（二）项目管理情况")
+    supervision: Text | None = Field(None, description="（三）项目监管情况")
+
+
+class Nature(StrEnum):
+    """指标性质: how the completed value is compared with the target."""
+
+    EQUAL = "="
+    AT_LEAST = "≥"
+    AT_MOST = "≤"
+    QUALITATIVE = "定性"
+
+
+_NATURE_ALIASES = {">=": "≥", "<=": "≤", "＝": "=", "等于": "=", "大于等于": "≥", "小于等于": "≤"}
+
+
+class Indicator(Strict):
+    """绩效指标: one row of the three-level indicator table (三级指标).
+
+    Real forms put a value ("全年", "80000", "满意") where the 三级 name belongs, so a row holds a
+    name and a target value, either of which may be absent.
+    """
+
+    level1: Text | None = Field(None, description="一级指标，如 产出指标（旧表为 完成指标）")
+    level2: Text | None = Field(None, description="二级指标，如 数量指标")
+    name: Text | None = Field(None, description="三级指标名称")
+    nature: Nature | None = Field(None, description="指标性质：=、≥、≤ 或 定性")
+    target: Text | None = Field(None, description="指标值（年度目标值），原样照录")
+    unit: Text | None = Field(None, description="度量单位，如 元、%、人次")
+    actual: Text | None = Field(None, description="完成值（实际完成值），原样照录")
+    weight: Number | None = Field(None, description="权重（分值）")
+    score: Number | None = Field(None, description="得分（报告所填）")
+    reason: Text | None = Field(None, description="未完成原因分析（偏差原因分析及改进措施）")
+
+    @field_validator("nature", mode="before")
+    @classmethod
+    def _nature_alias(cls, value: Any) -> Any:
+        return _NATURE_ALIASES.get(value, value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Indicator:
+        if self.name is None and self.target is None:
+            raise PydanticCustomError("indicator", "指标至少要有名称（name）或指标值（target）")
+        return self
+
+
+class Performance(Strict):
+    """四、项目绩效情况: the indicator table (绩效目标表 / 自评表)."""
+
+    table_title: Text | None = Field(
+        None, description="表名，如 攀枝花市西区区级保安费用绩效目标表"
+    )
+    indicators: list[Indicator] = Field(
+        default_factory=list, description="指标，每行一项，按表中顺序"
+    )
+    note: Text | None = Field(None, description="表下说明")
+
+
+class Evaluation(Strict):
+    """五、评价结论及建议."""
+
+    conclusion: Text | None = Field(None, description="（一）评价结论")
+    recommended_budget: Amount | None = Field(None, description="结论中建议的下年预算申报数（元）")
+    problems: Text | None = Field(None, description="（二）存在的问题")
+    suggestions: Text | None = Field(None, description="（三）相关建议")
+    execution_weight: Number | None = Field(
+        None, description="报告所列预算执行率的分值（权重）；不写时按网站设置（默认 10 分）"
+    )
+    execution_score: Number | None = Field(None, description="报告所填预算执行得分")
+    total_score: Number | None = Field(None, description="报告所填自评总分")
+    grade: Text | None = Field(None, description="报告所填评价等级：优、良、中、差")
+
+
+class Report(Strict):
+    """项目支出绩效自评报告: one project in one budget year; one YAML file under
+    ``data/<年度>/<部门代号>/``."""
+
+    name: Text = Field(description="项目名称，如 保安费用")
+    slug: str | None = Field(
+        None,
+        pattern=SLUG_PATTERN,
+        description="网址名（拼音，小写，连字符分隔）；不写则由项目名称自动生成",
+    )
+    title: Text = Field("项目支出绩效自评报告", description="报告标题")
+    budget: list[BudgetYear] = Field(default_factory=list, description="历年预算安排与执行（元）")
+    disclosure: Disclosure = Field(
+        default_factory=Disclosure, description="资金申报、批复与公开日期"
+    )
+    overview: Overview = Field(default_factory=Overview, description="一、项目概况")
+    funds: Funds = Field(default_factory=Funds, description="二、项目资金申报及使用情况")
+    implementation: Implementation = Field(
+        default_factory=Implementation, description="三、项目实施及管理情况"
+    )
+    performance: Performance = Field(default_factory=Performance, description="四、项目绩效情况")
+    evaluation: Evaluation = Field(default_factory=Evaluation, description="五、评价结论及建议")
+    corrections: list[Correction] = Field(
+        default_factory=list, description="更正记录：已公开内容的每次更改，按日期先后"
+    )
+    unplaced: list[Text] = Field(
+        default_factory=list, description="导入时未能归类的原文；请移到合适的字段后删去"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _safe_label(cls, value: str) -> str:
+        return _check_label(value)
+
+    @field_validator("budget")
+    @classmethod
+    def _years_unique(cls, budget: list[BudgetYear]) -> list[BudgetYear]:
+        years = [b.year for b in budget]
+        duplicates = sorted({y for y in years if years.count(y) > 1})
+        if duplicates:
+            raise PydanticCustomError(
+                "budget_years",
+                "年度 {years} 重复出现，每年只写一次",
+                {"years": "、".join(map(str, duplicates))},
+            )
+        return sorted(budget, key=lambda b: b.year)

@@ -1,0 +1,463 @@
+"""Open data (数据下载): every report's figures as CSV (UTF-8 with BOM, for Excel), XLSX and
+JSON — per project, per year and for everything — and a Fiscal Data Package.
+
+The tables hold exact amounts in yuan, the same figures the pages show.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+import gongkai
+from gongkai.checks.figures import trend
+from gongkai.model.catalog import Catalog, Project, ProjectYear
+from gongkai.model.money import YUAN_PER_WAN, plain, quantize
+
+DOWNLOADS = "xiazai"
+FDP_RESOURCE = "fdp-budget.csv"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table: its key, its Chinese header, what it means (数据说明) and its one
+    type in every download: text, integer, amount (元, exact), rate (a fraction) or flag."""
+
+    key: str
+    header: str
+    meaning: str
+    kind: str = "text"
+
+    @property
+    def money(self) -> bool:
+        return self.kind == "amount"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+KIND_LABELS = {
+    "text": "文字",
+    "integer": "整数",
+    "amount": '金额（元，精确到分；JSON 中为数字字符串，如 "80000"）',
+    "rate": "比率（小数，1 即 100%，保留四位；JSON 中为数字字符串）",
+    "flag": "是/否（JSON 中为 true/false；无法判断时为空）",
+}
+
+BUDGET_COLUMNS = (
+    Column("department", "部门代号", "部门的代号（数据目录名）"),
+    Column("department_name", "部门", "部门全称"),
+    Column("project", "项目网址名", "项目的网址名（拼音），同一项目各年度相同"),
+    Column("project_name", "项目名称", "项目名称"),
+    Column("report_year", "报告年度", "这一行出自哪一年度的自评报告", "integer"),
+    Column("year", "预算年度", "金额所属的年度（一份报告通常列出本年和上年）", "integer"),
+    Column("initial", "年初预算（元）", "年初预算数，元", "amount"),
+    Column("supplementary", "追加（元）", "年中追加的预算，元", "amount"),
+    Column("reduction", "调减（元）", "年中调减的预算，元", "amount"),
+    Column(
+        "adjusted",
+        "全年预算（元）",
+        "全年预算数 = 年初预算 + 追加 − 调减，元（本站计算）",
+        "amount",
+    ),
+    Column("executed", "实际执行（元）", "全年实际执行数，元", "amount"),
+    Column("rate", "执行率", "实际执行 ÷ 全年预算（本站计算）", "rate"),
+    Column(
+        "adjusted_change",
+        "全年预算较上年增减（元）",
+        "本年全年预算 − 上年全年预算，元，减少为负数（本站计算；无上年数据时为空）",
+        "amount",
+    ),
+    Column(
+        "adjusted_change_rate",
+        "全年预算较上年变化率",
+        "全年预算较上年增减 ÷ 上年全年预算（本站计算）",
+        "rate",
+    ),
+    Column(
+        "executed_change",
+        "实际执行较上年增减（元）",
+        "本年实际执行 − 上年实际执行，元，减少为负数（本站计算）",
+        "amount",
+    ),
+    Column(
+        "executed_change_rate",
+        "实际执行较上年变化率",
+        "实际执行较上年增减 ÷ 上年实际执行（本站计算）",
+        "rate",
+    ),
+    Column("stated_change", "报告所述较上年变化", "报告文字中写的较上年变化，原文照录"),
+    Column(
+        "stated_change_agrees",
+        "报告所述变化与金额相符",
+        "报告所述变化与本站按金额计算的变化是否相符（按报告所写的位数四舍五入比较）；"
+        "报告未写或无法计算时为空",
+        "flag",
+    ),
+)
+
+INDICATOR_COLUMNS = (
+    Column("department", "部门代号", "部门的代号"),
+    Column("project", "项目网址名", "项目的网址名"),
+    Column("project_name", "项目名称", "项目名称"),
+    Column("report_year", "报告年度", "自评报告的年度", "integer"),
+    Column("row", "序号", "指标在绩效目标表中的顺序，从 1 起", "integer"),
+    Column("level1", "一级指标", "如 产出指标（旧表为 完成指标）、效益指标、满意度指标"),
+    Column("level2", "二级指标", "如 数量指标、质量指标、时效指标、成本指标"),
+    Column("name", "三级指标", "具体指标的名称"),
+    Column("nature", "指标性质", "=、≥、≤ 或 定性"),
+    Column("target", "指标值", "年度目标值，原文照录"),
+    Column("unit", "度量单位", "如 元、%、人次"),
+    Column("actual", "完成值", "实际完成值，原文照录"),
+    Column("weight", "权重", "分值，原文照录", "text"),
+    Column("score", "得分", "报告所填得分，原文照录", "text"),
+    Column("reason", "未完成原因分析", "偏差原因分析及改进措施"),
+)
+
+
+def budget_rows(entries: Iterable[ProjectYear]) -> list[dict[str, Any]]:
+    rows = []
+    for entry in entries:
+        for row in trend(entry.report.budget):
+            line = row.line
+            rows.append(
+                {
+                    "department": entry.department.slug,
+                    "department_name": entry.department.name,
+                    "project": entry.slug,
+                    "project_name": entry.name,
+                    "report_year": entry.year,
+                    "year": line.year,
+                    "initial": line.initial,
+                    "supplementary": line.supplementary,
+                    "reduction": line.reduction,
+                    "adjusted": line.adjusted,
+                    "executed": line.executed,
+                    "rate": _rate(row.rate),
+                    "adjusted_change": row.adjusted_change_amount,
+                    "adjusted_change_rate": _rate(row.adjusted_change),
+                    "executed_change": row.executed_change_amount,
+                    "executed_change_rate": _rate(row.executed_change),
+                    "stated_change": line.stated_change,
+                    "stated_change_agrees": row.stated_agrees,
+                }
+            )
+    return rows
+
+
+def _rate(value: Decimal | None) -> Decimal | None:
+    return None if value is None else quantize(value, 4)
+
+
+def indicator_rows(entries: Iterable[ProjectYear]) -> list[dict[str, Any]]:
+    rows = []
+    for entry in entries:
+        for number, indicator in enumerate(entry.report.performance.indicators, start=1):
+            values = {k: (v.value if hasattr(v, "value") else v) for k, v in indicator}
+            for key in ("weight", "score"):
+                if values.get(key) is not None:
+                    values[key] = plain(values[key])
+            rows.append(
+                {
+                    "department": entry.department.slug,
+                    "project": entry.slug,
+                    "project_name": entry.name,
+                    "report_year": entry.year,
+                    "row": number,
+                    **values,
+                }
+            )
+    return rows
+
+
+def _cell(value: Any, column: Column | None = None) -> str:
+    if value is None:
+        return ""
+    if column is not None and column.kind == "rate":
+        return format(value, "f")  # four places always: 1.0000, not 1
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return plain(value)
+    return str(value)
+
+
+def typed(column: Column, value: Any) -> Any:
+    """A value as JSON holds it: one type per column (amounts and rates as exact digits)."""
+    if value is None:
+        return None
+    if column.kind == "rate":
+        return format(value, "f")
+    if column.kind == "amount":
+        return plain(value)
+    if column.kind == "integer":
+        return int(value)
+    if column.kind == "flag":
+        return bool(value)
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    """The data file's values for JSON: every number as exact digits in a string."""
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if hasattr(value, "iso"):
+        return value.iso()
+    if hasattr(value, "value"):
+        return value.value
+    return str(value)
+
+
+def csv_bytes(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> bytes:
+    """CSV in UTF-8 with a BOM, so that Excel on Windows reads the Chinese right."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.header for c in columns])
+    for row in rows:
+        writer.writerow([_cell(row.get(c.key), c) for c in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(
+    sheets: list[tuple[str, tuple[Column, ...], list[dict[str, Any]]]], created: dt.date
+) -> bytes:
+    """A workbook with one sheet a table: bold, frozen header row; amounts in yuan beside a
+    万元 column for each; the creation date fixed so that the same data gives the same file."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.set_properties(
+        {"created": dt.datetime(created.year, created.month, created.day), "author": "gongkai"}
+    )
+    bold = book.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1, "text_wrap": True})
+    yuan = book.add_format({"num_format": "#,##0.00"})
+    wan = book.add_format({"num_format": '#,##0.00" 万元"'})
+    rate = book.add_format({"num_format": "0.00%"})
+    for title, columns, rows in sheets:
+        sheet = book.add_worksheet(title)
+        headers: list[tuple[Column, bool]] = []
+        for column in columns:
+            headers.append((column, False))
+            if column.money:
+                headers.append((column, True))
+        for index, (column, in_wan) in enumerate(headers):
+            label = column.header.replace("（元）", "（万元）") if in_wan else column.header
+            sheet.write_string(0, index, label, bold)
+            sheet.set_column(index, index, 14 if column.money else 12)
+        for number, row in enumerate(rows, start=1):
+            for index, (column, in_wan) in enumerate(headers):
+                value = row.get(column.key)
+                if value is None:
+                    continue
+                if column.money:
+                    amount = value / YUAN_PER_WAN if in_wan else value
+                    sheet.write_number(number, index, amount, wan if in_wan else yuan)
+                elif column.kind == "rate":
+                    sheet.write_number(number, index, value, rate)
+                elif column.kind == "flag":
+                    sheet.write_string(number, index, _cell(value))
+                elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+                    sheet.write_number(number, index, value)
+                else:
+                    sheet.write_string(number, index, str(value))
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+    book.close()
+    return buffer.getvalue()
+
+
+def json_bytes(entries: Iterable[ProjectYear]) -> bytes:
+    """Every report in full, as its data file holds it, with where it belongs."""
+    reports = [
+        {
+            "year": entry.year,
+            "department": entry.department.model_dump(mode="json", exclude_none=True),
+            "slug": entry.slug,
+            "source": entry.source,
+            "report": _json_value(
+                entry.report.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+            ),
+            "figures": [
+                {c.key: typed(c, row.get(c.key)) for c in BUDGET_COLUMNS[4:]}
+                for row in budget_rows([entry])
+            ],
+        }
+        for entry in entries
+    ]
+    content = {
+        "generator": f"gongkai {gongkai.__version__}",
+        "currency": "CNY",
+        "unit": "元",
+        "note": "金额、权重和得分都以数字字符串给出（精确值，不经浮点换算）；"
+        "figures 为本站按金额计算的数据，各列含义见网站“数据下载”页",
+        "reports": reports,
+    }
+    return (json.dumps(content, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Download:
+    """A downloadable file: its path in the site and its label."""
+
+    path: str
+    label: str
+
+
+def _bundle(stem: str) -> list[Download]:
+    return [
+        Download(f"{DOWNLOADS}/{stem}.xlsx", "Excel（XLSX）"),
+        Download(f"{DOWNLOADS}/{stem}-yusuan.csv", "预算 CSV"),
+        Download(f"{DOWNLOADS}/{stem}-zhibiao.csv", "指标 CSV"),
+        Download(f"{DOWNLOADS}/{stem}.json", "完整数据 JSON"),
+    ]
+
+
+def project_downloads(project: Project) -> list[Download]:
+    return _bundle(f"xiangmu/{project.slug}")
+
+
+def year_downloads(year: int) -> list[Download]:
+    return _bundle(str(year))
+
+
+def all_downloads() -> list[Download]:
+    return [
+        *_bundle("quanbu"),
+        Download(f"{DOWNLOADS}/datapackage.json", "财政数据包（Fiscal Data Package）"),
+    ]
+
+
+def _write_bundle(root: Path, stem: str, entries: list[ProjectYear], created: dt.date) -> None:
+    budget, indicators = budget_rows(entries), indicator_rows(entries)
+    base = root / DOWNLOADS / stem
+    base.parent.mkdir(parents=True, exist_ok=True)
+    base.with_name(base.name + "-yusuan.csv").write_bytes(csv_bytes(BUDGET_COLUMNS, budget))
+    base.with_name(base.name + "-zhibiao.csv").write_bytes(csv_bytes(INDICATOR_COLUMNS, indicators))
+    sheets = [("预算", BUDGET_COLUMNS, budget), ("绩效指标", INDICATOR_COLUMNS, indicators)]
+    base.with_name(base.name + ".xlsx").write_bytes(xlsx_bytes(sheets, created))
+    base.with_name(base.name + ".json").write_bytes(json_bytes(entries))
+
+
+def write_downloads(catalog: Catalog, site_dir: Path, created: dt.date, title: str) -> None:
+    """Every download of the site, and the Fiscal Data Package."""
+    for project in catalog.projects.values():
+        entries = [project.years[y] for y in sorted(project.years)]
+        _write_bundle(site_dir, f"xiangmu/{project.slug}", entries, created)
+    for year in catalog.years:
+        _write_bundle(site_dir, str(year), catalog.in_year(year), created)
+    _write_bundle(site_dir, "quanbu", catalog.reports, created)
+    write_fiscal_package(catalog, site_dir / DOWNLOADS, title)
+
+
+# --- Fiscal Data Package ---------------------------------------------------------------------
+
+FDP_FIELDS = (
+    ("year", "integer", "预算年度"),
+    ("department", "string", "部门代号"),
+    ("department_name", "string", "部门"),
+    ("project", "string", "项目网址名"),
+    ("project_name", "string", "项目名称"),
+    ("approved", "number", "年初预算（元）"),
+    ("adjusted", "number", "全年预算（元）"),
+    ("executed", "number", "实际执行（元）"),
+)
+
+
+def write_fiscal_package(catalog: Catalog, directory: Path, title: str) -> None:
+    """``datapackage.json`` with the fiscal ``model``, and its CSV: one row per project and
+    year, from the report of that year (no figure counted twice)."""
+    rows = []
+    for entry in sorted(catalog.reports, key=lambda e: (e.year, e.department.slug, e.slug)):
+        own = entry.own_budget
+        rows.append(
+            [entry.year, entry.department.slug, entry.department.name, entry.slug, entry.name]
+            + [_cell(getattr(own, k) if own else None) for k in ("initial", "adjusted", "executed")]
+        )
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([name for name, _, _ in FDP_FIELDS])
+    writer.writerows(rows)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / FDP_RESOURCE).write_text(buffer.getvalue(), encoding="utf-8")
+    measure = {"currency": "CNY", "direction": "expenditure", "factor": 1}
+    descriptor = {
+        "name": "gongkai-budget-performance",
+        "title": title,
+        "profile": "tabular-data-package",
+        "resources": [
+            {
+                "name": "budget",
+                "path": FDP_RESOURCE,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [{"name": n, "type": t, "title": d} for n, t, d in FDP_FIELDS],
+                    "primaryKey": ["year", "project"],
+                },
+            }
+        ],
+        "model": {
+            "measures": {
+                "approved": {
+                    "source": "approved",
+                    **measure,
+                    "phase": "approved",
+                    "title": "年初预算",
+                },
+                "adjusted": {
+                    "source": "adjusted",
+                    **measure,
+                    "phase": "adjusted",
+                    "title": "全年预算",
+                },
+                "executed": {
+                    "source": "executed",
+                    **measure,
+                    "phase": "executed",
+                    "title": "实际执行",
+                },
+            },
+            "dimensions": {
+                "date": {
+                    "dimensionType": "datetime",
+                    "primaryKey": ["year"],
+                    "attributes": {"year": {"source": "year"}},
+                },
+                "administrative-classification": {
+                    "dimensionType": "administrative-classification",
+                    "primaryKey": ["department"],
+                    "attributes": {
+                        "department": {"source": "department"},
+                        "department_name": {"source": "department_name", "labelfor": "department"},
+                    },
+                },
+                "activity": {
+                    "dimensionType": "activity",
+                    "primaryKey": ["project"],
+                    "attributes": {
+                        "project": {"source": "project"},
+                        "project_name": {"source": "project_name", "labelfor": "project"},
+                    },
+                },
+            },
+        },
+    }
+    text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+    (directory / "datapackage.json").write_text(text, encoding="utf-8")

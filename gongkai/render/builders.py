@@ -1,0 +1,324 @@
+"""One builder per page kind (页面类型): which pages of the kind exist, and the figures its
+template shows, computed here so that templates only lay them out.
+
+A new kind of page is a new :class:`PageKind` in :data:`KINDS` with its template; the planner,
+the renderer and the hooks need no change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from gongkai.checks.audit import Severity, tally
+from gongkai.checks.deadlines import LEGAL_BASIS, Status
+from gongkai.checks.figures import TrendRow, change, totals, trend
+from gongkai.checks.indicators import filled_columns, layout
+from gongkai.model.catalog import Catalog, Project, ProjectYear
+from gongkai.model.dates import PartialDate
+from gongkai.model.report import BudgetYear, Department
+from gongkai.outputs.opendata import (
+    BUDGET_COLUMNS,
+    INDICATOR_COLUMNS,
+    all_downloads,
+    project_downloads,
+    year_downloads,
+)
+from gongkai.render.charts import budget_chart, ranking_chart
+from gongkai.render.pages import (
+    AUDIT,
+    DATA,
+    DEPARTMENTS,
+    HOME,
+    PROJECTS,
+    TIMELINESS,
+    SitePage,
+    department_uri,
+    project_uri,
+    report_uri,
+    year_uri,
+)
+from gongkai.site import Site
+
+Context = dict[str, Any]
+RANKED = 20  # projects in a year's chart; the table below lists them all
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """A kind of generated page: its template, its pages, and the figures it shows."""
+
+    template: str
+    pages: Callable[[Catalog, bool], Iterable[SitePage]]
+    context: Callable[[Site, SitePage], Context]
+
+
+def plan(catalog: Catalog, with_audit: bool = False) -> list[SitePage]:
+    """Every generated page, kind by kind in a fixed order so that builds are deterministic.
+    The audit page is only for internal builds (``audit_page: true``)."""
+    return [page for kind in KINDS for page in kind.pages(catalog, with_audit)]
+
+
+def context(site: Site, page: SitePage) -> Context:
+    """The figures of ``page`` for its template."""
+    return _BY_TEMPLATE[page.template].context(site, page)
+
+
+# --- shared figures ------------------------------------------------------------------------
+
+
+def _line(catalog: Catalog, slug: str, year: int) -> BudgetYear | None:
+    """A project's figures for ``year``, from the newest report that states them."""
+    project = catalog.projects[slug]
+    return next((b for b in reversed(project.budget_history()) if b.year == year), None)
+
+
+def _year_totals(catalog: Catalog) -> list[tuple[int, Any]]:
+    return [
+        (y, totals((e.name, e.own_budget) for e in catalog.in_year(y)))
+        for y in sorted(catalog.years)
+    ]
+
+
+def _trend_chart(rows: list[TrendRow], what: str) -> Any:
+    return budget_chart([(f"{r.year}年", r.adjusted, r.line.executed) for r in rows], what)
+
+
+# --- the kinds -----------------------------------------------------------------------------
+
+
+def _home_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    yield SitePage(HOME, "首页", "home.html", None, "预算项目支出绩效信息公开")
+
+
+def _home(site: Site, page: SitePage) -> Context:
+    catalog = site.catalog
+    latest = catalog.years[0] if catalog.years else None
+    entries = catalog.in_year(latest) if latest else []
+    history = _year_totals(catalog)
+    return {
+        "latest": latest,
+        "entries": entries,
+        "sum": totals((e.name, e.own_budget) for e in entries),
+        "chart": budget_chart(
+            [(f"{y}年", s.adjusted, s.executed) for y, s in history], "各年度全部项目合计"
+        ),
+        "downloads": all_downloads(),
+        "report_counts": {d: len(catalog.of_department(d)) for d in catalog.departments},
+        "year_counts": {y: len(catalog.in_year(y)) for y in catalog.years},
+        "several_departments": len(catalog.departments) > 1,
+    }
+
+
+def _projects_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    yield SitePage(PROJECTS, "全部项目", "projects.html", None, "全部预算项目及其各年度报告")
+
+
+def _projects(site: Site, page: SitePage) -> Context:
+    return {"projects": sorted(site.catalog.projects.values(), key=lambda p: p.slug)}
+
+
+def _departments_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    yield SitePage(DEPARTMENTS, "公开部门", "departments.html", None, "公开预算项目绩效信息的部门")
+
+
+def _departments(site: Site, page: SitePage) -> Context:
+    catalog = site.catalog
+    return {"rows": [(d, catalog.of_department(d.slug)) for d in catalog.departments.values()]}
+
+
+def _timeliness_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    yield SitePage(
+        TIMELINESS,
+        "公开时效",
+        "timeliness.html",
+        None,
+        "各项目绩效目标与自评报告的批复、公开期限与公开日期",
+    )
+
+
+def _timeliness(site: Site, page: SitePage) -> Context:
+    by_year = [(y, [r for r in site.events if r.entry.year == y]) for y in site.catalog.years]
+    return {
+        "by_year": [(y, rows, site.counts(rows)) for y, rows in by_year],
+        "counts": site.counts(site.events),
+        "legal_basis": LEGAL_BASIS,
+        "rule": site.settings.rule,
+        "Status": Status,
+    }
+
+
+def _data_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    yield SitePage(DATA, "数据下载", "data.html", None, "全部数据的下载与数据说明")
+
+
+def _data(site: Site, page: SitePage) -> Context:
+    return {
+        "downloads": all_downloads(),
+        "years": [(y, year_downloads(y)) for y in site.catalog.years],
+        "budget_columns": BUDGET_COLUMNS,
+        "indicator_columns": INDICATOR_COLUMNS,
+    }
+
+
+def _audit_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    if with_audit:
+        yield SitePage(AUDIT, "自动审核（内部）", "audit.html", None, "报告自动审核结果")
+
+
+def _audit(site: Site, page: SitePage) -> Context:
+    by_source: dict[str, list[Any]] = {}
+    for finding in site.findings:
+        by_source.setdefault(finding.source, []).append(finding)
+    return {
+        "by_source": sorted(by_source.items()),
+        "counts": tally(site.findings, lambda f: f.severity, Severity),
+        "Severity": Severity,
+    }
+
+
+def _year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    for year in catalog.years:
+        yield SitePage(
+            year_uri(year), f"{year}年度", "year.html", year, f"{year}年度项目支出绩效信息"
+        )
+
+
+def _year(site: Site, page: SitePage) -> Context:
+    catalog, year = site.catalog, page.subject
+    entries = catalog.in_year(year)
+    ranked = sorted(
+        (e for e in entries if e.own_budget and e.own_budget.adjusted is not None),
+        key=lambda e: (-(e.own_budget.adjusted or 0), e.slug),  # type: ignore[union-attr]
+    )[:RANKED]
+    previous = {}
+    for entry in entries:
+        own, before = entry.own_budget, _line(catalog, entry.slug, year - 1)
+        previous[entry.slug] = change(
+            own.executed if own else None, before.executed if before else None
+        )
+    return {
+        "year": year,
+        "entries": entries,
+        "sum": totals((e.name, e.own_budget) for e in entries),
+        "previous": previous,
+        "history": _year_totals(catalog),
+        "chart": ranking_chart(
+            [(e.name, e.own_budget.adjusted, e.own_budget.executed) for e in ranked],  # type: ignore[union-attr]
+            f"{year}年度全年预算最大的项目",
+        ),
+        "ranked_count": len(ranked),
+        "downloads": year_downloads(year),
+        "several_departments": len(catalog.departments) > 1,
+    }
+
+
+def _department_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    for department in catalog.departments.values():
+        yield SitePage(
+            department_uri(department), department.name, "department.html", department, "", False
+        )
+
+
+def _department(site: Site, page: SitePage) -> Context:
+    department: Department = page.subject
+    entries = site.catalog.of_department(department.slug)
+    per_year = []
+    for year in sorted({e.year for e in entries}, reverse=True):
+        these = [e for e in entries if e.year == year]
+        per_year.append((year, these, totals((e.name, e.own_budget) for e in these)))
+    return {"department": department, "per_year": per_year}
+
+
+def _project_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    for project in sorted(catalog.projects.values(), key=lambda p: p.slug):
+        yield SitePage(
+            project_uri(project),
+            project.name,
+            "project.html",
+            project,
+            f"{project.name}：历年预算与绩效报告",
+            False,
+        )
+
+
+def _project(site: Site, page: SitePage) -> Context:
+    project: Project = page.subject
+    rows = trend(project.budget_history())
+    return {
+        "project": project,
+        "rows": rows,
+        "chart": _trend_chart(rows, f"{project.name}历年预算与执行"),
+        "downloads": project_downloads(project),
+    }
+
+
+def _report_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    for entry in catalog.reports:
+        yield SitePage(
+            report_uri(entry),
+            f"{entry.name}（{entry.year}年度）",
+            "report.html",
+            entry,
+            f"{entry.department.name}{entry.year}年度{entry.name}{entry.report.title}",
+            False,
+        )
+
+
+def _report(site: Site, page: SitePage) -> Context:
+    entry: ProjectYear = page.subject
+    project = site.catalog.projects[entry.slug]
+    indicators = entry.report.performance.indicators
+    shown, blank = filled_columns(indicators)
+    rows = trend(entry.report.budget)
+    scores = site.scores(entry)
+    return {
+        "entry": entry,
+        "report": entry.report,
+        "project": project,
+        "rows": rows,
+        "this_row": next((r for r in rows if r.year == entry.year), None),
+        "chart": _trend_chart(rows, f"{entry.name}历年预算与执行"),
+        "downloads": project_downloads(project),
+        "own": entry.own_budget,
+        "indicator_groups": _groups(layout(indicators)),
+        "columns": shown,
+        "blank_columns": blank,
+        "events": site.events_of(entry),
+        "scores": scores,
+        "weighted": any(i.indicator.weight is not None for i in scores.indicators),
+        "release_date": _release_date(entry),
+    }
+
+
+def _release_date(entry: ProjectYear) -> PartialDate | None:
+    """发布日期: the latest publication of the page's content (targets or self-evaluation)."""
+    disclosure = entry.report.disclosure
+    dates = [d for d in (disclosure.targets.published, disclosure.self_evaluation.published) if d]
+    return max(dates, key=lambda d: (d.year, d.month, d.day or 0)) if dates else None
+
+
+def _groups(rows: list[Any]) -> list[list[Any]]:
+    """Split indicator rows into one group per merged 一级 cell (one ``<tbody>`` each)."""
+    groups: list[list[Any]] = []
+    for row in rows:
+        if row.level1_span or not groups:
+            groups.append([])
+        groups[-1].append(row)
+    return groups
+
+
+KINDS: list[PageKind] = [
+    PageKind("home.html", _home_pages, _home),
+    PageKind("projects.html", _projects_pages, _projects),
+    PageKind("departments.html", _departments_pages, _departments),
+    PageKind("timeliness.html", _timeliness_pages, _timeliness),
+    PageKind("data.html", _data_pages, _data),
+    PageKind("audit.html", _audit_pages, _audit),
+    PageKind("year.html", _year_pages, _year),
+    PageKind("department.html", _department_pages, _department),
+    PageKind("project.html", _project_pages, _project),
+    PageKind("report.html", _report_pages, _report),
+]
+_BY_TEMPLATE = {kind.template: kind for kind in KINDS}

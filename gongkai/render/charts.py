@@ -1,0 +1,160 @@
+"""Charts (图表) as geometry for inline SVG templates: readable without JavaScript, sharp in
+print, with the table beside them as the accessible alternative."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from gongkai.model.money import YUAN_PER_WAN, wan
+
+WIDTH = 640
+PLOT_TOP, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT = 30, 210, 60, 16
+HEIGHT = 250
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    series: int  # 0 = 全年预算, 1 = 实际执行
+    label: str  # the value, in 万元
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Group:
+    x: float  # centre of the group's label
+    label: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Grouped bars: for each group (a year, or a project) the budget and the executed amount."""
+
+    width: int
+    height: int
+    bars: list[Bar]
+    ticks: list[Tick]
+    groups: list[Group]
+    description: str
+    plot_left: int = PLOT_LEFT
+    plot_right: int = WIDTH - PLOT_RIGHT
+    baseline: float = PLOT_BOTTOM
+
+
+def _nice_ceiling(value: Decimal) -> Decimal:
+    """A round axis maximum at or above ``value`` (1, 2, 2.5 or 5 times a power of ten)."""
+    if value <= 0:
+        return Decimal(1)
+    exponent = value.adjusted()
+    for step in (1, 2, Decimal("2.5"), 5, 10):
+        candidate = Decimal(step).scaleb(exponent)
+        if candidate >= value:
+            return candidate
+    return Decimal(10).scaleb(exponent)
+
+
+def budget_chart(
+    groups: Sequence[tuple[str, Decimal | None, Decimal | None]], what: str
+) -> BarChart | None:
+    """A grouped bar chart of (label, 全年预算, 实际执行) in yuan; ``None`` without any figure."""
+    values = [v for _, budget, executed in groups for v in (budget, executed) if v is not None]
+    if not values:
+        return None
+    top = _nice_ceiling(max(values) / YUAN_PER_WAN)
+    plot_height = PLOT_BOTTOM - PLOT_TOP
+    slot = (WIDTH - PLOT_LEFT - PLOT_RIGHT) / len(groups)
+    bar_width = min(slot * 0.35, 48)
+    bars, labels, parts = [], [], []
+    for index, (label, budget, executed) in enumerate(groups):
+        centre = PLOT_LEFT + slot * (index + 0.5)
+        labels.append(Group(round(centre, 1), label))
+        for series, amount in enumerate((budget, executed)):
+            if amount is None:
+                continue
+            height = float(amount / YUAN_PER_WAN / top) * plot_height
+            x = centre - bar_width + series * bar_width
+            bars.append(
+                Bar(
+                    round(x, 1),
+                    round(PLOT_BOTTOM - height, 1),
+                    round(bar_width - 2, 1),
+                    round(height, 1),
+                    series,
+                    wan(amount),
+                )
+            )
+        parts.append(f"{label}全年预算{wan(budget)}万元、实际执行{wan(executed)}万元")
+    ticks = [
+        Tick(round(PLOT_BOTTOM - plot_height * i / 4, 1), wan(top * YUAN_PER_WAN * i / 4))
+        for i in range(5)
+    ]
+    return BarChart(WIDTH, HEIGHT, bars, ticks, labels, f"{what}：" + "；".join(parts) + "。")
+
+
+@dataclass(frozen=True)
+class Row:
+    y: float
+    label: str
+    bars: list[Bar]
+
+
+@dataclass(frozen=True)
+class RankingChart:
+    """Horizontal bars, one row a project: names stay readable however long."""
+
+    width: int
+    height: int
+    rows: list[Row]
+    ticks: list[Tick]  # here ``y`` holds the x position
+    description: str
+    plot_left: int
+    plot_right: int
+    plot_bottom: float
+
+
+def ranking_chart(
+    rows: Sequence[tuple[str, Decimal | None, Decimal | None]], what: str
+) -> RankingChart | None:
+    """Projects side by side: budget and executed bars per project, largest first as given."""
+    values = [v for _, budget, executed in rows for v in (budget, executed) if v is not None]
+    if not values:
+        return None
+    top = _nice_ceiling(max(values) / YUAN_PER_WAN)
+    left, right, row_height, head = 210, WIDTH - 24, 40, 30
+    span = right - left
+    chart_rows, parts = [], []
+    for index, (label, budget, executed) in enumerate(rows):
+        y = head + index * row_height
+        bars = []
+        for series, amount in enumerate((budget, executed)):
+            if amount is None:
+                continue
+            length = float(amount / YUAN_PER_WAN / top) * span
+            bars.append(
+                Bar(left, round(y + series * 15, 1), round(length, 1), 14, series, wan(amount))
+            )
+        short = label if len(label) <= 11 else label[:10] + "…"
+        chart_rows.append(Row(round(y + 14, 1), short, bars))
+        parts.append(f"{label}全年预算{wan(budget)}万元、实际执行{wan(executed)}万元")
+    bottom = head + len(rows) * row_height
+    ticks = [Tick(round(left + span * i / 4, 1), wan(top * YUAN_PER_WAN * i / 4)) for i in range(5)]
+    return RankingChart(
+        WIDTH,
+        int(bottom + 28),
+        chart_rows,
+        ticks,
+        f"{what}：" + "；".join(parts) + "。",
+        left,
+        right,
+        bottom,
+    )

@@ -1,0 +1,71 @@
+"""The one jinja2 environment factory (模板环境), with the filters the templates use.
+
+HTML pages get autoescaping, so every value from the data is escaped; the YAML skeleton that
+``gongkai new`` writes is plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from gongkai.model import money
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"  # page bodies and the data-file skeleton
+THEME = HERE / "theme"  # overrides of Material's templates, put before Material's own
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Text as paragraphs: a blank line separates paragraphs, a line break stays a break.
+
+    >>> paragraphs("一<b>\\n二\\n\\n三")
+    Markup('<p>一&lt;b&gt;<br>二</p><p>三</p>')
+    """
+    if text is None:
+        return Markup('<p class="gk-missing">（未填写）</p>')
+    blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", text.strip("\n")) if b.strip()]
+    return Markup("").join(
+        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in block.split("\n")))
+        for block in blocks
+    )
+
+
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string for a ``<style>`` block: every character that could end the
+    string, the rule or the element is written as a hex escape.
+
+    >>> css_string('a"}')
+    Markup('"a\\\\000022\\\\00007d"')
+    """
+    safe = "".join(
+        ch if ch.isalnum() or (ord(ch) > 127 and ch.isprintable()) else f"\\{ord(ch):06x}"
+        for ch in text
+    )
+    return Markup(f'"{safe}"')
+
+
+def environment(html: bool = True) -> jinja2.Environment:
+    """The environment for ``templates/``: for HTML pages (escaped), or for plain text."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=html,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=html,
+        lstrip_blocks=html,
+        keep_trailing_newline=not html,
+    )
+    env.filters.update(
+        wan=money.wan,
+        yuan=money.yuan,
+        percent=money.percent,
+        signed=lambda v: money.percent(v, signed=True),
+        change_wan=money.change_amount,
+        paragraphs=paragraphs,
+        score=lambda v: "" if v is None else money.fraction_text(v),
+        css_string=css_string,
+    )
+    return env

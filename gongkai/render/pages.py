@@ -1,0 +1,92 @@
+"""The site's pages (页面): addresses, the page object and the navigation.
+
+Each page is a plain object with its source URI, title, template and subject (which pages exist
+is decided kind by kind in ``gongkai.render.builders``); the MkDocs hooks only turn these into
+MkDocs files. The navigation holds the years, never the projects, so that a page's size does
+not grow with the number of projects.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+from gongkai.model.catalog import Catalog, Project, ProjectYear
+from gongkai.model.report import Department
+
+HOME = "index.md"
+PROJECTS = "xiangmu/index.md"
+DEPARTMENTS = "bumen/index.md"
+TIMELINESS = "shixiao.md"
+AUDIT = "shenhe.md"
+DATA = "xiazai.md"
+
+
+def year_uri(year: int) -> str:
+    return f"{year}/index.md"
+
+
+def report_uri(entry: ProjectYear) -> str:
+    return f"{entry.year}/{entry.slug}.md"
+
+
+def project_uri(project: Project) -> str:
+    return f"xiangmu/{project.slug}.md"
+
+
+def department_uri(department: Department) -> str:
+    return f"bumen/{department.slug}.md"
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A generated page: where it goes, what it shows, and which template shows it."""
+
+    src_uri: str
+    title: str
+    template: str
+    subject: Any = None
+    description: str = ""
+    # Project and department pages are reached from the lists, not the navigation.
+    in_nav: bool = True
+
+
+def navigation(
+    catalog: Catalog, extra: list[Any] | None = None, with_audit: bool = False
+) -> list[Any]:
+    """The navigation in MkDocs' ``nav`` form: home, years, the project and department lists,
+    then the site's own Markdown pages. Neither projects nor departments are listed one by one."""
+    nav: list[Any] = [{"首页": HOME}]
+    nav.append({"年度": [{f"{y}年度": year_uri(y)} for y in catalog.years]})
+    nav.append({"全部项目": PROJECTS})
+    nav.append({"公开部门": DEPARTMENTS})
+    nav.append({"公开时效": TIMELINESS})
+    nav.append({"数据下载": DATA})
+    if with_audit:
+        nav.append({"自动审核（内部）": AUDIT})
+    return nav + list(extra or [])
+
+
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a Markdown source.
+
+    >>> page_url("2023/x.md"), page_url("2023/index.md"), page_url("2023/x.md", False)
+    ('2023/x/', '2023/', '2023/x.html')
+    """
+    stem = src_uri[: -len(".md")]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from the page at ``from_url`` to ``to_url``, both site-relative."""
+    base = posixpath.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
+    target = to_url.rstrip("/") or "."
+    rel = posixpath.relpath(target, base or ".")
+    if to_url.endswith("/") or not to_url:
+        rel = "./" if rel == "." else rel + "/"
+    return rel

@@ -1,0 +1,104 @@
+"""Rendering pages (页面渲染): the page kind's builder gives the figures, the kind's template
+lays them out, and every value from the data is escaped."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gongkai.checks.deadlines import Status
+from gongkai.outputs.opendata import Download
+from gongkai.render import builders
+from gongkai.render.environment import TEMPLATES, THEME, environment
+from gongkai.render.pages import (
+    AUDIT,
+    DATA,
+    DEPARTMENTS,
+    HOME,
+    PROJECTS,
+    TIMELINESS,
+    SitePage,
+    department_uri,
+    page_url,
+    project_uri,
+    relative_url,
+    report_uri,
+    year_uri,
+)
+from gongkai.site import Site
+
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading of a rendered page, for the table of contents."""
+
+    level: int
+    id: str
+    title: str
+
+
+def headings(html: str) -> list[Heading]:
+    """The h2/h3 headings with ids, in order (the templates give every section one)."""
+    return [
+        Heading(int(level), anchor, _TAG.sub("", text).strip())
+        for level, anchor, text in _HEADING.findall(html)
+    ]
+
+
+class Renderer:
+    """Renders the generated pages of one site. Links are relative, so the built folder works
+    from any path, from a web server or opened from disk."""
+
+    def __init__(
+        self, site: Site, site_name: str = "", directory_urls: bool = True, site_url: str = ""
+    ) -> None:
+        self.site = site
+        self.catalog = site.catalog
+        self.site_name = site_name
+        self.directory_urls = directory_urls
+        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
+        self.env = environment()
+
+    def render(self, page: SitePage) -> str:
+        here = page_url(page.src_uri, self.directory_urls)
+
+        def link(src_uri: str) -> str:
+            return relative_url(here, page_url(src_uri, self.directory_urls))
+
+        def asset(path: str) -> str:
+            return relative_url(here, path)
+
+        def files(items: list[Download]) -> list[dict[str, str]]:
+            return [{"href": asset(item.path), "label": item.label} for item in items]
+
+        context = {
+            "page": page,
+            "page_address": (self.site_url or "/") + here,
+            "catalog": self.catalog,
+            "today": self.site.today,
+            "Status": Status,
+            "site_name": self.site_name,
+            "link": link,
+            "asset": asset,
+            "files": files,
+            "uri": {
+                "home": HOME,
+                "projects": PROJECTS,
+                "departments": DEPARTMENTS,
+                "timeliness": TIMELINESS,
+                "audit": AUDIT,
+                "data": DATA,
+                "year": year_uri,
+                "report": report_uri,
+                "project": project_uri,
+                "department": department_uri,
+            },
+            **builders.context(self.site, page),
+        }
+        return self.env.get_template(page.template).render(context)
+
+
+__all__ = ["TEMPLATES", "THEME", "Heading", "Renderer", "headings"]
