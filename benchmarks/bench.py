@@ -99,7 +99,8 @@ def hooks_project(work: Path, data: Path) -> Path:
 def plain_project(work: Path, data: Path) -> Path:
     """The same pages as static Markdown files (their rendered bodies), built without hooks."""
     sys.path.insert(0, str(ROOT))
-    from gongkai.render.pages import navigation, plan
+    from gongkai.pages import navigation
+    from gongkai.render.builders import plan
     from gongkai.render.renderer import Renderer
     from gongkai.settings import Settings
     from gongkai.site import load_site

@@ -26,9 +26,9 @@ from gongkai.model.errors import DataErrors
 from gongkai.outputs.feed import FEED_FILE, atom_feed
 from gongkai.outputs.opendata import write_downloads
 from gongkai.outputs.search import write_search
+from gongkai.pages import SitePage, navigation
 from gongkai.render.builders import plan
 from gongkai.render.environment import TEMPLATES, THEME
-from gongkai.render.pages import SitePage, navigation
 from gongkai.render.renderer import Renderer, headings
 from gongkai.settings import Settings, SettingsError, load_settings
 from gongkai.site import Site, load_site
@@ -98,7 +98,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         front_matter = f"---\ntitle: {_yaml_text(site_page.title)}\n"
         if site_page.description:
             front_matter += f"description: {_yaml_text(site_page.description)}\n"
-        # Project pages stay out of the navigation on purpose (see gongkai.render.pages).
+        # Project pages stay out of the navigation on purpose (see gongkai.pages).
         inclusion = InclusionLevel.INCLUDED if site_page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(
             File.generated(config, uri, content=front_matter + "---\n", inclusion=inclusion)

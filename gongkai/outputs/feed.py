@@ -10,7 +10,7 @@ import gongkai
 from gongkai.checks.ledger import EVENTS
 from gongkai.model.dates import PartialDate
 from gongkai.model.slug import slugify
-from gongkai.render.pages import page_url, report_uri
+from gongkai.pages import page_url, report_uri
 from gongkai.settings import CHINA
 from gongkai.site import Site
 

@@ -18,7 +18,7 @@ from pypinyin import Style, lazy_pinyin, pinyin
 
 from gongkai.model.catalog import Catalog, ProjectYear
 from gongkai.model.money import YUAN_PER_WAN, plain, quantize
-from gongkai.render.pages import department_uri, page_url, project_uri, report_uri
+from gongkai.pages import department_uri, page_url, project_uri, report_uri
 
 INDEX_FILE = "search/gongkai-index.js"
 

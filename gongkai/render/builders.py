@@ -25,8 +25,7 @@ from gongkai.outputs.opendata import (
     project_downloads,
     year_downloads,
 )
-from gongkai.render.charts import budget_chart, ranking_chart
-from gongkai.render.pages import (
+from gongkai.pages import (
     AUDIT,
     DATA,
     DEPARTMENTS,
@@ -39,6 +38,7 @@ from gongkai.render.pages import (
     report_uri,
     year_uri,
 )
+from gongkai.render.charts import budget_chart, ranking_chart
 from gongkai.site import Site
 
 Context = dict[str, Any]

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 from gongkai.checks.deadlines import Status
 from gongkai.outputs.opendata import Download
-from gongkai.render import builders
-from gongkai.render.environment import TEMPLATES, THEME, environment
-from gongkai.render.pages import (
+from gongkai.pages import (
     AUDIT,
     DATA,
     DEPARTMENTS,
@@ -25,6 +23,8 @@ from gongkai.render.pages import (
     report_uri,
     year_uri,
 )
+from gongkai.render import builders
+from gongkai.render.environment import TEMPLATES, THEME, environment
 from gongkai.site import Site
 
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)

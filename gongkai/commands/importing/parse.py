@@ -15,9 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from gongkai.commands.importing.sources import Block, Table
+from gongkai.model.quantity import money_in_yuan
 
 TITLE = "项目支出绩效自评报告"
-WAN = Decimal(10000)
 
 # Chapter (一、…) and section (（一）…) headings, told apart by their words.
 _CHAPTER = re.compile(r"^[一二三四五六七八九十]+[、.．]")
@@ -267,7 +267,9 @@ def _labelled(lines: list[str], labels: dict[str, str]) -> dict[str, str]:
 
 
 def _yuan(wan_text: str) -> int | Decimal:
-    amount = Decimal(wan_text) * WAN
+    """An amount the prose gives in 万元, in 元, read by the one quantity parser."""
+    amount = money_in_yuan(f"{wan_text}万元")
+    assert amount is not None  # the caller matched digits
     return int(amount) if amount == amount.to_integral_value() else amount
 
 
