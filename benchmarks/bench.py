@@ -1,9 +1,11 @@
-"""Benchmark (性能基准): build time, peak memory and output size at scale.
+"""Benchmark (性能基准): build time, peak memory, output size and edit-to-visible at scale.
 
 Synthetic departments × projects × years are written as YAML, then built twice:
   hooks  the gongkai site (mkdocs build with the hooks), and
   plain  the same pages written out as static Markdown, built by plain MkDocs-Material.
-The ratio hooks/plain is the hooks' overhead. Not a test: run it by hand.
+The ratio hooks/plain is the hooks' overhead. Then `gongkai serve` runs on the data, one data
+file is edited, and the served page is polled until the edit shows (rebuild_s, the median of
+three edits). Not a test: run it by hand.
 
     python benchmarks/bench.py                 # 100, 1000 and 5000 project-years
     python benchmarks/bench.py 1000 --keep     # one size, keep the output in benchmarks/out/
@@ -13,12 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import yaml
@@ -41,7 +48,9 @@ _BUILD = textwrap.dedent(
     config = load_config(sys.argv[1], site_dir=sys.argv[2])
     build(config)
     seconds = time.perf_counter() - start
+    # The build and the download writer it forks run at once: count both peaks.
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kib += resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024}))
     """
 )
@@ -152,6 +161,62 @@ def measure_output(site: Path) -> dict[str, float]:
     }
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_for(url: str, text: str, limit: float) -> float:
+    """Seconds until the page at ``url`` holds ``text`` (polled every 50 ms)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        page = _fetch(url)
+        if page is not None and text in page:
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    raise SystemExit(f"{url} did not show {text!r} within {limit} s")
+
+
+def measure_rebuild(project: Path, data: Path, edits: int = 3) -> float:
+    """Median seconds from saving one data file to its page showing the change, under
+    `gongkai serve` (the first, full build is not counted)."""
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "gongkai.commands.cli", "--config", str(project / "mkdocs.yml"),
+        "serve", "--dev-addr", f"127.0.0.1:{port}",
+    ]  # fmt: skip
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        path = next(iter(sorted((data / str(YEARS[-1])).rglob("*.yml"))))
+        url = f"http://127.0.0.1:{port}/{YEARS[-1]}/{path.stem}/"
+        _wait_for(url, "<html", limit=1800)
+        times = []
+        for number in range(edits):
+            time.sleep(1.0)  # let the watcher settle between edits
+            marker = f"测量标记{number}号"
+            text = path.read_text(encoding="utf-8")
+            text = text.replace("problems: 无。", f"problems: {marker}。", 1)
+            text = text.replace(f"测量标记{number - 1}号", marker)
+            path.write_text(text, encoding="utf-8")
+            times.append(_wait_for(url, marker, limit=600))
+        return statistics.median(times)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def run(count: int, keep: bool) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix=f"gongkai-bench-{count}-"))
     try:
@@ -159,14 +224,18 @@ def run(count: int, keep: bool) -> dict[str, object]:
         synthesise(data, count)
         hooks = build(hooks_project(work, data), work / "site-hooks")
         plain = build(plain_project(work, data), work / "site-plain")
+        output = measure_output(work / "site-hooks")
+        rebuild = measure_rebuild(work / "hooks", data)
         row = {
             "project_years": count,
             "hooks_s": round(hooks["seconds"], 2),
             "plain_s": round(plain["seconds"], 2),
             "ratio": round(hooks["seconds"] / plain["seconds"], 3),
-            "hooks_peak_mib": round(hooks["peak_mib"]),
+            "rebuild_s": round(rebuild, 2),
+            "peak_mib": round(hooks["peak_mib"]),
             "plain_peak_mib": round(plain["peak_mib"]),
-            **{k: round(v, 2) for k, v in measure_output(work / "site-hooks").items()},
+            "mean_page_kib": round(output.pop("mean_page_kib"), 2),
+            **{k: round(v, 2) for k, v in output.items()},
         }
         if keep:
             out = ROOT / "benchmarks" / "out" / str(count)

@@ -1,7 +1,10 @@
 """MkDocs hooks: thin adapters from MkDocs events to the ``gongkai`` package.
 
+on_startup note whether this is `gongkai serve` (an incremental, dirty serve)
 on_config  read and check data/ and its publication records (before MkDocs cleans site/),
-           set the navigation, put gongkai's theme templates before Material's
+           set the navigation, put gongkai's theme templates before Material's, and work
+           out what changed since the session's last build
+on_pre_build  empty the folder when an incremental build must redo everything
 on_files   add one virtual page per planned page
 on_page_content  render the page from its jinja2 template, and its table of contents
 on_post_build    write the Atom feed and the data downloads
@@ -22,7 +25,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from gongkai import memory
+from gongkai.dependencies import Change, Snapshot, touched_bundles, touched_pages
 from gongkai.model.errors import DataErrors
+from gongkai.outputs.background import Background, BackgroundError
 from gongkai.outputs.feed import FEED_FILE, atom_feed
 from gongkai.outputs.opendata import write_downloads
 from gongkai.outputs.search import write_search
@@ -41,6 +47,18 @@ class _Build:
     site: Site
     pages: dict[str, SitePage]
     renderer: Renderer
+    change: Change  # from the previous build of a `gongkai serve` session, or everything
+    snapshot: Snapshot
+    downloads: Background | None = None
+
+
+class _GeneratedPage(File):
+    """A generated page; in an incremental build, modified only if the change touches it."""
+
+    touched: set[str] | None = None  # None: every page
+
+    def is_modified(self) -> bool:
+        return self.touched is None or self.src_uri in self.touched
 
 
 _build: _Build | None = None  # MkDocs hooks are a module: the current build lives here
@@ -64,6 +82,11 @@ def _settings(config: MkDocsConfig) -> Settings:
         raise PluginError("\n" + str(error)) from None
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    # `gongkai serve` is `mkdocs serve --dirty`: from then on, builds write only what changed.
+    memory.incremental = command == "serve" and dirty
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Check every data file and record first: an error stops the build before site/ is touched.
     try:
@@ -76,10 +99,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
     with_audit = site.settings.audit_page
     pages = plan(site.catalog, with_audit)
+    change, snapshot = memory.change(site, Path(config.docs_dir), Path(config.site_dir))
     _build = _Build(
         site=site,
         pages={p.src_uri: p for p in pages},
         renderer=Renderer(site, config.site_name, config.use_directory_urls, config.site_url or ""),
+        change=change,
+        snapshot=snapshot,
     )
     # The site's own Markdown pages (mkdocs.yml nav) follow the generated part of the navigation.
     config.nav = navigation(site.catalog, config.nav or [], with_audit)
@@ -94,16 +120,40 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     # Each generated page is a virtual Markdown file holding only its front matter. The theme
     # prints title and description unescaped (<title>, <meta content="…">): escape them here.
-    for uri, site_page in _current().pages.items():
-        front_matter = f"---\ntitle: {_yaml_text(site_page.title)}\n"
+    build = _current()
+    touched = touched_pages(build.site, build.change)
+    for uri, site_page in build.pages.items():
+        # Material's search index is left out (search: exclude): the site ships its own,
+        # and segmenting every page with jieba for an index nobody loads was half the build.
+        front_matter = f"---\ntitle: {_yaml_text(site_page.title)}\nsearch:\n  exclude: true\n"
         if site_page.description:
             front_matter += f"description: {_yaml_text(site_page.description)}\n"
         # Project pages stay out of the navigation on purpose (see gongkai.pages).
         inclusion = InclusionLevel.INCLUDED if site_page.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(
-            File.generated(config, uri, content=front_matter + "---\n", inclusion=inclusion)
+        page = _GeneratedPage.generated(
+            config, uri, content=front_matter + "---\n", inclusion=inclusion
         )
+        page.touched = touched
+        files.append(page)
+    # The downloads do not depend on the pages: write them on another core meanwhile (site/ has
+    # been emptied by now; nothing else writes under xiazai/).
+    site_dir, site = Path(config.site_dir), build.site
+    only = touched_bundles(site, build.change)
+
+    def downloads() -> None:
+        write_downloads(site.catalog, site_dir, site.today, config.site_name, only)
+
+    build.downloads = Background(downloads) if only is None else None
+    if build.downloads is None:
+        downloads()
     return files
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    # An incremental build that must redo everything starts from an empty folder, so that no
+    # page of a removed report is left behind.
+    if memory.incremental and _current().change.everything:
+        memory.empty(Path(config.site_dir))
 
 
 def _yaml_text(text: str) -> str:
@@ -136,14 +186,20 @@ def on_post_build(config: MkDocsConfig) -> None:
     site = _current().site
     feed = atom_feed(site, config.site_name, config.site_url or "")
     (Path(config.site_dir) / FEED_FILE).write_bytes(feed)
-    write_downloads(site.catalog, Path(config.site_dir), site.today, config.site_name)
+    if _current().downloads is not None:
+        try:
+            _current().downloads.wait()
+        except BackgroundError as error:
+            raise PluginError(str(error)) from None
     write_search(site.catalog, Path(config.site_dir), config.use_directory_urls)
     if site.settings.until_year is not None:
         # Inside a version folder the root-relative 404 page cannot work; export writes one.
         (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
+    memory.finished(Path(config.site_dir), _current().snapshot)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     server.watch(str(_settings(config).data_path))
     server.watch(str(TEMPLATES))
+    server.watch(str(THEME))
     return server

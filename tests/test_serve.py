@@ -1,4 +1,5 @@
-"""``mkdocs serve`` rebuilds when a data file changes (the clerk's preview loop)."""
+"""``mkdocs serve`` and ``gongkai serve`` rebuild when a data file changes (the clerk's
+preview loop); ``gongkai serve`` rewrites only what the change touches."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from conftest import copy_project
 
 
@@ -37,11 +39,18 @@ def wait_for(url: str, text: str, seconds: float = 60) -> bool:
     return False
 
 
-def test_serve_rebuilds_when_data_changes(tmp_path: Path) -> None:
+COMMANDS = {
+    "mkdocs": ["-m", "mkdocs", "serve", "-a"],
+    "gongkai": ["-m", "gongkai.commands.cli", "serve", "--dev-addr"],
+}
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_serve_rebuilds_when_data_changes(tmp_path: Path, command: str) -> None:
     project = copy_project(tmp_path / "project")
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, *COMMANDS[command], f"127.0.0.1:{port}"],
         cwd=project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -58,6 +67,9 @@ def test_serve_rebuilds_when_data_changes(tmp_path: Path) -> None:
         assert wait_for(url, "本年度新发现的问题。"), (
             "the page was not rebuilt after the data changed"
         )
+        # A second edit in the same session: the incremental build sees it too.
+        path.write_text(text.replace("本年度新发现的问题。", "第二次修改。"), encoding="utf-8")
+        assert wait_for(url, "第二次修改。"), "the second edit was not shown"
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -212,6 +212,29 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_DATA_ERROR if broken else 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """``mkdocs serve --dirty`` with gongkai's dependency rules: after the first build, saving a
+    data file rewrites only the pages and downloads it touches (see gongkai.dependencies)."""
+    import logging
+
+    from mkdocs.commands.serve import serve
+
+    # What `mkdocs serve` prints: build messages and errors, in the terminal.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s - %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    _settings(args)  # a wrong setting is reported here, in Chinese, before MkDocs starts
+    print(f"预览地址 http://{args.dev_addr}/ ；保存数据文件后页面自动更新。按 Ctrl+C 结束。")
+    serve(
+        config_file=args.config,
+        build_type="dirty",
+        livereload=True,  # MkDocs watches the files only with live reload on
+        dev_addr=args.dev_addr,
+    )
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     from gongkai.commands.importing.run import import_files
 
@@ -304,6 +327,14 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--department", help="部门代号；部门名录只有一个部门时可省略")
     new.add_argument("--slug", help="网址名；默认由项目名称的拼音生成")
     new.set_defaults(run=_new)
+
+    serve_cmd = commands.add_parser(
+        "serve", help="本机预览：改动数据文件后只重新生成受影响的页面，几秒内刷新"
+    )
+    serve_cmd.add_argument(
+        "--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）"
+    )
+    serve_cmd.set_defaults(run=_serve)
 
     schema = commands.add_parser("schema", help="写出数据文件的 JSON Schema（供编辑器提示与检查）")
     schema.add_argument("--out", default="schema", help="输出目录（默认 schema）")

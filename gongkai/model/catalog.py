@@ -141,6 +141,30 @@ def _validate(
         return None
 
 
+# Files already read and valid, by path, with the (mtime, size) they had: a `gongkai serve`
+# session re-reads only the files that changed.
+_READ: dict[Path, tuple[tuple[int, int], str, YamlDocument, Report]] = {}
+
+
+def _read_report(
+    path: Path, shown_as: str, errors: list[DataError]
+) -> tuple[YamlDocument, Report] | None:
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _READ.get(path)
+    if known is not None and known[0] == stamp and known[1] == shown_as:
+        return known[2], known[3]
+    document = read_yaml(path, shown_as)
+    if isinstance(document, DataError):
+        errors.append(document)
+        return None
+    report = _validate(Report, document, shown_as, errors)
+    if report is None:
+        return None
+    _READ[path] = (stamp, shown_as, document, report)
+    return document, report
+
+
 def _data_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix.lower() in (".yml", ".yaml"):
@@ -206,13 +230,10 @@ def load_catalog(
         year, dept_slug = int(parts[0]), parts[1]
         if until_year is not None and year > until_year:
             continue
-        document = read_yaml(path, shown(path))
-        if isinstance(document, DataError):
-            errors.append(document)
+        read = _read_report(path, shown(path), errors)
+        if read is None:
             continue
-        report = _validate(Report, document, shown(path), errors)
-        if report is None:
-            continue
+        document, report = read
         if dept_slug not in departments:
             if departments or dept_path.is_file():
                 errors.append(

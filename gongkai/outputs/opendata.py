@@ -353,15 +353,29 @@ def _write_bundle(root: Path, stem: str, entries: list[ProjectYear], created: dt
     base.with_name(base.name + ".json").write_bytes(json_bytes(entries))
 
 
-def write_downloads(catalog: Catalog, site_dir: Path, created: dt.date, title: str) -> None:
-    """Every download of the site, and the Fiscal Data Package."""
+def write_downloads(
+    catalog: Catalog,
+    site_dir: Path,
+    created: dt.date,
+    title: str,
+    only: set[str] | None = None,
+) -> None:
+    """Every download of the site and the Fiscal Data Package; with ``only``, just the bundles
+    named there (``xiangmu/<slug>``, a year, ``quanbu`` with the package)."""
+
+    def wanted(stem: str) -> bool:
+        return only is None or stem in only
+
     for project in catalog.projects.values():
-        entries = [project.years[y] for y in sorted(project.years)]
-        _write_bundle(site_dir, f"xiangmu/{project.slug}", entries, created)
+        if wanted(f"xiangmu/{project.slug}"):
+            entries = [project.years[y] for y in sorted(project.years)]
+            _write_bundle(site_dir, f"xiangmu/{project.slug}", entries, created)
     for year in catalog.years:
-        _write_bundle(site_dir, str(year), catalog.in_year(year), created)
-    _write_bundle(site_dir, "quanbu", catalog.reports, created)
-    write_fiscal_package(catalog, site_dir / DOWNLOADS, title)
+        if wanted(str(year)):
+            _write_bundle(site_dir, str(year), catalog.in_year(year), created)
+    if wanted("quanbu"):
+        _write_bundle(site_dir, "quanbu", catalog.reports, created)
+        write_fiscal_package(catalog, site_dir / DOWNLOADS, title)
 
 
 # --- Fiscal Data Package ---------------------------------------------------------------------

@@ -1,0 +1,127 @@
+"""What a change touches (变更影响): the pages and downloads that one edited data file changes.
+
+A full build writes everything. Between two builds of one ``gongkai serve`` session, the site
+is compared with the previous build's :class:`Snapshot`, and only the touched pages and
+download bundles are written again. The rules, tested in ``tests/test_incremental.py``:
+
+- A report changed or added (project P, year Y, department D): every report page of P (the
+  years bar and trend), P's across-years page, every year page (each shows the totals of all
+  years and the change on the year before), D's page, and the site-wide lists (home, all
+  projects, departments, 公开时效, downloads, audit); downloads of P, of Y, and of everything.
+- Anything structural rebuilds everything: a year, department or report page that appears
+  or disappears (a new year is in the navigation of every page), the department registry,
+  the settings, gongkai's templates or theme, or the site's own Markdown pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gongkai.model.catalog import DEPARTMENTS_FILE, ProjectYear
+from gongkai.pages import department_uri, project_uri, report_uri, year_uri
+from gongkai.render.environment import TEMPLATES, THEME
+from gongkai.site import Site
+
+# Pages every report change touches: lists and totals over all reports.
+SITE_WIDE = (
+    "index.md",
+    "xiangmu/index.md",
+    "bumen/index.md",
+    "shixiao.md",
+    "xiazai.md",
+    "shenhe.md",
+)
+ALL_BUNDLE = "quanbu"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def _tree_stamp(*folders: Path) -> str:
+    """Names, sizes and times of every file under ``folders``: a template edit shows here."""
+    parts = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a build was made from: each report's file digest, and what shapes every page."""
+
+    reports: dict[str, str]  # report key → sha256 of its data file
+    structure: tuple[object, ...]  # years, pages, registry, settings, templates, own pages
+
+    @classmethod
+    def of(cls, site: Site, docs_dir: Path) -> Snapshot:
+        catalog = site.catalog
+        data = site.settings.data_path
+        structure = (
+            tuple(catalog.years),
+            tuple(sorted((e.key, report_uri(e)) for e in catalog.reports)),
+            _digest(data / DEPARTMENTS_FILE),
+            site.settings.model_dump_json(),
+            _tree_stamp(TEMPLATES, THEME, docs_dir),
+        )
+        return cls({e.key: _digest(e.path) for e in catalog.reports}, structure)
+
+
+@dataclass
+class Change:
+    """The difference between two builds: everything, or the reports that changed."""
+
+    everything: bool
+    reports: list[str] = field(default_factory=list)  # keys of changed or added reports
+
+    @property
+    def nothing(self) -> bool:
+        return not self.everything and not self.reports
+
+
+def compare(before: Snapshot | None, after: Snapshot) -> Change:
+    """What changed from ``before`` (``None``: no earlier build) to ``after``."""
+    if before is None or before.structure != after.structure:
+        return Change(everything=True)
+    changed = [key for key, digest in after.reports.items() if before.reports.get(key) != digest]
+    return Change(everything=False, reports=sorted(changed))
+
+
+def touched_pages(site: Site, change: Change) -> set[str] | None:
+    """The source URIs of the pages to write again; ``None`` for all of them."""
+    if change.everything:
+        return None
+    if change.nothing:
+        return set()
+    catalog = site.catalog
+    pages: set[str] = set(SITE_WIDE)
+    pages.update(year_uri(y) for y in catalog.years)
+    for entry in _entries(site, change):
+        project = catalog.projects[entry.slug]
+        pages.update(report_uri(other) for other in project.years.values())
+        pages.add(project_uri(project))
+        pages.add(department_uri(entry.department))
+    return pages
+
+
+def touched_bundles(site: Site, change: Change) -> set[str] | None:
+    """The download bundles (stems under xiazai/) to write again; ``None`` for all."""
+    if change.everything:
+        return None
+    if change.nothing:
+        return set()
+    bundles = {ALL_BUNDLE}
+    for entry in _entries(site, change):
+        bundles.add(f"xiangmu/{entry.slug}")
+        bundles.add(str(entry.year))
+    return bundles
+
+
+def _entries(site: Site, change: Change) -> list[ProjectYear]:
+    by_key = {entry.key: entry for entry in site.catalog.reports}
+    return [by_key[key] for key in change.reports if key in by_key]

@@ -1,0 +1,57 @@
+"""What a ``gongkai serve`` session remembers between builds (增量生成的记忆).
+
+MkDocs reloads the hooks for every build of a serve session; this module, imported once,
+keeps the snapshot of the last finished build for each site folder, so that the next build
+writes only what the change touches (see ``gongkai.dependencies``). A plain ``mkdocs build``
+never uses it: ``incremental`` is set only by a dirty serve.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from gongkai.dependencies import Change, Snapshot, compare
+from gongkai.site import Site
+
+incremental = False  # set by the hooks' on_startup for `mkdocs serve --dirty` (gongkai serve)
+_finished: dict[Path, Snapshot] = {}  # site folder → what its last finished build was made from
+
+
+def change(site: Site, docs_dir: Path, site_dir: Path) -> tuple[Change, Snapshot]:
+    """What this build must write: everything, unless a finished build of the same folder in
+    this session can be updated."""
+    snapshot = Snapshot.of(site, docs_dir)
+    if not incremental:
+        return Change(everything=True), snapshot
+    return compare(_finished.get(site_dir.resolve()), snapshot), snapshot
+
+
+def finished(site_dir: Path, snapshot: Snapshot) -> None:
+    """Remember a build that completed; a failed build is never the base of the next one."""
+    _finished[site_dir.resolve()] = snapshot
+
+
+def empty(site_dir: Path) -> None:
+    """Remove everything in ``site_dir`` (the folder stays, the server keeps serving it)."""
+    if not site_dir.is_dir():
+        return
+    for path in site_dir.iterdir():
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+class _DirtyNotice(logging.Filter):
+    """Drops MkDocs' warning that a dirty build may leave links stale: gongkai's dependency
+    rules rewrite every page a change reaches, and the warning would fail a strict build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (incremental and record.getMessage().startswith("A 'dirty' build"))
+
+
+_notice = _DirtyNotice()
+if _notice not in logging.getLogger("mkdocs.commands.build").filters:
+    logging.getLogger("mkdocs.commands.build").addFilter(_notice)

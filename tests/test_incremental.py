@@ -1,0 +1,162 @@
+"""Incremental builds (``gongkai serve``): the dependency rules, and byte-identical output to a
+full build after each kind of edit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import copy_project, fingerprint
+
+from gongkai import memory
+from gongkai.dependencies import Change, compare, touched_bundles, touched_pages
+from gongkai.settings import read_mkdocs_yml
+from gongkai.site import load_site
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1709222400", "NO_MKDOCS_2_WARNING": "1"}
+
+
+def _add_2024(project: Path) -> None:
+    """A 2024 report of 保安费用, so that a 2023 edit has a later year to reach."""
+    source = project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data["budget"] = [
+        {"year": 2023, "initial": 80000, "supplementary": 10000, "executed": 90000},
+        {"year": 2024, "initial": 85000, "executed": 85000},
+    ]
+    data["disclosure"] = {"targets": {"approved": "2024-02-10"}}
+    target = project / "data/2024/xiqu-xinfangju/baoan-feiyong.yml"
+    target.parent.mkdir(parents=True)
+    target.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Iterator[Path]:
+    root = copy_project(tmp_path / "project")
+    _add_2024(root)
+    saved = dict(os.environ)
+    os.environ.update(EPOCH)
+    yield root
+    os.environ.clear()
+    os.environ.update(saved)
+    memory.incremental = False
+
+
+def _build(project: Path, site: Path, dirty: bool = False) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    build(config, dirty=dirty)
+
+
+def _session_build(project: Path, site: Path) -> None:
+    """One build of a `gongkai serve` session (MkDocs' dirty build with our memory)."""
+    memory.incremental = True
+    try:
+        _build(project, site, dirty=True)
+    finally:
+        memory.incremental = False
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_rules_name_the_pages_a_report_touches(project: Path) -> None:
+    site = load_site(read_mkdocs_yml(project / "mkdocs.yml"))
+    key = "2023/xiqu-xinfangju/baoan-feiyong"
+    pages = touched_pages(site, Change(everything=False, reports=[key]))
+    assert pages is not None
+    # Its own page, the 2024 page of the same project, the project page, both year pages,
+    # its department and the site-wide lists; not the other projects' pages.
+    assert {"2023/baoan-feiyong.md", "2024/baoan-feiyong.md", "xiangmu/baoan-feiyong.md"} <= pages
+    assert {"2023/index.md", "2024/index.md", "bumen/xiqu-xinfangju.md", "index.md"} <= pages
+    assert "2023/jiefang-feiyong.md" not in pages and "xiangmu/jiefang-feiyong.md" not in pages
+    bundles = touched_bundles(site, Change(everything=False, reports=[key]))
+    assert bundles == {"quanbu", "2023", "xiangmu/baoan-feiyong"}
+
+
+def test_structural_changes_rebuild_everything(project: Path) -> None:
+    from gongkai.dependencies import Snapshot
+
+    settings = read_mkdocs_yml(project / "mkdocs.yml")
+    before = Snapshot.of(load_site(settings), project / "docs")
+    assert compare(before, Snapshot.of(load_site(settings), project / "docs")).nothing
+    # A new year is in every page's navigation.
+    shutil.copytree(project / "data/2024", project / "data/2025")
+    after = Snapshot.of(load_site(settings), project / "docs")
+    assert compare(before, after).everything
+    assert compare(None, after).everything  # the first build of a session
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        # An amount in 2023: its pages, the 2024 page's trend and change, totals, downloads.
+        (
+            "data/2023/xiqu-xinfangju/baoan-feiyong.yml",
+            "  executed: 80000\n  stated_change",
+            "  executed: 78000\n  stated_change",
+        ),
+        # Text only.
+        ("data/2023/xiqu-xinfangju/jiefang-feiyong.yml", "problems: 无。", "problems: 场地不足。"),
+        # A new year: the navigation of every page.
+        ("data/2024/xiqu-xinfangju/baoan-feiyong.yml", "2024-02-10", "2024-02-11"),
+    ],
+)
+def test_an_incremental_build_equals_a_full_build(
+    project: Path, tmp_path: Path, path: str, old: str, new: str
+) -> None:
+    served = tmp_path / "served"
+    _session_build(project, served)
+    _edit(project / path, old, new)
+    _session_build(project, served)
+    full = tmp_path / "full"
+    _build(project, full)
+    assert fingerprint(served) == fingerprint(full)
+
+
+def test_a_new_year_and_a_removed_report_in_a_session(project: Path, tmp_path: Path) -> None:
+    served = tmp_path / "served"
+    _session_build(project, served)
+    shutil.copytree(project / "data/2024", project / "data/2025")
+    _edit(project / "data/2025/xiqu-xinfangju/baoan-feiyong.yml", "  year: 2024", "  year: 2025")
+    _session_build(project, served)
+    assert (served / "2025/index.html").is_file()
+    (project / "data/2023/xiqu-xinfangju/jiefang-feiyong.yml").unlink()
+    records = project / "data/publication-records.json"
+    text = records.read_text(encoding="utf-8")
+    import json
+
+    ledger = json.loads(text)
+    del ledger["records"]["2023/xiqu-xinfangju/jiefang-feiyong"]
+    records.write_text(json.dumps(ledger, ensure_ascii=False, indent=2), encoding="utf-8")
+    _session_build(project, served)
+    full = tmp_path / "full"
+    _build(project, full)
+    assert not (served / "2023/jiefang-feiyong/index.html").exists()
+    assert fingerprint(served) == fingerprint(full)
+
+
+def test_an_edit_writes_only_the_pages_it_touches(project: Path, tmp_path: Path) -> None:
+    served = tmp_path / "served"
+    _session_build(project, served)
+    untouched = served / "2023/jiefang-feiyong/index.html"
+    touched = served / "2023/baoan-feiyong/index.html"
+    stamps = (untouched.stat().st_mtime_ns, touched.stat().st_mtime_ns)
+    _edit(
+        project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml",
+        "problems: 无。",
+        "problems: 无问题。",
+    )
+    _session_build(project, served)
+    assert untouched.stat().st_mtime_ns == stamps[0]
+    assert touched.stat().st_mtime_ns != stamps[1]
+    assert "无问题" in touched.read_text(encoding="utf-8")
