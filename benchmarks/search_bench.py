@@ -1,13 +1,16 @@
-"""Search benchmark (搜索性能): index size and time until the first result appears in headless
-Chromium after a query is typed, on synthetic data. Not a test: run it by hand.
+"""Search benchmark (搜索性能): the size and number of index files, the bytes a query fetches
+(from the first keystroke to the result) and the time until the first result appears in
+headless Chromium, on the synthetic data of bench.py (varied report text). Not a test.
 
     python benchmarks/search_bench.py            # 1000 and 5000 project-years
+    python benchmarks/search_bench.py 5000
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,7 +22,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import bench  # the same synthetic data as the build benchmark
 
-QUERIES = ["经费17号", "jingfei17", "安全", "baoan", "17号"]
+# Typical queries: a name fragment, pinyin, initials, a phrase from the text, a place, a
+# document-style number, an amount, a topic.
+QUERIES = [
+    "经费17号",
+    "baoan",
+    "bajf",
+    "矛盾纠纷排查化解",
+    "清香坪街道",
+    "实行清单化管理",
+    "2万元",
+    "法律援助",
+    "信访",
+    "临时救助",
+]
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -42,12 +58,14 @@ def measure(size: int) -> dict[str, object]:
             env=env,
             check=True,
         )
-        index_bytes = (site / "search/gongkai-index.js").stat().st_size
+        files = [p for p in (site / "search").rglob("*.js")]
+        index_bytes = sum(p.stat().st_size for p in files)
+        largest = max(p.stat().st_size for p in files)
         httpd = ThreadingHTTPServer(
             ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site))
         )
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        timings = []
+        timings, fetched = [], []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
@@ -56,19 +74,35 @@ def measure(size: int) -> dict[str, object]:
                 page = browser.new_page()
                 page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/")
                 page.wait_for_load_state("networkidle")
+                sizes: list[int] = []
+                page.on(
+                    "response",
+                    lambda r, sizes=sizes: (
+                        sizes.append(len(r.body())) if "/search/" in r.url else None
+                    ),
+                )
                 box = page.locator(".gk-search input[name=query]")
-                box.click()
                 start = time.perf_counter()
+                box.click()  # the first keystroke: the index settings load on focus
                 box.fill(query)
                 page.wait_for_selector(".gk-search .md-search-result__item", timeout=30000)
                 timings.append((time.perf_counter() - start) * 1000)
+                page.wait_for_function(
+                    "() => /找到|没有/.test(document.querySelector("
+                    "'.gk-search .md-search-result__meta').textContent)"
+                )
+                fetched.append(sum(sizes))
                 page.close()
             browser.close()
         httpd.shutdown()
     return {
         "project_years": size,
         "index_kib": round(index_bytes / 1024),
-        "first_result_ms_median": round(sorted(timings)[len(timings) // 2]),
+        "index_files": len(files),
+        "largest_file_kib": round(largest / 1024),
+        "query_kib": round(statistics.median(fetched) / 1024),
+        "query_kib_max": round(max(fetched) / 1024),
+        "first_result_ms_median": round(statistics.median(timings)),
         "first_result_ms_max": round(max(timings)),
     }
 

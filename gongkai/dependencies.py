@@ -4,10 +4,13 @@ A full build writes everything. Between two builds of one ``gongkai serve`` sess
 is compared with the previous build's :class:`Snapshot`, and only the touched pages and
 download bundles are written again. The rules, tested in ``tests/test_incremental.py``:
 
-- A report changed or added (project P, year Y, department D): every report page of P (the
-  years bar and trend), P's across-years page, every year page (each shows the totals of all
-  years and the change on the year before), D's page, and the site-wide lists (home, all
-  projects, departments, 公开时效, downloads, audit); downloads of P, of Y, and of everything.
+- A report's file changed (project P, year Y, department D): every report page of P (the
+  years bar and trend), P's across-years page, the audit page; downloads of P, of Y and of
+  everything; the search index.
+- Its name, department or amounts changed too: every year page (each shows the totals of
+  all years and the change on the year before), D's page, the home page and the lists of
+  projects and departments.
+- Its name or disclosure dates changed: the 公开时效 page.
 - Anything structural rebuilds everything: a year, department or report page that appears
   or disappears (a new year is in the navigation of every page), the department registry,
   the settings, gongkai's templates or theme, or the site's own Markdown pages.
@@ -24,15 +27,10 @@ from gongkai.pages import department_uri, project_uri, report_uri, year_uri
 from gongkai.render.environment import TEMPLATES, THEME
 from gongkai.site import Site
 
-# Pages every report change touches: lists and totals over all reports.
-SITE_WIDE = (
-    "index.md",
-    "xiangmu/index.md",
-    "bumen/index.md",
-    "shixiao.md",
-    "xiazai.md",
-    "shenhe.md",
-)
+# Pages that list every report's name, department or amounts; the timeliness and audit pages.
+LISTS = ("index.md", "xiangmu/index.md", "bumen/index.md")
+TIMELINESS = "shixiao.md"
+AUDIT = "shenhe.md"
 ALL_BUNDLE = "quanbu"
 
 
@@ -55,7 +53,7 @@ def _tree_stamp(*folders: Path) -> str:
 class Snapshot:
     """What a build was made from: each report's file digest, and what shapes every page."""
 
-    reports: dict[str, str]  # report key → sha256 of its data file
+    reports: dict[str, Facets]  # report key → digests of what its pages show
     structure: tuple[object, ...]  # years, pages, registry, settings, templates, own pages
 
     @classmethod
@@ -69,15 +67,37 @@ class Snapshot:
             site.settings.model_dump_json(),
             _tree_stamp(TEMPLATES, THEME, docs_dir),
         )
-        return cls({e.key: _digest(e.path) for e in catalog.reports}, structure)
+        return cls({e.key: Facets.of(e) for e in catalog.reports}, structure)
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Digests of one report: its whole file, what the lists show of it, its disclosure."""
+
+    file: str
+    listed: str
+    disclosure: str
+
+    @classmethod
+    def of(cls, entry: ProjectYear) -> Facets:
+        report = entry.report
+        listed = [entry.name, entry.department.slug, [b.model_dump_json() for b in report.budget]]
+        disclosed = [entry.name, report.disclosure.model_dump_json()]
+        return cls(
+            _digest(entry.path),
+            hashlib.sha256(repr(listed).encode()).hexdigest(),
+            hashlib.sha256(repr(disclosed).encode()).hexdigest(),
+        )
 
 
 @dataclass
 class Change:
-    """The difference between two builds: everything, or the reports that changed."""
+    """The difference between two builds: everything, or the reports that changed and how."""
 
     everything: bool
     reports: list[str] = field(default_factory=list)  # keys of changed or added reports
+    listed: bool = False  # a name, department or amount changed
+    disclosed: bool = False  # a name or a disclosure date changed
 
     @property
     def nothing(self) -> bool:
@@ -88,8 +108,17 @@ def compare(before: Snapshot | None, after: Snapshot) -> Change:
     """What changed from ``before`` (``None``: no earlier build) to ``after``."""
     if before is None or before.structure != after.structure:
         return Change(everything=True)
-    changed = [key for key, digest in after.reports.items() if before.reports.get(key) != digest]
-    return Change(everything=False, reports=sorted(changed))
+    changed = sorted(k for k, f in after.reports.items() if before.reports.get(k) != f)
+    old = [before.reports.get(k) for k in changed]
+    new = [after.reports[k] for k in changed]
+    return Change(
+        everything=False,
+        reports=changed,
+        listed=any(o is None or o.listed != n.listed for o, n in zip(old, new, strict=True)),
+        disclosed=any(
+            o is None or o.disclosure != n.disclosure for o, n in zip(old, new, strict=True)
+        ),
+    )
 
 
 def touched_pages(site: Site, change: Change) -> set[str] | None:
@@ -99,13 +128,18 @@ def touched_pages(site: Site, change: Change) -> set[str] | None:
     if change.nothing:
         return set()
     catalog = site.catalog
-    pages: set[str] = set(SITE_WIDE)
-    pages.update(year_uri(y) for y in catalog.years)
+    pages: set[str] = {AUDIT}
+    if change.listed:
+        pages.update(LISTS)
+        pages.update(year_uri(y) for y in catalog.years)
+    if change.disclosed:
+        pages.add(TIMELINESS)
     for entry in _entries(site, change):
         project = catalog.projects[entry.slug]
         pages.update(report_uri(other) for other in project.years.values())
         pages.add(project_uri(project))
-        pages.add(department_uri(entry.department))
+        if change.listed:
+            pages.add(department_uri(entry.department))
     return pages
 
 

@@ -13,10 +13,50 @@ import shutil
 from pathlib import Path
 
 from gongkai.dependencies import Change, Snapshot, compare
+from gongkai.outputs.background import Background
+from gongkai.outputs.fulltext import PageText
 from gongkai.site import Site
 
 incremental = False  # set by the hooks' on_startup for `mkdocs serve --dirty` (gongkai serve)
 _finished: dict[Path, Snapshot] = {}  # site folder → what its last finished build was made from
+pending: Background | None = None  # downloads and search index still being written
+pending_bundles: set[str] | None = set()  # what that job writes (None: every bundle)
+pending_index: Background | None = None  # the full-text index still being written
+_texts: dict[Path, dict[str, PageText]] = {}  # site folder → page URL → searchable text
+
+
+def texts(site_dir: Path, everything: bool) -> dict[str, PageText]:
+    """The pages' searchable text to update in this build: in a serve session, the earlier
+    builds' (all of them rewritten when the build redoes everything); otherwise a new dict."""
+    if not incremental:
+        return {}
+    key = site_dir.resolve()
+    if everything or key not in _texts:
+        _texts[key] = {}
+    return _texts[key]
+
+
+def settle() -> None:
+    """Wait for the last build's downloads and search index to be written."""
+    global pending, pending_bundles, pending_index
+    for job in (pending, pending_index):
+        if job is not None:
+            job.wait()
+    pending, pending_index, pending_bundles = None, None, set()
+
+
+def take_over() -> set[str] | None:
+    """Stop the last build's writer if it still runs, and return the bundles it had to write,
+    for the next build's writer to write as well (a quick second edit need not wait)."""
+    global pending, pending_bundles, pending_index
+    if pending_index is not None:
+        pending_index.cancel()  # this build writes the whole index again
+    job, pending, pending_index = pending, None, None
+    carried, pending_bundles = pending_bundles, set()
+    if job is None:
+        return set()
+    job.cancel()
+    return carried
 
 
 def change(site: Site, docs_dir: Path, site_dir: Path) -> tuple[Change, Snapshot]:

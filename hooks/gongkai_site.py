@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,9 @@ from gongkai.dependencies import Change, Snapshot, touched_bundles, touched_page
 from gongkai.model.errors import DataErrors
 from gongkai.outputs.background import Background, BackgroundError
 from gongkai.outputs.feed import FEED_FILE, atom_feed
+from gongkai.outputs.fulltext import PageText, page_text, write_fulltext
 from gongkai.outputs.opendata import write_downloads
-from gongkai.outputs.search import write_search
+from gongkai.outputs.search import describe, empty_material_index
 from gongkai.pages import SitePage, navigation
 from gongkai.render.builders import plan
 from gongkai.render.environment import TEMPLATES, THEME
@@ -49,7 +50,9 @@ class _Build:
     renderer: Renderer
     change: Change  # from the previous build of a `gongkai serve` session, or everything
     snapshot: Snapshot
-    downloads: Background | None = None
+    outputs: Background | None = None
+    carried: set[str] | None = None  # bundles a cancelled writer of the last build left
+    texts: dict[str, PageText] = field(default_factory=dict)  # page URL → its searchable text
 
 
 class _GeneratedPage(File):
@@ -88,6 +91,8 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # A session's previous build may still be writing its downloads: this build takes over.
+    carried = memory.take_over()
     # Check every data file and record first: an error stops the build before site/ is touched.
     try:
         site = load_site(_settings(config))
@@ -106,6 +111,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         renderer=Renderer(site, config.site_name, config.use_directory_urls, config.site_url or ""),
         change=change,
         snapshot=snapshot,
+        carried=carried,
+        texts=memory.texts(Path(config.site_dir), change.everything),
     )
     # The site's own Markdown pages (mkdocs.yml nav) follow the generated part of the navigation.
     config.nav = navigation(site.catalog, config.nav or [], with_audit)
@@ -135,17 +142,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
         page.touched = touched
         files.append(page)
-    # The downloads do not depend on the pages: write them on another core meanwhile (site/ has
-    # been emptied by now; nothing else writes under xiazai/).
+    # The downloads and the search index do not depend on the pages: write them on another
+    # core meanwhile (site/ has been emptied by now; no page is written under xiazai/ or
+    # search/). In a `gongkai serve` session the page is shown without waiting for them.
     site_dir, site = Path(config.site_dir), build.site
     only = touched_bundles(site, build.change)
+    if only is not None:
+        only = None if build.carried is None else only | build.carried
 
-    def downloads() -> None:
+    def outputs() -> None:
         write_downloads(site.catalog, site_dir, site.today, config.site_name, only)
 
-    build.downloads = Background(downloads) if only is None else None
-    if build.downloads is None:
-        downloads()
+    if only is None or only:
+        build.outputs = Background(outputs)
+        if memory.incremental:
+            memory.pending, memory.pending_bundles = build.outputs, only
     return files
 
 
@@ -162,11 +173,15 @@ def _yaml_text(text: str) -> str:
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    site_page: SitePage | None = _current().pages.get(page.file.src_uri)
-    if site_page is None:
+    build = _current()
+    site_page: SitePage | None = build.pages.get(page.file.src_uri)
+    if site_page is None:  # the site's own Markdown pages are searchable too
+        build.texts[page.url] = page_text(page.url, page.title or "", html)
         return html
-    rendered = _current().renderer.render(site_page)
+    rendered = build.renderer.render(site_page)
     page.toc = get_toc(_toc_tokens(rendered))
+    shown = {"title": site_page.title, **describe(site_page)}
+    build.texts[page.url] = page_text(page.url, body_html=rendered, **shown)
     return rendered
 
 
@@ -186,12 +201,24 @@ def on_post_build(config: MkDocsConfig) -> None:
     site = _current().site
     feed = atom_feed(site, config.site_name, config.site_url or "")
     (Path(config.site_dir) / FEED_FILE).write_bytes(feed)
-    if _current().downloads is not None:
+    outputs = _current().outputs
+    if outputs is not None and not memory.incremental:
         try:
-            _current().downloads.wait()
+            outputs.wait()
         except BackgroundError as error:
             raise PluginError(str(error)) from None
-    write_search(site.catalog, Path(config.site_dir), config.use_directory_urls)
+    empty_material_index(Path(config.site_dir))
+    # The full-text index, from every page's text: this build's pages and, in a serve
+    # session, the earlier builds' pages that this one did not rewrite.
+    texts = list(_current().texts.values())
+    index = Background(lambda: write_fulltext(texts, Path(config.site_dir)))
+    if memory.incremental:
+        memory.pending_index = index
+    else:
+        try:
+            index.wait()
+        except BackgroundError as error:
+            raise PluginError(str(error)) from None
     if site.settings.until_year is not None:
         # Inside a version folder the root-relative 404 page cannot work; export writes one.
         (Path(config.site_dir) / "404.html").unlink(missing_ok=True)

@@ -54,11 +54,13 @@ def _build(project: Path, site: Path, dirty: bool = False) -> None:
     build(config, dirty=dirty)
 
 
-def _session_build(project: Path, site: Path) -> None:
+def _session_build(project: Path, site: Path, settle: bool = True) -> None:
     """One build of a `gongkai serve` session (MkDocs' dirty build with our memory)."""
     memory.incremental = True
     try:
         _build(project, site, dirty=True)
+        if settle:
+            memory.settle()  # the downloads and search index, written after the page is shown
     finally:
         memory.incremental = False
 
@@ -72,15 +74,39 @@ def _edit(path: Path, old: str, new: str) -> None:
 def test_rules_name_the_pages_a_report_touches(project: Path) -> None:
     site = load_site(read_mkdocs_yml(project / "mkdocs.yml"))
     key = "2023/xiqu-xinfangju/baoan-feiyong"
-    pages = touched_pages(site, Change(everything=False, reports=[key]))
+    # Amounts and dates changed: its own page, the 2024 page of the same project, the
+    # project page, both year pages, its department, the lists and the timeliness page.
+    pages = touched_pages(site, Change(False, [key], listed=True, disclosed=True))
     assert pages is not None
-    # Its own page, the 2024 page of the same project, the project page, both year pages,
-    # its department and the site-wide lists; not the other projects' pages.
     assert {"2023/baoan-feiyong.md", "2024/baoan-feiyong.md", "xiangmu/baoan-feiyong.md"} <= pages
     assert {"2023/index.md", "2024/index.md", "bumen/xiqu-xinfangju.md", "index.md"} <= pages
+    assert "shixiao.md" in pages
     assert "2023/jiefang-feiyong.md" not in pages and "xiangmu/jiefang-feiyong.md" not in pages
+    # Text only: the project's own pages, no list, no year page.
+    text_only = touched_pages(site, Change(False, [key]))
+    assert text_only is not None
+    assert "2024/baoan-feiyong.md" in text_only and "2023/index.md" not in text_only
+    assert "shixiao.md" not in text_only and "index.md" not in text_only
     bundles = touched_bundles(site, Change(everything=False, reports=[key]))
     assert bundles == {"quanbu", "2023", "xiangmu/baoan-feiyong"}
+
+
+def test_the_facets_of_a_change_are_told_apart(project: Path) -> None:
+    from gongkai.dependencies import Snapshot
+
+    settings = read_mkdocs_yml(project / "mkdocs.yml")
+    before = Snapshot.of(load_site(settings), project / "docs")
+    path = project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
+    _edit(path, "problems: 无。", "problems: 有。")
+    text = compare(before, Snapshot.of(load_site(settings), project / "docs"))
+    assert text.reports == ["2023/xiqu-xinfangju/baoan-feiyong"]
+    assert not text.listed and not text.disclosed
+    _edit(path, "  executed: 80000\n  stated_change", "  executed: 70000\n  stated_change")
+    amount = compare(before, Snapshot.of(load_site(settings), project / "docs"))
+    assert amount.listed and not amount.disclosed
+    _edit(path, "approved: 2023-02", "approved: 2023-02-20")
+    dates = compare(before, Snapshot.of(load_site(settings), project / "docs"))
+    assert dates.disclosed
 
 
 def test_structural_changes_rebuild_everything(project: Path) -> None:
@@ -160,3 +186,21 @@ def test_an_edit_writes_only_the_pages_it_touches(project: Path, tmp_path: Path)
     assert untouched.stat().st_mtime_ns == stamps[0]
     assert touched.stat().st_mtime_ns != stamps[1]
     assert "无问题" in touched.read_text(encoding="utf-8")
+
+
+def test_a_quick_second_edit_takes_over_the_downloads(project: Path, tmp_path: Path) -> None:
+    served = tmp_path / "served"
+    _session_build(project, served)
+    _edit(
+        project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml",
+        "  executed: 80000\n  stated_change",
+        "  executed: 70000\n  stated_change",
+    )
+    _session_build(project, served, settle=False)  # its writer may still be running
+    _edit(
+        project / "data/2023/xiqu-xinfangju/jiefang-feiyong.yml", "problems: 无。", "problems: 有。"
+    )
+    _session_build(project, served)
+    full = tmp_path / "full"
+    _build(project, full)
+    assert fingerprint(served) == fingerprint(full)

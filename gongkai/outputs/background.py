@@ -1,8 +1,11 @@
-"""Writing the downloads on the second core (后台写下载文件) while MkDocs renders the pages.
+"""Writing the downloads and the search index on the second core (后台写入) while MkDocs
+renders the pages.
 
 The child is forked after the data is loaded, so it shares the catalog without copying it;
-it writes only under ``xiazai/``, which no page touches. On a machine with one core, or where
-``fork`` does not exist (Windows), the work runs in the build's own process at the end.
+it writes only under ``xiazai/`` and ``search/``, which no page touches, and logs nothing.
+On a machine with one core, where ``fork`` does not exist (Windows), or with
+``GONGKAI_SERIAL=1`` (to measure what the second core gives), the work is done at once in the
+build's own process.
 """
 
 from __future__ import annotations
@@ -23,14 +26,21 @@ class Background:
         self.work = work
         self.process: multiprocessing.process.BaseProcess | None = None
         forkable = "fork" in multiprocessing.get_all_start_methods()
-        if forkable and (os.cpu_count() or 1) > 1:
+        if forkable and (os.cpu_count() or 1) > 1 and not os.environ.get("GONGKAI_SERIAL"):
             self.process = multiprocessing.get_context("fork").Process(target=work, daemon=True)
             self.process.start()
+        else:
+            work()  # no second core to give it: do it now
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (its files are written again by the next job)."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
 
     def wait(self) -> None:
-        """Finish the work: join the child, or do it here if there is none."""
+        """Wait for the child to finish (the work is done already where there is none)."""
         if self.process is None:
-            self.work()
             return
         self.process.join()
         if self.process.exitcode != 0:

@@ -12,13 +12,15 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jieba
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from gongkai.model.catalog import Catalog, ProjectYear
+from gongkai.model.catalog import Catalog, Project, ProjectYear
 from gongkai.model.money import YUAN_PER_WAN, plain, quantize
-from gongkai.pages import department_uri, page_url, project_uri, report_uri
+from gongkai.model.report import Department
+from gongkai.pages import SitePage, department_uri, page_url, project_uri, report_uri
 
 INDEX_FILE = "search/gongkai-index.js"
 
@@ -146,14 +148,58 @@ def index_script(entries: list[dict[str, object]]) -> str:
 
 
 def write_search(catalog: Catalog, site_dir: Path, directory_urls: bool = True) -> Path:
-    """Write the index; Material's full-text index, which the search box no longer reads (and
-    which grows to 110 MiB at 5,000 project-years), keeps its settings but no documents, since
-    Material's script still loads it."""
+    """Write the site's own index (``search/gongkai-index.js``)."""
     index = site_dir / INDEX_FILE
     index.parent.mkdir(parents=True, exist_ok=True)
     index.write_text(index_script(build_index(catalog, directory_urls)), encoding="utf-8")
+    return index
+
+
+def empty_material_index(site_dir: Path) -> None:
+    """Material's full-text index, which the search box does not read (it grew to 110 MiB at
+    5,000 project-years), keeps its settings but no documents, since Material's script still
+    loads it. Run after Material has written it."""
     material = site_dir / "search/search_index.json"
     if material.is_file():
         settings = json.loads(material.read_text(encoding="utf-8")).get("config", {})
         material.write_text(json.dumps({"config": settings, "docs": []}), encoding="utf-8")
-    return index
+
+
+def describe(page: SitePage) -> dict[str, Any]:
+    """What the full-text index shows of a generated page and how it ranks among equals:
+    project-year pages first (newest year first), then pages across years, departments, lists."""
+    subject = page.subject
+    if isinstance(subject, ProjectYear):
+        department = subject.department
+        report = subject.report
+        amounts = [
+            a for line in report.budget for a in (line.initial, line.adjusted, line.executed)
+        ]
+        if report.evaluation.recommended_budget is not None:
+            amounts.append(report.evaluation.recommended_budget)
+        return {
+            "title": subject.name,
+            "year": str(subject.year),
+            "department": department.short_name or department.name,
+            "rank": 0,
+            "names": [subject.name, subject.slug],
+            "extra": " ".join(dict.fromkeys(_figures(amounts))),
+        }
+    if isinstance(subject, Project):
+        years = "、".join(str(y) for y in sorted(subject.years, reverse=True))
+        department = subject.department
+        return {
+            "title": subject.name,
+            "year": f"历年（{years}）",
+            "department": department.short_name or department.name,
+            "rank": 1,
+            "names": [subject.name, subject.slug],
+        }
+    if isinstance(subject, Department):
+        return {
+            "year": "部门",
+            "department": subject.region or "",
+            "rank": 2,
+            "names": [n for n in (subject.name, subject.short_name) if n],
+        }
+    return {"rank": 5}

@@ -1,0 +1,239 @@
+"""Full-text search (全文检索): every visible word of every page, in an index split by term so
+that a query loads only what it needs.
+
+Terms are the bigrams of Chinese text (as CJK search engines index: any fragment of two or
+more characters is found), numbers and Latin words, and for names their pinyin and initials
+from any syllable on. The index is a set of small scripts under ``search/``, loaded with
+``<script>`` tags on demand, so it also works from a folder opened as ``file://``:
+
+- ``search/s/<n>.js``  postings: term → pages, with the best field the term is in there;
+- ``search/m/<n>.js``  page titles, years, departments and addresses, 200 pages a file;
+- ``search/t/<n>.js``  one page's text by section, for the snippet and the section link.
+
+Pages are numbered best first (project-year pages, newest year first, then pages across
+years, then the rest), so that ranking needs no more than the postings.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gongkai.outputs.search import readings
+
+# Where a term was found, best first: a name, an indicator, a heading, the body.
+NAME, INDICATOR, HEADING, BODY = 0, 1, 2, 3
+META_CHUNK = 200  # pages per meta file
+SHARD_TARGET = 48 * 1024  # bytes of postings aimed at per shard file
+DIRECTORY = "search"
+
+_HEADING = re.compile(r'<h([23])\s+id="([^"]*)"[^>]*>(.*?)</h\1>', re.S)
+_DROP = re.compile(r"<(style|script|svg|figure)\b.*?</\1>", re.S | re.I)
+_INDICATORS = re.compile(r'<table class="gk gk-indicators">.*?</table>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+
+
+def normalise(text: str) -> str:
+    """Full-width forms as ASCII, lower case, thousands separators dropped (150,000 → 150000)."""
+    text = text.translate(_FULL_WIDTH).lower()
+    return re.sub(r"(?<=\d),(?=\d{3})", "", text)
+
+
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def _plain(fragment: str) -> str:
+    text = html.unescape(_TAG.sub(" ", fragment))
+    return _SPACE.sub(" ", text).strip()
+
+
+@dataclass
+class Section:
+    """A part of a page under one heading: its anchor, heading, text and field."""
+
+    anchor: str
+    heading: str
+    text: str
+    field: int = BODY
+
+
+@dataclass
+class PageText:
+    """What search knows of one page."""
+
+    url: str
+    title: str
+    year: str = ""  # "2023", "历年（…）", "部门", or "" for the site's own pages
+    department: str = ""
+    rank: int = 9  # order among equals: 0 project-year pages … 9 the site's own pages
+    names: list[str] = field(default_factory=list)  # the page's own name(s), for pinyin
+    sections: list[Section] = field(default_factory=list)
+
+    def order(self) -> tuple[int, int, str]:
+        year = int(self.year) if self.year.isdigit() else 0
+        return (self.rank, -year, self.url)
+
+
+def page_text(
+    url: str,
+    title: str,
+    body_html: str,
+    *,
+    year: str = "",
+    department: str = "",
+    rank: int = 9,
+    names: list[str] | None = None,
+    extra: str = "",
+) -> PageText:
+    """The visible text of a rendered page body, section by section; ``extra`` is text people
+    type that the page shows in another form (8万元 for 80,000 元)."""
+    body = _DROP.sub(" ", body_html)
+    sections: list[Section] = []
+    for table in _INDICATORS.findall(body):
+        sections.append(Section("si", "绩效指标", _plain(table), INDICATOR))
+    body = _INDICATORS.sub(" ", body)
+    cuts = list(_HEADING.finditer(body))
+    sections.append(Section("", title, _plain(body[: cuts[0].start()] if cuts else body)))
+    for index, heading in enumerate(cuts):
+        end = cuts[index + 1].start() if index + 1 < len(cuts) else len(body)
+        text = _plain(body[heading.end() : end])
+        sections.append(Section(heading.group(2), _plain(heading.group(3)), text))
+    if extra:
+        sections.append(Section("yusuan", "金额", extra))
+    return PageText(url, title, year, department, rank, names or [title], sections)
+
+
+def bigrams(text: str) -> set[str]:
+    """The two-character fragments of every run of Chinese characters."""
+    found: set[str] = set()
+    for run in _CJK.findall(text):
+        found.update(run[i : i + 2] for i in range(len(run) - 1))
+    return found
+
+
+def words(text: str) -> set[str]:
+    """Numbers (with a decimal part) and Latin words."""
+    return set(_WORD.findall(text))
+
+
+def name_terms(name: str) -> set[str]:
+    """A name's pinyin and initials, joined, from any syllable on to any later one (so that
+    zhujingzhurong, xinfangju and zjzr all find 驻京驻蓉信访维稳经费)."""
+    terms: set[str] = set()
+    for reading in readings(name):
+        syllables = [s for word in reading for s in word if s.isascii() and s.isalnum()]
+        for start in range(len(syllables)):
+            spelled = initials = ""
+            for syllable in syllables[start:]:
+                spelled += syllable
+                initials += syllable[0]
+                terms.add(spelled)
+                if len(initials) >= 2:
+                    terms.add(initials)
+    return terms
+
+
+def _terms(page: PageText) -> dict[str, int]:
+    """Every term of a page with the best field it is in."""
+    best: dict[str, int] = {}
+
+    def add(terms: set[str], where: int) -> None:
+        for term in terms:
+            if best.get(term, 9) > where:
+                best[term] = where
+
+    for name in page.names:
+        text = normalise(name)
+        add(bigrams(text) | words(text) | name_terms(name), NAME)
+    for section in page.sections:
+        text = normalise(section.text)
+        add(bigrams(text) | words(text), section.field)
+        heading = normalise(section.heading)
+        add(bigrams(heading) | words(heading), HEADING)
+    return best
+
+
+def _shard(term: str, count: int) -> int:
+    return zlib.crc32(term.encode("utf-8")) % count
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if not number:
+            return text
+
+
+@dataclass
+class IndexFiles:
+    """What was written: file count and bytes, for the benchmark and the README."""
+
+    files: int
+    bytes: int
+    shards: int
+
+
+def write_fulltext(pages: list[PageText], site_dir: Path) -> IndexFiles:
+    """Write the sharded index of ``pages``; the same pages give the same files."""
+    ordered = sorted(pages, key=PageText.order)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for number, page in enumerate(ordered):
+        for term, where in _terms(page).items():
+            postings[term].append(number * 4 + where)
+    encoded = {}
+    for term, entries in postings.items():
+        previous, parts = 0, []
+        for entry in entries:  # page numbers ascend: store the gaps
+            page, where = divmod(entry, 4)
+            parts.append(_base36((page - previous) * 4 + where))
+            previous = page
+        encoded[term] = ".".join(parts)
+    total = sum(len(t.encode()) + len(p) + 6 for t, p in encoded.items())
+    count = 1
+    while count < 4096 and total / count > SHARD_TARGET:
+        count *= 2
+    root = site_dir / DIRECTORY
+    written = bytes_written = 0
+    for folder in ("s", "m", "t"):
+        target = root / folder
+        if target.is_dir():
+            for old in target.glob("*.js"):
+                old.unlink()
+        target.mkdir(parents=True, exist_ok=True)
+    shards: list[dict[str, str]] = [{} for _ in range(count)]
+    for term in sorted(encoded):
+        shards[_shard(term, count)][term] = encoded[term]
+    for number, shard in enumerate(shards):
+        bytes_written += _script(root / "s" / f"{number}.js", "GK_S", number, shard)
+        written += 1
+    for start in range(0, len(ordered), META_CHUNK):
+        chunk = [
+            [p.url, p.title, p.year, p.department] for p in ordered[start : start + META_CHUNK]
+        ]
+        bytes_written += _script(root / "m" / f"{start // META_CHUNK}.js", "GK_M", start, chunk)
+        written += 1
+    for number, page in enumerate(ordered):
+        body = [[s.anchor, s.heading, s.text, s.field] for s in page.sections if s.text]
+        bytes_written += _script(root / "t" / f"{number}.js", "GK_T", number, body)
+        written += 1
+    settings = {"shards": count, "meta": META_CHUNK, "pages": len(ordered)}
+    bytes_written += _script(root / "gongkai-settings.js", "GK_SETTINGS", 0, settings)
+    return IndexFiles(written + 1, bytes_written, count)
+
+
+def _script(path: Path, call: str, key: int, value: object) -> int:
+    body = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = f"{call}({key},{body});\n"
+    path.write_text(text, encoding="utf-8")
+    return len(text.encode("utf-8"))
