@@ -190,13 +190,13 @@ def measure_output(site: Path) -> dict[str, float]:
     pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
     sizes = [p.stat().st_size for p in pages]
     reports = [p.stat().st_size for p in site.glob("[0-9][0-9][0-9][0-9]/*/index.html")]
-    index = site / "search" / "gongkai-index.js"  # the site's search index (Material's is emptied)
+    index = list((site / "search").rglob("*.js"))  # the site's full-text index
     return {
         "pages": len(pages),
         "total_mib": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20,
         "mean_page_kib": statistics.mean(sizes) / 1024,
         "report_page_kib": statistics.median(reports) / 1024 if reports else 0,
-        "search_index_mib": index.stat().st_size / 2**20 if index.exists() else 0,
+        "search_index_mib": sum(p.stat().st_size for p in index) / 2**20,
     }
 
 

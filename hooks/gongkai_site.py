@@ -5,10 +5,12 @@ on_config  read and check data/ and its publication records (before MkDocs clean
            set the navigation, put gongkai's theme templates before Material's, and work
            out what changed since the session's last build
 on_pre_build  empty the folder when an incremental build must redo everything
-on_files   add one virtual page per planned page
-on_page_content  render the page from its jinja2 template, and its table of contents
-on_post_build    write the Atom feed and the data downloads
-on_serve   rebuild when data/ or the templates change
+on_files   add one virtual page per planned page (marked modified only if the change touches
+           it), and start writing the downloads on the second core
+on_page_content  render the page from its jinja2 template, its table of contents, and keep
+           its text for the full-text index
+on_post_build    write the Atom feed and the full-text index; wait for the downloads
+on_serve   rebuild when data/, the templates or the theme change
 """
 
 from __future__ import annotations
