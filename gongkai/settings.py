@@ -82,6 +82,7 @@ class Settings(Options):
 
     root: Path = Path(".")
     site_name: str = ""
+    site_url: str = ""  # mkdocs.yml's site_url: the site's full address, for print and the feed
     until_year: int | None = None  # set while an archived version is built
 
     @property
@@ -131,6 +132,7 @@ def load_settings(
     root: Path,
     *,
     site_name: str = "",
+    site_url: str = "",
     config_name: str = "mkdocs.yml",
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
@@ -152,6 +154,7 @@ def load_settings(
         **values,
         root=root,
         site_name=site_name,
+        site_url=site_url,
         until_year=int(version) if version else None,
     )
 
@@ -172,6 +175,7 @@ def read_mkdocs_yml(path: Path, environ: Mapping[str, str] | None = None) -> Set
         extra.get("gongkai") if isinstance(extra, dict) else None,
         path.parent,
         site_name=str(config.get("site_name") or ""),
+        site_url=str(config.get("site_url") or ""),
         config_name=path.name,
         environ=environ,
     )

@@ -81,6 +81,7 @@ def _settings(config: MkDocsConfig) -> Settings:
             config.extra.get("gongkai"),
             root,
             site_name=config.site_name,
+            site_url=config.site_url or "",
             config_name=Path(config.config_file_path).name,
         )
     except SettingsError as error:

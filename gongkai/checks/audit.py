@@ -549,6 +549,41 @@ def _longest_shared(text: str, other: ProjectYear) -> str:
     return best if len(best) <= 80 else best[:80] + "…"
 
 
+# --- blank reports -------------------------------------------------------------------------
+
+BLANK_SHARE = Decimal("0.4")  # below this share of its parts filled, a report is not ready
+
+
+def filled_parts(entry: ProjectYear) -> tuple[int, int]:
+    """How many of a report's parts hold something, of how many: the sections of the form,
+    the indicators and this year's figures."""
+    report = entry.report
+    parts: list[object] = [
+        report.overview.basic_info,
+        *(getattr(report.overview, k) for k in ("content", "expected_effect", "basis")),
+        *(getattr(report.overview, k) for k in ("procedure", "method")),
+        *(getattr(report.funds, k) for k in ("application", "usage", "financial_management")),
+        *(getattr(report.implementation, k) for k in ("organisation", "management", "supervision")),
+        report.performance.indicators,
+        *(getattr(report.evaluation, k) for k in ("conclusion", "problems", "suggestions")),
+        entry.own_budget,
+    ]
+    return sum(1 for part in parts if part), len(parts)
+
+
+def check_blank_report(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
+    """A report that is mostly blank (a `gongkai new` skeleton left as it was) is not ready."""
+    filled, total = filled_parts(report.entry)
+    if Decimal(filled) / total < BLANK_SHARE:
+        yield report.finding(
+            Severity.ERROR,
+            "报告大部分未填写",
+            ("name",),
+            f"报告的 {total} 个部分只填写了 {filled} 个",
+            fix="按报告原文填写各部分后再公开；尚未完成的报告请勿放在 data/ 中",
+        )
+
+
 # --- running -------------------------------------------------------------------------------
 
 REPORT_CHECKS: list[Callable[[_Report, ScoringRules], Iterable[Finding]]] = [
@@ -560,6 +595,7 @@ REPORT_CHECKS: list[Callable[[_Report, ScoringRules], Iterable[Finding]]] = [
     check_indicators,
     check_leftovers,
     check_empty_problems,
+    check_blank_report,
 ]
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 from gongkai.checks.audit import Severity, tally
 from gongkai.checks.ledger import EVENTS
@@ -63,6 +64,14 @@ def _check(args: argparse.Namespace) -> int:
     if args.due_days is not None:
         site.settings = site.settings.model_copy(update={"due_soon_days": args.due_days})
     status = 0
+    if not site.settings.site_url:
+        print(
+            "提示：mkdocs.yml 中 site_url（网站的完整地址）未填写，打印出的页面上网址只有路径；"
+            "部署前请填写，如 site_url: https://www.example.gov.cn/yujuesuan/"
+        )
+    blank = [f for f in site.findings if f.check == "报告大部分未填写"]
+    for finding in blank:
+        print(f"警告：{finding.source}：{finding.message}（--strict 时不通过）")
     if args.strict:
         errors = [f for f in site.findings if f.severity is Severity.ERROR]
         if errors:
@@ -253,13 +262,46 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Help in Chinese: the usage line is headed 用法."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix or "用法：")
+
+
+_ERRORS = {
+    "the following arguments are required: ": "缺少参数：",
+    "unrecognized arguments: ": "无法识别的参数：",
+    "invalid choice: ": "无效的选择：",
+    "invalid int value: ": "应为整数：",
+    "expected one argument": "此选项需要一个值",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese headings, help option and error messages, for the clerk."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, formatter_class=_Formatter, add_help=False, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str) -> NoReturn:
+        for english, chinese in _ERRORS.items():
+            message = message.replace(english, chinese)
+        message = message.replace("choose from", "可选").replace("argument ", "参数 ")
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(
-        prog="gongkai", description="预算项目支出绩效信息公开：数据检查与维护"
-    )
+    main = _Parser(prog="gongkai", description="预算项目支出绩效信息公开：数据检查与维护")
     main.add_argument("--config", default="mkdocs.yml", help="网站配置文件（默认 mkdocs.yml）")
     main.add_argument("--data", help="数据目录（默认取配置中的 extra.gongkai.data_dir，即 data）")
-    commands = main.add_subparsers(dest="command", required=True, metavar="命令")
+    commands = main.add_subparsers(
+        dest="command", required=True, metavar="命令", title="命令", parser_class=_Parser
+    )
 
     check = commands.add_parser(
         "check",

@@ -81,6 +81,8 @@ class Renderer:
             "today": self.site.today,
             "Status": Status,
             "site_name": self.site_name,
+            # An internal build (with the audit page) shows where each page's data file is.
+            "internal": self.site.settings.audit_page,
             "link": link,
             "asset": asset,
             "files": files,

@@ -1,0 +1,51 @@
+"""The clerk's side of issue 15 done so far: Chinese command help and errors, check's warnings
+about a missing site_url and mostly blank reports, no internal paths on public pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, mkdocs_build, run_cli
+
+from gongkai.commands.cli import parser
+
+
+def test_the_help_is_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    text = parser().format_help()
+    assert text.startswith("用法：gongkai") and "选项" in text and "显示本帮助并退出" in text
+    assert "positional arguments" not in text and "options:" not in text and "usage:" not in text
+    with pytest.raises(SystemExit) as raised:
+        parser().parse_args(["check", "--bogus"])
+    assert raised.value.code == 2
+    assert "gongkai：错误：无法识别的参数：--bogus" in capsys.readouterr().err
+
+
+def test_check_warns_about_site_url_and_a_blank_report(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    created = run_cli(project, "new", "空白项目", "--year", "2023")
+    assert created.returncode == 0, created.stderr
+    result = run_cli(project, "check")
+    assert result.returncode == 0
+    assert "site_url（网站的完整地址）未填写" in result.stdout
+    assert (
+        "data/2023/xiqu-xinfangju/kongbai-xiangmu.yml：报告的 17 个部分只填写了 1 个"
+        in result.stdout
+    )
+    strict = run_cli(project, "check", "--strict")
+    assert strict.returncode == 4 and "只填写了 1 个" in strict.stderr
+
+
+def test_public_pages_show_no_data_file_path(built_site: Path, tmp_path: Path) -> None:
+    page = (built_site / "2023/baoan-feiyong/index.html").read_text(encoding="utf-8")
+    assert "data/2023/" not in page and "数据文件：" not in page
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "  gongkai:\n", "  gongkai:\n    audit_page: true\n"
+    )
+    config.write_text(text, encoding="utf-8")
+    site = tmp_path / "internal"
+    assert mkdocs_build(project, site).returncode == 0
+    internal = (site / "2023/baoan-feiyong/index.html").read_text(encoding="utf-8")
+    assert "data/2023/xiqu-xinfangju/baoan-feiyong.yml" in internal
