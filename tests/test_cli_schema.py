@@ -25,7 +25,9 @@ def test_check_passes_on_the_sample_data() -> None:
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "检查通过：1 个部门，4 个项目，4 份报告（年度：2023）。"
     # The sample's mkdocs.yml leaves site_url empty (the department fills it in): a hint only.
-    assert lines[1:] == [line for line in lines[1:] if line.startswith("提示：")] and len(lines) == 2
+    assert (
+        lines[1:] == [line for line in lines[1:] if line.startswith("提示：")] and len(lines) == 2
+    )
 
 
 def test_check_lists_every_error_and_fails(data_copy: Path) -> None:
