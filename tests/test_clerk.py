@@ -49,3 +49,18 @@ def test_public_pages_show_no_data_file_path(built_site: Path, tmp_path: Path) -
     assert mkdocs_build(project, site).returncode == 0
     internal = (site / "2023/baoan-feiyong/index.html").read_text(encoding="utf-8")
     assert "data/2023/xiqu-xinfangju/baoan-feiyong.yml" in internal
+
+
+def test_a_department_without_reports_gets_no_page_or_link(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    listing = project / "data/departments.yml"
+    listing.write_text(
+        listing.read_text(encoding="utf-8")
+        + "  - slug: xiqu-weijianju\n    name: 攀枝花市西区卫健局\n",
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    assert mkdocs_build(project, site).returncode == 0
+    assert not (site / "bumen/xiqu-weijianju").exists()  # an empty column is an inspection fault
+    for page in ("index.html", "bumen/index.html"):
+        assert "卫健局" not in (site / page).read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ import pytest
 from browsing import open_page, serve
 from conftest import copy_project, mkdocs_build
 
-from gongkai.outputs.search import name_keys
+from gongkai.outputs.fulltext import name_terms
 
 EXTRA = {
     # name: (slug, initial budget in yuan) — polyphonic characters in context
@@ -24,18 +24,16 @@ EXTRA = {
 }
 
 
-def test_name_keys_read_polyphones_in_context() -> None:
-    assert "kuaijihesuan fuwufei" in name_keys("会计核算服务费")
-    assert "yinhang shouxufei" in name_keys("银行手续费")
-    assert "zhongdian" in name_keys("重点人员稳控经费")
-    assert "changqi" in name_keys("长期驻守补助")
-    assert "xingzheng" in name_keys("行政运行经费")
-    assert name_keys("保安费用").split(" | ") == [
-        "保安费用",
-        "baoan feiyong",
-        "baoanfeiyong",
-        "bafy",
-    ]
+def test_name_terms_read_polyphones_in_context() -> None:
+    assert "kuaijihesuanfuwufei" in name_terms("会计核算服务费")
+    assert "yinhangshouxufei" in name_terms("银行手续费")
+    assert "zhongdian" in name_terms("重点人员稳控经费")
+    assert "changqi" in name_terms("长期驻守补助")
+    assert "xingzheng" in name_terms("行政运行经费")
+    # From any syllable on, spelled or by initials.
+    terms = name_terms("保安费用")
+    assert {"baoan", "baoanfeiyong", "feiyong", "bafy", "fy"} <= terms
+    assert "baoa" not in terms  # whole syllables only
 
 
 def _project(root: Path) -> Path:

@@ -105,9 +105,9 @@ def _home(site: Site, page: SitePage) -> Context:
             [(f"{y}年", s.adjusted, s.executed) for y, s in history], "各年度全部项目合计"
         ),
         "downloads": all_downloads(),
-        "report_counts": {d: len(catalog.of_department(d)) for d in catalog.departments},
+        "departments": [(d, len(catalog.of_department(d.slug))) for d in _publishing(catalog)],
         "year_counts": {y: len(catalog.in_year(y)) for y in catalog.years},
-        "several_departments": len(catalog.departments) > 1,
+        "several_departments": len(_publishing(catalog)) > 1,
     }
 
 
@@ -125,7 +125,7 @@ def _departments_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]
 
 def _departments(site: Site, page: SitePage) -> Context:
     catalog = site.catalog
-    return {"rows": [(d, catalog.of_department(d.slug)) for d in catalog.departments.values()]}
+    return {"rows": [(d, catalog.of_department(d.slug)) for d in _publishing(catalog)]}
 
 
 def _timeliness_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
@@ -210,12 +210,18 @@ def _year(site: Site, page: SitePage) -> Context:
         ),
         "ranked_count": len(ranked),
         "downloads": year_downloads(year),
-        "several_departments": len(catalog.departments) > 1,
+        "several_departments": len(_publishing(catalog)) > 1,
     }
 
 
+def _publishing(catalog: Catalog) -> list[Department]:
+    """Departments with at least one report: an empty column is an inspection fault, so a
+    department of the registry that has published nothing yet gets no page and no link."""
+    return [d for d in catalog.departments.values() if catalog.of_department(d.slug)]
+
+
 def _department_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    for department in catalog.departments.values():
+    for department in _publishing(catalog):
         yield SitePage(
             department_uri(department), department.name, "department.html", department, "", False
         )
