@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import cached_property
@@ -17,7 +18,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
 
 from gongkai.checks.deadlines import DeadlineRule
 from gongkai.checks.scoring import ScoringRules
@@ -43,6 +51,33 @@ def _exact_number(value: object) -> object:
 
 
 ExactNumber = Annotated[Decimal, BeforeValidator(_exact_number), Field(strict=False)]
+
+
+def _address(value: str | None) -> str | None:
+    """A link the footer may carry: http(s), mailto or a path on the site; nothing that runs."""
+    if value is None:
+        return None
+    if not re.match(r"^(https?://|mailto:|/|\.{0,2}/?[\w-])", value) or value.lower().startswith(
+        ("javascript:", "data:", "vbscript:")
+    ):
+        raise ValueError("应为网址（http:// 或 https:// 开头）")
+    return value
+
+
+class Portal(BaseModel):
+    """The portal's footer (网站页脚), as government website rules require; a key left out is
+    left out of the footer, never invented."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    organizer: str | None = Field(None, description="主办单位")
+    contact: str | None = Field(None, description="联系方式")
+    site_code: str | None = Field(None, description="网站标识码")
+    icp: str | None = Field(None, description="ICP备案号")
+    police_record: str | None = Field(None, description="公网安备案号")
+    error_report_url: Annotated[str | None, AfterValidator(_address)] = Field(
+        None, description="纠错（“我要纠错”）的网址"
+    )
 
 
 class Options(BaseModel):
@@ -73,6 +108,7 @@ class Options(BaseModel):
     offline: bool = Field(
         False, description="为直接从文件夹打开（file://）而生成：链接直接指向 .html 文件"
     )
+    portal: Portal = Field(default_factory=Portal, description="页脚：主办单位、联系方式等")
 
 
 class Settings(Options):
@@ -114,7 +150,8 @@ def _message(error: Mapping[str, Any], config_name: str) -> str:
     where = f"{config_name} {CONFIG_KEY}.{key}"
     kind = error["type"]
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(key, list(Options.model_fields), n=1)
+        known = Portal.model_fields if error["loc"][0] == "portal" else Options.model_fields
+        close = difflib.get_close_matches(str(error["loc"][-1]), list(known), n=1)
         hint = f"，是否应为 {close[0]}？" if close else ""
         return f"{where}：未知的设置项{hint}（可用的设置项见数据格式说明）"
     shown = repr(error.get("input"))
@@ -124,7 +161,7 @@ def _message(error: Mapping[str, Any], config_name: str) -> str:
         limit = error.get("ctx", {})
         bound = f"不小于 {limit['ge']}" if "ge" in limit else f"不大于 {limit['le']}"
         return f"{where}：应{bound}，实际为 {shown}"
-    return f"{where}：{error['msg']}，实际为 {shown}"
+    return f"{where}：{error['msg'].removeprefix('Value error, ')}，实际为 {shown}"
 
 
 def load_settings(

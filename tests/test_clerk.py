@@ -64,3 +64,52 @@ def test_a_department_without_reports_gets_no_page_or_link(tmp_path: Path) -> No
     assert not (site / "bumen/xiqu-weijianju").exists()  # an empty column is an inspection fault
     for page in ("index.html", "bumen/index.html"):
         assert "卫健局" not in (site / page).read_text(encoding="utf-8")
+
+
+def _footer(site: Path, page: str = "index.html") -> str:
+    from bs4 import BeautifulSoup
+
+    html = (site / page).read_text(encoding="utf-8")
+    return BeautifulSoup(html, "html.parser").select_one("footer .gk-portal").decode_contents()
+
+
+def test_the_portal_footer_shows_what_is_set_and_nothing_else(
+    built_site: Path, tmp_path: Path
+) -> None:
+    # The sample sets none of it: the footer invents nothing.
+    assert "主办单位" not in _footer(built_site) and "纠错" not in _footer(built_site)
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    portal = (
+        "    portal:\n"
+        "      organizer: 攀枝花市西区人民政府办公室\n"
+        "      icp: 蜀ICP备12345678号\n"
+        '      contact: "<script>alert(1)</script> 0812-1234567"\n'
+        "      error_report_url: https://www.example.gov.cn/jiucuo/\n"
+    )
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  gongkai:\n", "  gongkai:\n" + portal, 1),
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    for page in ("index.html", "2023/baoan-feiyong/index.html", "about/index.html"):
+        footer = _footer(site, page)
+        assert "主办单位：攀枝花市西区人民政府办公室" in footer and "蜀ICP备12345678号" in footer
+        assert 'href="https://www.example.gov.cn/jiucuo/"' in footer and "我要纠错" in footer
+        assert "<script>" not in footer and "&lt;script&gt;" in footer
+        assert "网站标识码" not in footer and "公网安" not in footer  # not set, not shown
+
+
+def test_a_footer_link_that_runs_code_is_refused(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    portal = "    portal:\n      error_report_url: javascript:alert(1)\n"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  gongkai:\n", "  gongkai:\n" + portal, 1),
+        encoding="utf-8",
+    )
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    assert "extra.gongkai.portal.error_report_url：应为网址" in result.stderr
