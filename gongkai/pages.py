@@ -50,6 +50,15 @@ class SitePage:
     description: str = ""
     # Project and department pages are reached from the lists, not the navigation.
     in_nav: bool = True
+    # 当前位置: the pages above this one, (label, source URI), from the home page down.
+    trail: tuple[tuple[str, str], ...] = ()
+
+    def breadcrumb(self, directory_urls: bool = True) -> list[tuple[str, str | None]]:
+        """当前位置 from the home page to this page: (label, site-relative URL or None)."""
+        steps: list[tuple[str, str | None]] = [
+            (label, page_url(uri, directory_urls)) for label, uri in self.trail
+        ]
+        return [*steps, (self.title if self.src_uri != HOME else "首页", None)]
 
 
 def navigation(

@@ -138,6 +138,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         front_matter = f"---\ntitle: {_yaml_text(site_page.title)}\nsearch:\n  exclude: true\n"
         if site_page.description:
             front_matter += f"description: {_yaml_text(site_page.description)}\n"
+        # 当前位置 for the theme, which makes each address relative and escapes each label.
+        trail = site_page.breadcrumb(config.use_directory_urls)
+        front_matter += f"gk_trail: {json.dumps(trail, ensure_ascii=False)}\n"
         # Project pages stay out of the navigation on purpose (see gongkai.pages).
         inclusion = InclusionLevel.INCLUDED if site_page.in_nav else InclusionLevel.NOT_IN_NAV
         page = _GeneratedPage.generated(

@@ -113,3 +113,34 @@ def test_a_footer_link_that_runs_code_is_refused(tmp_path: Path) -> None:
     result = run_cli(project, "check")
     assert result.returncode == 1
     assert "extra.gongkai.portal.error_report_url：应为网址" in result.stderr
+
+
+def test_the_404_page_is_in_chinese(built_site: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((built_site / "404.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.select_one("article h1").get_text() == "页面不存在（404）"
+    assert page.find("a", string="返回首页")["href"] == "/"
+    assert "Not found" not in page.get_text()
+
+
+def test_every_page_says_where_it_is(built_site: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    def trail(page: str) -> list[tuple[str, str | None]]:
+        html = (built_site / page).read_text(encoding="utf-8")
+        nav = BeautifulSoup(html, "html.parser").select_one(
+            'nav.gk-breadcrumb[aria-label="当前位置"]'
+        )
+        return [(a.get_text(), a.get("href")) for a in nav.select("a, span[aria-current]")]
+
+    assert trail("2023/baoan-feiyong/index.html") == [
+        ("首页", "../.."),
+        ("2023年度", "../"),
+        ("攀枝花市西区信访局", "../../bumen/xiqu-xinfangju/"),
+        ("保安费用（2023年度）", None),
+    ]
+    assert trail("xiangmu/baoan-feiyong/index.html")[1] == ("全部项目", "../")
+    assert trail("bumen/xiqu-xinfangju/index.html")[1] == ("公开部门", "../")
+    assert trail("about/index.html") == [("首页", ".."), ("关于本站", None)]
+    assert trail("index.html") == [("首页", None)]

@@ -42,6 +42,7 @@ from gongkai.render.charts import budget_chart, ranking_chart
 from gongkai.site import Site
 
 Context = dict[str, Any]
+_HOME = (("首页", HOME),)  # the first step of every 当前位置
 RANKED = 20  # projects in a year's chart; the table below lists them all
 
 
@@ -112,7 +113,9 @@ def _home(site: Site, page: SitePage) -> Context:
 
 
 def _projects_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    yield SitePage(PROJECTS, "全部项目", "projects.html", None, "全部预算项目及其各年度报告")
+    yield SitePage(
+        PROJECTS, "全部项目", "projects.html", None, "全部预算项目及其各年度报告", trail=_HOME
+    )
 
 
 def _projects(site: Site, page: SitePage) -> Context:
@@ -120,7 +123,14 @@ def _projects(site: Site, page: SitePage) -> Context:
 
 
 def _departments_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    yield SitePage(DEPARTMENTS, "公开部门", "departments.html", None, "公开预算项目绩效信息的部门")
+    yield SitePage(
+        DEPARTMENTS,
+        "公开部门",
+        "departments.html",
+        None,
+        "公开预算项目绩效信息的部门",
+        trail=_HOME,
+    )
 
 
 def _departments(site: Site, page: SitePage) -> Context:
@@ -135,6 +145,7 @@ def _timeliness_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
         "timeliness.html",
         None,
         "各项目绩效目标与自评报告的批复、公开期限与公开日期",
+        trail=_HOME,
     )
 
 
@@ -150,7 +161,7 @@ def _timeliness(site: Site, page: SitePage) -> Context:
 
 
 def _data_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    yield SitePage(DATA, "数据下载", "data.html", None, "全部数据的下载与数据说明")
+    yield SitePage(DATA, "数据下载", "data.html", None, "全部数据的下载与数据说明", trail=_HOME)
 
 
 def _data(site: Site, page: SitePage) -> Context:
@@ -164,7 +175,9 @@ def _data(site: Site, page: SitePage) -> Context:
 
 def _audit_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     if with_audit:
-        yield SitePage(AUDIT, "自动审核（内部）", "audit.html", None, "报告自动审核结果")
+        yield SitePage(
+            AUDIT, "自动审核（内部）", "audit.html", None, "报告自动审核结果", trail=_HOME
+        )
 
 
 def _audit(site: Site, page: SitePage) -> Context:
@@ -181,7 +194,12 @@ def _audit(site: Site, page: SitePage) -> Context:
 def _year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     for year in catalog.years:
         yield SitePage(
-            year_uri(year), f"{year}年度", "year.html", year, f"{year}年度项目支出绩效信息"
+            year_uri(year),
+            f"{year}年度",
+            "year.html",
+            year,
+            f"{year}年度项目支出绩效信息",
+            trail=_HOME,
         )
 
 
@@ -223,7 +241,13 @@ def _publishing(catalog: Catalog) -> list[Department]:
 def _department_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     for department in _publishing(catalog):
         yield SitePage(
-            department_uri(department), department.name, "department.html", department, "", False
+            department_uri(department),
+            department.name,
+            "department.html",
+            department,
+            "",
+            False,
+            trail=(*_HOME, ("公开部门", DEPARTMENTS)),
         )
 
 
@@ -246,6 +270,7 @@ def _project_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
             project,
             f"{project.name}：历年预算与绩效报告",
             False,
+            trail=(*_HOME, ("全部项目", PROJECTS)),
         )
 
 
@@ -269,6 +294,11 @@ def _report_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
             entry,
             f"{entry.department.name}{entry.year}年度{entry.name}{entry.report.title}",
             False,
+            trail=(
+                *_HOME,
+                (f"{entry.year}年度", year_uri(entry.year)),
+                (entry.department.name, department_uri(entry.department)),
+            ),
         )
 
 
