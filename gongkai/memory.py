@@ -59,18 +59,20 @@ def take_over() -> set[str] | None:
     return carried
 
 
-def change(site: Site, docs_dir: Path, site_dir: Path) -> tuple[Change, Snapshot]:
+def change(site: Site, docs_dir: Path, site_dir: Path) -> tuple[Change, Snapshot | None]:
     """What this build must write: everything, unless a finished build of the same folder in
-    this session can be updated."""
-    snapshot = Snapshot.of(site, docs_dir)
+    this session can be updated. A plain build takes no snapshot (it would read every file
+    again for nothing)."""
     if not incremental:
-        return Change(everything=True), snapshot
+        return Change(everything=True), None
+    snapshot = Snapshot.of(site, docs_dir)
     return compare(_finished.get(site_dir.resolve()), snapshot), snapshot
 
 
-def finished(site_dir: Path, snapshot: Snapshot) -> None:
+def finished(site_dir: Path, snapshot: Snapshot | None) -> None:
     """Remember a build that completed; a failed build is never the base of the next one."""
-    _finished[site_dir.resolve()] = snapshot
+    if snapshot is not None:
+        _finished[site_dir.resolve()] = snapshot
 
 
 def empty(site_dir: Path) -> None:

@@ -51,7 +51,7 @@ class _Build:
     pages: dict[str, SitePage]
     renderer: Renderer
     change: Change  # from the previous build of a `gongkai serve` session, or everything
-    snapshot: Snapshot
+    snapshot: Snapshot | None  # taken only in a `gongkai serve` session
     outputs: Background | None = None
     carried: set[str] | None = None  # bundles a cancelled writer of the last build left
     texts: dict[str, PageText] = field(default_factory=dict)  # page URL → its searchable text

@@ -24,7 +24,7 @@ from gongkai.pages import (
     year_uri,
 )
 from gongkai.render import builders
-from gongkai.render.environment import TEMPLATES, THEME, environment
+from gongkai.render.environment import environment
 from gongkai.site import Site
 
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
@@ -101,6 +101,3 @@ class Renderer:
             **builders.context(self.site, page),
         }
         return self.env.get_template(page.template).render(context)
-
-
-__all__ = ["TEMPLATES", "THEME", "Heading", "Renderer", "headings"]
