@@ -18,8 +18,8 @@ from gongkai.checks.tally import tally
 from gongkai.model.catalog import Catalog, ProjectYear
 from gongkai.model.errors import field_path
 from gongkai.model.loader import Location
-from gongkai.model.money import change_amount, fraction_text, percent, quantize, ratio, wan, yuan
-from gongkai.model.quantity import money_in_yuan, normalise, parse_quantity
+from gongkai.model.money import change_amount, fraction_text, percent, quantize, wan, yuan
+from gongkai.model.quantity import Quantity, money_in_yuan, normalise, parse_quantity
 from gongkai.model.report import Indicator, Nature
 
 
@@ -126,7 +126,7 @@ def check_conclusion_budget(report: _Report, rules: ScoringRules) -> Iterator[Fi
         if ceiling is None:
             continue
         spent = [v for v in (own.executed if own else None, own.adjusted if own else None) if v]
-        costs = [c for c in _cost_totals(entry) if c > ceiling]
+        costs = [q.value for _, _, q in _cost_totals(entry) if q.value > ceiling]
         if any(v > ceiling for v in spent) or costs:
             figures = (
                 [f"本年全年预算 {wan(own.adjusted)} 万元、实际执行 {wan(own.executed)} 万元"]
@@ -159,15 +159,14 @@ def _is_cost(indicator: Indicator) -> bool:
     return "成本" in f"{indicator.level2 or ''}{indicator.name or ''}"
 
 
-def _cost_totals(entry: ProjectYear) -> list[Decimal]:
-    """Cost indicators that are a total in 元 (a per-unit cost such as 2500元/场 is not)."""
-    values = []
-    for indicator in entry.report.performance.indicators:
+def _cost_totals(entry: ProjectYear) -> Iterator[tuple[int, Indicator, Quantity]]:
+    """Cost indicators whose target is a total in 元 (a rate, a count or a per-unit cost such
+    as 2500元/场 is not comparable with the year's money), with their place in the table."""
+    for index, indicator in enumerate(entry.report.performance.indicators):
         if _is_cost(indicator):
-            amount = money_in_yuan(indicator.target, indicator.unit or "元")
-            if amount is not None:
-                values.append(amount)
-    return values
+            quantity = parse_quantity(indicator.target, indicator.unit or "元")
+            if quantity is not None and quantity.unit == "元":
+                yield index, indicator, quantity
 
 
 def check_cost_indicator(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
@@ -176,12 +175,7 @@ def check_cost_indicator(report: _Report, rules: ScoringRules) -> Iterator[Findi
     own = report.entry.own_budget
     if own is None or own.executed is None:
         return
-    for index, indicator in enumerate(report.entry.report.performance.indicators):
-        if not _is_cost(indicator):
-            continue
-        quantity = parse_quantity(indicator.target, indicator.unit or "元")
-        if quantity is None or quantity.unit != "元":
-            continue  # a rate, a count or a per-unit cost: not comparable with the total
+    for index, indicator, quantity in _cost_totals(report.entry):
         amount = quantity.value
         nature = indicator.nature.value if indicator.nature else quantity.comparator
         if nature == "≥" or nature == "定性":
@@ -217,7 +211,7 @@ def check_sums(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
             )
         if line.stated_rate and line.adjusted:
             stated = parse_quantity(line.stated_rate, "%")
-            rate = ratio(line.executed, line.adjusted)
+            rate = line.rate
             # A rate written to whole percents (96%) agrees with 96.30 %: half the last digit.
             places = len(normalise(line.stated_rate).partition(".")[2].rstrip("%").strip())
             slack = Decimal(5).scaleb(-places - 3)
@@ -260,7 +254,7 @@ def check_low_execution(report: _Report, rules: ScoringRules) -> Iterator[Findin
     """Execution below 90 % needs a reason (自评表: 执行率低于90%须说明原因); execution above
     the full-year budget is spending that was never approved, or a typing slip."""
     for index, line in enumerate(report.entry.report.budget):
-        rate = ratio(line.executed, line.adjusted)
+        rate = line.rate
         if rate is not None and rate > 1:
             yield report.finding(
                 Severity.ERROR,

@@ -134,7 +134,7 @@ def trend(budget: Iterable[BudgetYear]) -> list[TrendRow]:
             TrendRow(
                 line=line,
                 adjusted=line.adjusted,
-                rate=ratio(line.executed, line.adjusted),
+                rate=line.rate,
                 adjusted_change=change(line.adjusted, before.adjusted if before else None),
                 executed_change=change(line.executed, before.executed if before else None),
                 adjusted_change_amount=_difference(

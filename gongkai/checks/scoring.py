@@ -360,14 +360,10 @@ def score_report(entry: ProjectYear, rules: ScoringRules | None = None) -> Score
         else rules.execution_weight
     )
     own = entry.own_budget
-    rate = None
-    if own is not None and own.executed is not None and own.adjusted:
-        rate = own.executed / own.adjusted
-    execution = (
-        min(Fraction(own.executed) / Fraction(own.adjusted), _ONE) * Fraction(weight)  # type: ignore[union-attr, arg-type]
-        if rate is not None
-        else None
-    )
+    rate = own.rate if own is not None else None
+    execution = None
+    if own is not None and rate is not None:  # exact: Decimal division would round
+        execution = min(Fraction(own.executed) / Fraction(own.adjusted), _ONE) * Fraction(weight)  # type: ignore[arg-type]
     return ScoreCard(
         rules=rules,
         execution_weight=weight,
