@@ -216,15 +216,13 @@ def on_post_build(config: MkDocsConfig) -> None:
     empty_material_index(Path(config.site_dir))
     # The full-text index, from every page's text: this build's pages and, in a serve
     # session, the earlier builds' pages that this one did not rewrite.
+    # A serve session shows the page first and writes the index behind it; a plain build
+    # has nothing left to overlap with, so it writes it here.
     texts = list(_current().texts.values())
-    index = Background(lambda: write_fulltext(texts, Path(config.site_dir)))
     if memory.incremental:
-        memory.pending_index = index
+        memory.pending_index = Background(lambda: write_fulltext(texts, Path(config.site_dir)))
     else:
-        try:
-            index.wait()
-        except BackgroundError as error:
-            raise PluginError(str(error)) from None
+        write_fulltext(texts, Path(config.site_dir))
     if site.settings.until_year is not None:
         # Inside a version folder the root-relative 404 page cannot work; export writes one.
         (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
