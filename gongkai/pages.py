@@ -9,6 +9,7 @@ not grow with the number of projects.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,3 +100,27 @@ def relative_url(from_url: str, to_url: str) -> str:
     if to_url.endswith("/") or not to_url:
         rel = "./" if rel == "." else rel + "/"
     return rel
+
+
+_HEADING = re.compile(r'<h([23])\s+id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading of a rendered page (h2/h3 with an id) and where it stands in the HTML:
+    for the table of contents and for the sections the full-text index links to."""
+
+    level: int
+    id: str
+    title: str  # the heading's text, tags removed, entities kept
+    start: int
+    end: int
+
+
+def headings(html: str) -> list[Heading]:
+    """The h2/h3 headings with ids, in order (the templates give every section one)."""
+    return [
+        Heading(int(m.group(1)), m.group(2), _TAG.sub("", m.group(3)).strip(), m.start(), m.end())
+        for m in _HEADING.finditer(html)
+    ]

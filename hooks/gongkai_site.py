@@ -35,10 +35,10 @@ from gongkai.outputs.feed import FEED_FILE, atom_feed
 from gongkai.outputs.fulltext import PageText, page_text, write_fulltext
 from gongkai.outputs.opendata import write_downloads
 from gongkai.outputs.search import describe, empty_material_index
-from gongkai.pages import SitePage, navigation
+from gongkai.pages import SitePage, headings, navigation
 from gongkai.render.builders import plan
 from gongkai.render.environment import TEMPLATES, THEME
-from gongkai.render.renderer import Renderer, headings
+from gongkai.render.renderer import Renderer
 from gongkai.settings import Settings, SettingsError, load_settings
 from gongkai.site import Site, load_site
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.outputs.search import readings
+from gongkai.pages import headings
 
 # Where a term was found, best first: a name, an indicator, a heading, the body.
 NAME, INDICATOR, HEADING, BODY = 0, 1, 2, 3
@@ -32,7 +33,6 @@ META_CHUNK = 200  # pages per meta file
 SHARD_TARGET = 48 * 1024  # bytes of postings aimed at per shard file
 DIRECTORY = "search"
 
-_HEADING = re.compile(r'<h([23])\s+id="([^"]*)"[^>]*>(.*?)</h\1>', re.S)
 _DROP = re.compile(r"<(style|script|svg|figure)\b.*?</\1>", re.S | re.I)
 _INDICATORS = re.compile(r'<table class="gk gk-indicators">.*?</table>', re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -100,12 +100,12 @@ def page_text(
     for table in _INDICATORS.findall(body):
         sections.append(Section("si", "绩效指标", _plain(table), INDICATOR))
     body = _INDICATORS.sub(" ", body)
-    cuts = list(_HEADING.finditer(body))
-    sections.append(Section("", title, _plain(body[: cuts[0].start()] if cuts else body)))
+    cuts = headings(body)
+    sections.append(Section("", title, _plain(body[: cuts[0].start] if cuts else body)))
     for index, heading in enumerate(cuts):
-        end = cuts[index + 1].start() if index + 1 < len(cuts) else len(body)
-        text = _plain(body[heading.end() : end])
-        sections.append(Section(heading.group(2), _plain(heading.group(3)), text))
+        end = cuts[index + 1].start if index + 1 < len(cuts) else len(body)
+        text = _plain(body[heading.end : end])
+        sections.append(Section(heading.id, _plain(heading.title), text))
     if extra:
         sections.append(Section("yusuan", "金额", extra))
     return PageText(url, title, year, department, rank, names or [title], sections)

@@ -3,9 +3,6 @@ lays them out, and every value from the data is escaped."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from gongkai.checks.deadlines import Status
 from gongkai.outputs.opendata import Download
 from gongkai.pages import (
@@ -26,26 +23,6 @@ from gongkai.pages import (
 from gongkai.render import builders
 from gongkai.render.environment import environment
 from gongkai.site import Site
-
-_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
-_TAG = re.compile(r"<[^>]+>")
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A section heading of a rendered page, for the table of contents."""
-
-    level: int
-    id: str
-    title: str
-
-
-def headings(html: str) -> list[Heading]:
-    """The h2/h3 headings with ids, in order (the templates give every section one)."""
-    return [
-        Heading(int(level), anchor, _TAG.sub("", text).strip())
-        for level, anchor, text in _HEADING.findall(html)
-    ]
 
 
 class Renderer:
