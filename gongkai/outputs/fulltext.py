@@ -42,7 +42,10 @@ _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 
 def normalise(text: str) -> str:
-    """Full-width forms as ASCII, lower case, thousands separators dropped (150,000 → 150000)."""
+    """Full-width forms as ASCII, lower case, thousands separators dropped (150,000 → 150000).
+
+    Not ``quantity.normalise`` (NFKC): the search script in the browser normalises a query
+    with exactly these steps, and index and query must agree character for character."""
     text = text.translate(_FULL_WIDTH).lower()
     return re.sub(r"(?<=\d),(?=\d{3})", "", text)
 
