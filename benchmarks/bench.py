@@ -97,6 +97,7 @@ def _vary(report: dict[str, Any], rng: random.Random) -> None:
 def synthesise(data: Path, count: int) -> None:
     """Write ``count`` project-years: departments of 40 projects, each reported every year."""
     sample = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    sample.pop("attachments", None)  # the sample's original stays beside the sample
     per_year = max(1, count // len(YEARS))
     departments = max(1, -(-per_year // 40))
     listing = {

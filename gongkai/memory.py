@@ -8,6 +8,7 @@ never uses it: ``incremental`` is set only by a dirty serve.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -18,6 +19,9 @@ from gongkai.outputs.fulltext import PageText
 from gongkai.site import Site
 
 incremental = False  # set by the hooks' on_startup for `mkdocs serve --dirty` (gongkai serve)
+serving = False  # any `mkdocs serve` session, dirty or not
+last_good: Site | None = None  # the site of the session's last build whose data was valid
+build_error: str | None = None  # the data errors of the latest build, shown in the browser
 _finished: dict[Path, Snapshot] = {}  # site folder → what its last finished build was made from
 pending: Background | None = None  # downloads and search index still being written
 pending_bundles: set[str] | None = set()  # what that job writes (None: every bundle)
@@ -97,3 +101,17 @@ class _DirtyNotice(logging.Filter):
 _notice = _DirtyNotice()
 if _notice not in logging.getLogger("mkdocs.commands.build").filters:
     logging.getLogger("mkdocs.commands.build").addFilter(_notice)
+
+
+STATUS_FILE = "assets/gongkai-status.js"  # loaded by every page of a serve session
+
+
+def status_script(error: str | None) -> str:
+    r"""The data every page of a serve session loads: the latest data errors, or null when the
+    data is valid (the theme shows them above the last good page).
+
+    >>> print(status_script('x.yml 第1行：应为金额</script>'), end="")
+    window.gkBuildError = "x.yml 第1行：应为金额<\/script>";
+    """
+    text = json.dumps(error, ensure_ascii=False).replace("</", "<\\/")
+    return f"window.gkBuildError = {text};\n"

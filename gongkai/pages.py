@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gongkai.model.catalog import Catalog, Project, ProjectYear
+from gongkai.model.dates import PartialDate
 from gongkai.model.report import Department
 
 HOME = "index.md"
@@ -53,6 +54,36 @@ class SitePage:
     in_nav: bool = True
     # 当前位置: the pages above this one, (label, source URI), from the home page down.
     trail: tuple[tuple[str, str], ...] = ()
+    # 发布日期 of a report's page; 更新日期 of a page that gathers reports (its newest
+    # publication or correction). None: nothing on the page has been published yet.
+    published: PartialDate | None = None
+    updated: PartialDate | None = None
+    source: str = ""  # 发布机构 (ContentSource) where one department speaks; else the site's
+
+    def dateline(self) -> list[tuple[str, str, str]]:
+        """发布日期 and 更新日期 as (label, ISO date, Chinese date), for the page's top line.
+
+        >>> SitePage("a.md", "A", "x", published=PartialDate(2023, 3, 5),
+        ...          updated=PartialDate(2023, 5)).dateline()
+        [('发布日期', '2023-03-05', '2023年3月5日'), ('更新日期', '2023-05', '2023年5月')]
+        """
+        found = [("发布日期", self.published), ("更新日期", self.updated)]
+        return [(label, d.iso(), d.chinese()) for label, d in found if d is not None]
+
+    def meta(self, site_name: str) -> dict[str, str]:
+        """The page's GB/T 42147-style metadata (网页元数据) for ``<meta name=…>`` tags:
+        column (the page above it), title, publication date and source. Dates only as far as
+        they are known (a month-precise date is written as 2023-03)."""
+        column = self.trail[-1][0] if len(self.trail) > 1 else self.title
+        meta = {"ColumnName": column, "ArticleTitle": self.title}
+        if self.published is not None:
+            meta["PubDate"] = self.published.iso()
+        elif self.updated is not None:
+            meta["PubDate"] = self.updated.iso()
+        meta["ContentSource"] = self.source or site_name
+        if self.description:
+            meta["Description"] = self.description
+        return meta
 
     def breadcrumb(self, directory_urls: bool = True) -> list[tuple[str, str | None]]:
         """当前位置 from the home page to this page: (label, site-relative URL or None)."""

@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import os
 import re
+import string
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import cached_property
@@ -64,6 +65,30 @@ def _address(value: str | None) -> str | None:
     return value
 
 
+INDEX_FIELDS = ("code", "credit_code", "department", "year", "serial")
+
+
+def _index_pattern(value: str) -> str:
+    """A 索引号 pattern that names only known fields and formats a sample number."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+        unknown = sorted(set(names) - set(INDEX_FIELDS))
+        if unknown:
+            raise ValueError(
+                f"索引号格式中的 {{{unknown[0]}}} 不认识，可用 " + "、".join(INDEX_FIELDS)
+            )
+        value.format(code="X", credit_code="X", department="x", year=2023, serial=1)
+    except (IndexError, KeyError, TypeError) as error:
+        raise ValueError(f"索引号格式写法有误（{error}），如 {DEFAULT_INDEX_PATTERN}") from None
+    except ValueError as error:
+        if "不认识" in str(error):
+            raise
+        raise ValueError(f"索引号格式写法有误，如 {DEFAULT_INDEX_PATTERN}") from None
+    if "serial" not in names:
+        raise ValueError("索引号格式必须含流水号 {serial}，否则同一年度的索引号会重复")
+    return value
+
+
 class Portal(BaseModel):
     """The portal's footer (网站页脚), as government website rules require; a key left out is
     left out of the footer, never invented."""
@@ -94,9 +119,15 @@ class Options(BaseModel):
         False, description="期限末日逢法定节假日顺延到下一个工作日（民法典第二百零三条）"
     )
     due_soon_days: int = Field(5, ge=0, le=366, description="gongkai check 提示几天内到期的事项")
-    index_pattern: str = Field(
+    index_pattern: Annotated[str, AfterValidator(_index_pattern)] = Field(
         DEFAULT_INDEX_PATTERN,
-        description="索引号格式：code 机构代码（未填时用部门代号），year 年度，serial 流水号",
+        description=(
+            "索引号格式：code 机构代码（未填时用部门代号），credit_code 统一社会信用代码，"
+            "department 部门代号，year 年度，serial 流水号；如 {credit_code}/{year}-{serial:05d}"
+        ),
+    )
+    topic: str = Field(
+        "财政、金融、审计", description="主题分类（政府信息公开目录），报告可自行填写"
     )
     execution_weight: ExactNumber = Field(
         Decimal(10), ge=0, le=100, description="预算执行率的分值（报告自己写了分值时以报告为准）"

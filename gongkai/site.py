@@ -13,6 +13,7 @@ from gongkai.checks.deadlines import Assessment, Status, assess
 from gongkai.checks.ledger import EVENTS, LEDGER_FILE, Ledger, verify
 from gongkai.checks.scoring import ScoreCard, score_report
 from gongkai.checks.tally import tally
+from gongkai.model.attachments import check_attachments
 from gongkai.model.catalog import Catalog, ProjectYear, load_catalog
 from gongkai.model.dates import PartialDate
 from gongkai.model.errors import DataError, DataErrors, field_path
@@ -144,6 +145,7 @@ def load_site(settings: Settings, on: dt.date | None = None) -> Site:
     # Against the clock, not SOURCE_DATE_EPOCH: an archived year rebuilt at its freeze date
     # may hold corrections made after it.
     errors += future_dates(catalog, on or clock_today())
+    errors += check_attachments(catalog, settings.data_path)
     if errors:
         raise DataErrors(errors)
     return Site(settings, catalog, ledger, day)

@@ -9,7 +9,8 @@ on_files   add one virtual page per planned page (marked modified only if the ch
            it), and start writing the downloads on the second core
 on_page_content  render the page from its jinja2 template, its table of contents, and keep
            its text for the full-text index
-on_post_build    write the Atom feed and the full-text index; wait for the downloads
+on_post_build    write the Atom feed, the original attachments and the full-text index;
+                 wait for the downloads
 on_serve   rebuild when data/, the templates or the theme change
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import html
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from gongkai.outputs.background import Background, BackgroundError
 from gongkai.outputs.feed import FEED_FILE, atom_feed
 from gongkai.outputs.fulltext import PageText, page_text, write_fulltext
 from gongkai.outputs.opendata import write_downloads
+from gongkai.outputs.originals import copy_attachments
 from gongkai.outputs.search import describe, empty_material_index
 from gongkai.pages import SitePage, headings, navigation
 from gongkai.render.builders import plan
@@ -75,32 +78,38 @@ def _current() -> _Build:
 
 
 def _settings(config: MkDocsConfig) -> Settings:
-    root = Path(config.config_file_path).parent
-    try:
-        return load_settings(
-            config.extra.get("gongkai"),
-            root,
-            site_name=config.site_name,
-            site_url=config.site_url or "",
-            config_name=Path(config.config_file_path).name,
-        )
-    except SettingsError as error:
-        raise PluginError("\n" + str(error)) from None
+    return load_settings(
+        config.extra.get("gongkai"),
+        Path(config.config_file_path).parent,
+        site_name=config.site_name,
+        site_url=config.site_url or "",
+        config_name=Path(config.config_file_path).name,
+    )
 
 
 def on_startup(command: str, dirty: bool) -> None:
     # `gongkai serve` is `mkdocs serve --dirty`: from then on, builds write only what changed.
     memory.incremental = command == "serve" and dirty
+    memory.serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # A session's previous build may still be writing its downloads: this build takes over.
     carried = memory.take_over()
     # Check every data file and record first: an error stops the build before site/ is touched.
+    # In a serve session the browser must not wait for a build that never comes: the last good
+    # site is built again and every page shows the errors above it.
     try:
         site = load_site(_settings(config))
-    except DataErrors as errors:
-        raise PluginError("\n" + errors.report()) from None
+        memory.build_error = None
+    except (DataErrors, SettingsError) as errors:
+        report = errors.report() if isinstance(errors, DataErrors) else str(errors)
+        if not memory.serving or memory.last_good is None:
+            raise PluginError("\n" + report) from None
+        print(report, file=sys.stderr)
+        site, memory.build_error = memory.last_good, report
+    if memory.serving:
+        config.extra["gk_status"] = memory.STATUS_FILE
     if site.settings.offline:
         # For a folder opened from disk (file://): links must name index.html themselves.
         config.use_directory_urls = False
@@ -141,6 +150,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # 当前位置 for the theme, which makes each address relative and escapes each label.
         trail = site_page.breadcrumb(config.use_directory_urls)
         front_matter += f"gk_trail: {json.dumps(trail, ensure_ascii=False)}\n"
+        # 发布日期/更新日期 and the GB/T 42147 metadata; the theme escapes both.
+        front_matter += f"gk_dates: {json.dumps(site_page.dateline(), ensure_ascii=False)}\n"
+        meta = site_page.meta(config.site_name)
+        front_matter += f"gk_meta: {json.dumps(meta, ensure_ascii=False)}\n"
         # Project pages stay out of the navigation on purpose (see gongkai.pages).
         inclusion = InclusionLevel.INCLUDED if site_page.in_nav else InclusionLevel.NOT_IN_NAV
         page = _GeneratedPage.generated(
@@ -207,6 +220,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     site = _current().site
     feed = atom_feed(site, config.site_name, config.site_url or "")
     (Path(config.site_dir) / FEED_FILE).write_bytes(feed)
+    copy_attachments(site.catalog, Path(config.site_dir))
     outputs = _current().outputs
     if outputs is not None and not memory.incremental:
         try:
@@ -226,11 +240,21 @@ def on_post_build(config: MkDocsConfig) -> None:
     if site.settings.until_year is not None:
         # Inside a version folder the root-relative 404 page cannot work; export writes one.
         (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
+    if memory.serving:
+        status = Path(config.site_dir) / memory.STATUS_FILE
+        status.parent.mkdir(parents=True, exist_ok=True)
+        status.write_text(memory.status_script(memory.build_error), encoding="utf-8")
+        if memory.build_error is None:
+            memory.last_good = site
     memory.finished(Path(config.site_dir), _current().snapshot)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
-    server.watch(str(_settings(config).data_path))
+    try:
+        data_path = _settings(config).data_path
+    except SettingsError as error:
+        raise PluginError("\n" + str(error)) from None
+    server.watch(str(data_path))
     server.watch(str(TEMPLATES))
     server.watch(str(THEME))
     return server

@@ -86,14 +86,16 @@ def test_export_is_a_plain_folder_with_versions(exported: Path) -> None:
     assert not [p for p in exported.rglob("*") if p.is_symlink()]
     versions = yaml.safe_load((exported / "versions.json").read_text(encoding="utf-8"))
     assert [(v["version"], v["title"], v["aliases"]) for v in versions] == [
-        ("2023", "2023年度", ["latest"]),
-        ("2022", "2022年度", []),
+        ("2023", "归档版本：截至2023年度", ["latest"]),
+        ("2022", "归档版本：截至2022年度", []),
     ]
     assert (exported / "latest/2023/baoan-feiyong/index.html").is_file()
     # Version 2022 is the site as frozen: no 2023 report in it.
     assert (exported / "2022/2022/baoan-feiyong/index.html").is_file()
     assert not (exported / "2022/2023").exists()
-    assert "url=latest/" in (exported / "index.html").read_text(encoding="utf-8")
+    redirect = (exported / "index.html").read_text(encoding="utf-8")
+    assert "url=latest/" in redirect and "进入最新版本" in redirect
+    assert "Redirecting" not in redirect
 
 
 @pytest.mark.slow  # builds versions with mike
@@ -120,7 +122,6 @@ def article_without_figures(html: str) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.slow
 @pytest.mark.browser
 def test_version_selector_switches_years(browser: object, exported: Path) -> None:
     with serve(exported) as url:
@@ -129,11 +130,11 @@ def test_version_selector_switches_years(browser: object, exported: Path) -> Non
         page.goto(url + "2022/2022/baoan-feiyong/")  # type: ignore[attr-defined]
         page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
         current = page.locator(".md-version__current")  # type: ignore[attr-defined]
-        assert current.inner_text() == "2022年度"
-        page.locator(".md-version__link", has_text="2023年度").click(force=True)  # type: ignore[attr-defined]
+        assert current.inner_text() == "归档版本：截至2022年度"
+        page.locator(".md-version__link", has_text="截至2023年度").click(force=True)  # type: ignore[attr-defined]
         page.wait_for_url("**/2023/**")  # type: ignore[attr-defined]
         page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-        assert page.locator(".md-version__current").inner_text() == "2023年度"  # type: ignore[attr-defined]
+        assert page.locator(".md-version__current").inner_text() == "归档版本：截至2023年度"  # type: ignore[attr-defined]
         assert outside == [] and errors == []
         page.close()  # type: ignore[attr-defined]
 

@@ -41,6 +41,7 @@ def out(tmp_path: Path) -> Path:
 def comparable(path: Path) -> dict:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data.get("disclosure", {}).pop("index_number", None)  # numbered later by gongkai publish
+    data.pop("attachments", None)  # originals are listed by the clerk, not imported
     return json.loads(json.dumps(data, default=str))
 
 

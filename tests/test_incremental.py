@@ -24,6 +24,7 @@ def _add_2024(project: Path) -> None:
     """A 2024 report of 保安费用, so that a 2023 edit has a later year to reach."""
     source = project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
     data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data.pop("attachments", None)  # the original stays beside the 2023 file
     data["budget"] = [
         {"year": 2023, "initial": 80000, "supplementary": 10000, "executed": 90000},
         {"year": 2024, "initial": 85000, "executed": 85000},

@@ -114,9 +114,9 @@ def test_changing_a_recorded_date_needs_a_correction(project: Path) -> None:
     rows = table_rows(caption(page, "已公开内容的更正记录"))
     assert rows[1] == [
         "2024年5月6日",
-        "disclosure.targets.published",
-        "2023-03",
-        "2023-02",
+        "绩效目标公开日期",
+        "2023年3月",
+        "2023年2月",
         "原记录月份有误，以政府信息公开网发布记录为准",
     ]
     feed = feedparser.parse((site / "feed.xml").read_bytes())
@@ -208,7 +208,7 @@ def test_each_status_on_the_built_timeliness_page(project: Path) -> None:
     }
     assert rows["项目anshi"][3:] == [
         "2024年1月31日",
-        "2024-02-20",
+        "2024年2月20日",
         "2024年2月20日",
         "按时公开（用时20天）",
     ]
@@ -218,7 +218,7 @@ def test_each_status_on_the_built_timeliness_page(project: Path) -> None:
     assert rows["项目buzhun"][-1] == "无法核实（日期只精确到月）"
     summary = table_rows(caption(page, "各年度公开事项的时效"))
     assert summary[1] == ["2024年度", "1", "1", "1", "1", "6"]
-    assert "统计截至2024-03-01" in page.get_text().replace(" ", "")
+    assert "统计截至2024年3月1日" in page.get_text().replace(" ", "")
 
 
 def test_feed_is_atom_and_lists_the_sample_disclosures(built_site: Path) -> None:

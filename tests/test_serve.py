@@ -73,3 +73,52 @@ def test_serve_rebuilds_when_data_changes(tmp_path: Path, command: str) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.browser
+def test_a_broken_file_shows_its_error_in_the_browser(browser: object, tmp_path: Path) -> None:
+    """Saving a broken file while previewing: the open page reloads by itself, shows the Chinese
+    error above the last good content, and loses the error once the file is fixed."""
+    project = copy_project(tmp_path / "project")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, *COMMANDS["gongkai"], f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/2023/baoan-feiyong/"
+        assert wait_for(url, "保安费用"), "gongkai serve did not come up"
+        pages = []
+        for width in (390, 1280):
+            # Not open_page: the live-reload request never idles the network.
+            page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+            page.goto(url, wait_until="load")
+            pages.append(page)
+        path = project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
+        good = path.read_text(encoding="utf-8")
+        broken = good.replace("executed: 80000", "executed: 八万", 1)
+        assert broken != good
+        path.write_text(broken, encoding="utf-8")
+        for page in pages:
+            alert = page.locator(".gk-build-error")  # type: ignore[attr-defined]
+            alert.wait_for(timeout=60_000)  # the page reloaded by itself
+            text = alert.inner_text()
+            assert "数据有错" in text and "baoan-feiyong.yml" in text and "八万" in text
+            assert "第" in text and "行" in text and "executed" in text
+            assert alert.get_attribute("role") == "alert"
+            # The last good page is still there beneath the error, and fits the screen.
+            assert page.locator("article h1").inner_text() == "保安费用"  # type: ignore[attr-defined]
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # type: ignore[attr-defined]
+        path.write_text(
+            good.replace("problems: 无。", "problems: 改正后的内容。"), encoding="utf-8"
+        )
+        for page in pages:
+            page.locator("text=改正后的内容。").wait_for(timeout=60_000)  # type: ignore[attr-defined]
+            assert page.locator(".gk-build-error").count() == 0  # type: ignore[attr-defined]
+            page.close()  # type: ignore[attr-defined]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from gongkai.checks.frozen import ARCHIVE_DIR, Manifest, manifests, sha256, shown_path, year_files
-from gongkai.render.environment import environment
+from gongkai.render.environment import TEMPLATES, environment
 from gongkai.settings import CHINA, VERSION_ENV
 
 BRANCH = "gh-pages"
@@ -72,11 +72,13 @@ def freeze(root: Path, data_dir: Path, year: int, on: dt.date, update: bool = Fa
 def _deploy(root: Path, data_dir: Path, year: int, frozen: str, epoch: int) -> Manifest:
     years = sorted({m.year for m in manifests(root)} | {year})
     aliases = ["latest"] if year == years[-1] else []
-    title = f"{year}年度"
+    # The header's selector names a snapshot, not a budget year (the sidebar's 年度 are those).
+    title = f"归档版本：截至{year}年度"
     deploy = ["deploy", "--alias-type", "copy", "--update-aliases", "--title", title, "-b", BRANCH]
     _run([*_MIKE, *deploy, str(year), *aliases], root, _environment(year, epoch))
     if aliases:
-        _run([*_MIKE, "set-default", "-b", BRANCH, "latest"], root, _environment())
+        redirect = ["set-default", "-T", str(TEMPLATES / "redirect.html"), "-b", BRANCH]
+        _run([*_MIKE, *redirect, "latest"], root, _environment())
     with tempfile.TemporaryDirectory() as temporary:
         site = Path(temporary) / "site"
         build_version(root, year, epoch, site)

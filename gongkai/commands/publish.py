@@ -26,7 +26,13 @@ class Stamp:
 
 def index_number(settings: Settings, entry: ProjectYear, serial: int) -> str:
     department = entry.department
+    if "{credit_code" in settings.index_pattern and not department.credit_code:
+        raise EditError(
+            f"data/departments.yml 部门 {department.slug} 未填写 credit_code（统一社会信用代码），"
+            f"索引号格式 {settings.index_pattern} 需要它：请填写 18 位代码后重试"
+        )
     return settings.index_pattern.format(
+        credit_code=department.credit_code,
         code=department.code or department.slug,
         department=department.slug,
         year=entry.year,

@@ -164,6 +164,11 @@ class Department(Strict):
     name: Text = Field(description="部门全称，如 攀枝花市西区信访局")
     short_name: Text | None = Field(None, description="简称")
     code: Text | None = Field(None, description="组织机构代码或统一社会信用代码，用于索引号")
+    credit_code: str | None = Field(
+        None,
+        pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+        description="统一社会信用代码（18 位），索引号格式可用 {credit_code}",
+    )
     region: Text | None = Field(None, description="所属地区，如 攀枝花市西区")
     description: Text | None = Field(None, description="部门简介")
 
@@ -283,6 +288,9 @@ class Disclosure(Strict):
     )
     channel: Text | None = Field(None, description="公开方式或平台，如 政府信息公开网")
     document_number: Text | None = Field(None, description="文号")
+    topic: Text | None = Field(
+        None, description="主题分类（未填时用 mkdocs.yml 中的 topic，默认 财政、金融、审计）"
+    )
 
 
 class Correction(Strict):
@@ -400,6 +408,16 @@ class Evaluation(Strict):
     grade: Text | None = Field(None, description="报告所填评价等级：优、良、中、差")
 
 
+class Attachment(Strict):
+    """原文附件: the document as it was published (the signed PDF, the Word file), kept beside
+    the data file and copied into the site with its checksum."""
+
+    file: Text = Field(
+        description="文件路径，相对于本数据文件所在目录，如 原文/保安费用自评报告.pdf"
+    )
+    title: Text | None = Field(None, description="附件名称，未填时用文件名")
+
+
 class Report(Strict):
     """项目支出绩效自评报告: one project in one budget year; one YAML file under
     ``data/<年度>/<部门代号>/``."""
@@ -425,6 +443,9 @@ class Report(Strict):
     corrections: list[Correction] = Field(
         default_factory=list, description="更正记录：已公开内容的每次更改，按日期先后"
     )
+    attachments: list[Attachment] = Field(
+        default_factory=list, description="原文附件：签章的 PDF 或 Word 原件，放在数据文件旁"
+    )
     unplaced: list[Text] = Field(
         default_factory=list, description="导入时未能归类的原文；请移到合适的字段后删去"
     )
@@ -446,3 +467,49 @@ class Report(Strict):
                 {"years": "、".join(map(str, duplicates))},
             )
         return sorted(budget, key=lambda b: b.year)
+
+
+_FIELD_STEP = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
+_SECTIONS = (
+    "budget",
+    "disclosure",
+    "performance",
+    "evaluation",
+    "overview",
+    "funds",
+    "implementation",
+)
+
+
+def field_label(report: Report, path: str) -> str:
+    """A field path of a correction (``budget[1].executed``) in the words of the form, for
+    the public page: the labels of the fields' descriptions, a budget line by its year.
+
+    >>> r = Report.model_validate({"name": "x", "budget": [{"year": 2022}, {"year": 2023}]})
+    >>> field_label(r, "budget[1].executed"), field_label(r, "disclosure.targets.published")
+    ('2023年 实际执行', '绩效目标 公开日期')
+    """
+    words: list[str] = []
+    model: Any = type(report)
+    value: Any = report
+    for name, index in _FIELD_STEP.findall(path):
+        if index:
+            items = value if isinstance(value, list) else []
+            value = items[int(index)] if int(index) < len(items) else None
+            year = getattr(value, "year", None)
+            words.append(f"{year}年" if year else f"第{int(index) + 1}项")
+            continue
+        fields = getattr(model, "model_fields", {})
+        if name not in fields:
+            return path  # not a field of the form: shown as written
+        field = fields[name]
+        if len(words) or name not in _SECTIONS:  # "历年预算安排与执行" says nothing here
+            text = re.sub(r"^[（(][一二三四五六七八九十\d]+[）)]", "", field.description or name)
+            words.append(re.split(r"[（(：:，,]", text)[0])
+        value = getattr(value, name, None)
+        annotation = field.annotation
+        inner = getattr(annotation, "__args__", None)
+        model = inner[0] if inner else annotation
+        if hasattr(model, "__args__"):
+            model = model.__args__[0]
+    return " ".join(words)

@@ -15,9 +15,10 @@ from gongkai.checks.audit import Severity, tally
 from gongkai.checks.deadlines import LEGAL_BASIS, Status
 from gongkai.checks.figures import TrendRow, change, totals, trend
 from gongkai.checks.indicators import filled_columns, layout
+from gongkai.model.attachments import attachments_of
 from gongkai.model.catalog import Catalog, Project, ProjectYear
 from gongkai.model.dates import PartialDate
-from gongkai.model.report import BudgetYear, Department
+from gongkai.model.report import BudgetYear, Department, field_label
 from gongkai.outputs.opendata import (
     BUDGET_COLUMNS,
     INDICATOR_COLUMNS,
@@ -90,7 +91,14 @@ def _trend_chart(rows: list[TrendRow], what: str) -> Any:
 
 
 def _home_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    yield SitePage(HOME, "首页", "home.html", None, "预算项目支出绩效信息公开")
+    yield SitePage(
+        HOME,
+        "首页",
+        "home.html",
+        None,
+        "预算项目支出绩效信息公开",
+        updated=_newest(catalog.reports),
+    )
 
 
 def _home(site: Site, page: SitePage) -> Context:
@@ -114,7 +122,13 @@ def _home(site: Site, page: SitePage) -> Context:
 
 def _projects_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     yield SitePage(
-        PROJECTS, "全部项目", "projects.html", None, "全部预算项目及其各年度报告", trail=_HOME
+        PROJECTS,
+        "全部项目",
+        "projects.html",
+        None,
+        "全部预算项目及其各年度报告",
+        trail=_HOME,
+        updated=_newest(catalog.reports),
     )
 
 
@@ -130,6 +144,7 @@ def _departments_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]
         None,
         "公开预算项目绩效信息的部门",
         trail=_HOME,
+        updated=_newest(catalog.reports),
     )
 
 
@@ -146,6 +161,7 @@ def _timeliness_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
         None,
         "各项目绩效目标与自评报告的批复、公开期限与公开日期",
         trail=_HOME,
+        updated=_newest(catalog.reports),
     )
 
 
@@ -161,7 +177,15 @@ def _timeliness(site: Site, page: SitePage) -> Context:
 
 
 def _data_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    yield SitePage(DATA, "数据下载", "data.html", None, "全部数据的下载与数据说明", trail=_HOME)
+    yield SitePage(
+        DATA,
+        "数据下载",
+        "data.html",
+        None,
+        "全部数据的下载与数据说明",
+        trail=_HOME,
+        updated=_newest(catalog.reports),
+    )
 
 
 def _data(site: Site, page: SitePage) -> Context:
@@ -176,7 +200,13 @@ def _data(site: Site, page: SitePage) -> Context:
 def _audit_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     if with_audit:
         yield SitePage(
-            AUDIT, "自动审核（内部）", "audit.html", None, "报告自动审核结果", trail=_HOME
+            AUDIT,
+            "自动审核（内部）",
+            "audit.html",
+            None,
+            "报告自动审核结果",
+            trail=_HOME,
+            updated=_newest(catalog.reports),
         )
 
 
@@ -200,6 +230,7 @@ def _year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
             year,
             f"{year}年度项目支出绩效信息",
             trail=_HOME,
+            updated=_newest(catalog.in_year(year)),
         )
 
 
@@ -248,6 +279,8 @@ def _department_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
             "",
             False,
             trail=(*_HOME, ("公开部门", DEPARTMENTS)),
+            updated=_newest(catalog.of_department(department.slug)),
+            source=department.name,
         )
 
 
@@ -271,6 +304,8 @@ def _project_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
             f"{project.name}：历年预算与绩效报告",
             False,
             trail=(*_HOME, ("全部项目", PROJECTS)),
+            updated=_newest(project.years.values()),
+            source=", ".join(sorted({e.department.name for e in project.years.values()})),
         )
 
 
@@ -299,6 +334,9 @@ def _report_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
                 (f"{entry.year}年度", year_uri(entry.year)),
                 (entry.department.name, department_uri(entry.department)),
             ),
+            published=(published := _release_date(entry)),
+            updated=_corrected_after(entry, published),
+            source=entry.department.name,
         )
 
 
@@ -315,16 +353,23 @@ def _report(site: Site, page: SitePage) -> Context:
         "project": project,
         "rows": rows,
         "this_row": next((r for r in rows if r.year == entry.year), None),
+        "has_previous": any(r.year < entry.year for r in rows),
         "chart": _trend_chart(rows, f"{entry.name}历年预算与执行"),
         "downloads": project_downloads(project),
         "own": entry.own_budget,
         "indicator_groups": _groups(layout(indicators)),
         "columns": shown,
         "blank_columns": blank,
-        "events": site.events_of(entry),
+        # Events with no date at all make one sentence, not a row of "not filled in".
+        "events": [r for r in site.events_of(entry) if r.state.approved or r.state.published],
+        "undated": [
+            r for r in site.events_of(entry) if not (r.state.approved or r.state.published)
+        ],
         "scores": scores,
         "weighted": any(i.indicator.weight is not None for i in scores.indicators),
         "release_date": _release_date(entry),
+        "attachments": attachments_of(entry),
+        "corrections": [(c, field_label(entry.report, c.field)) for c in entry.report.corrections],
     }
 
 
@@ -332,7 +377,32 @@ def _release_date(entry: ProjectYear) -> PartialDate | None:
     """发布日期: the latest publication of the page's content (targets or self-evaluation)."""
     disclosure = entry.report.disclosure
     dates = [d for d in (disclosure.targets.published, disclosure.self_evaluation.published) if d]
-    return max(dates, key=lambda d: (d.year, d.month, d.day or 0)) if dates else None
+    return max(dates, key=_order) if dates else None
+
+
+def _order(date: PartialDate) -> tuple[int, int, int]:
+    return (date.year, date.month, date.day or 0)
+
+
+def _dates_of(entry: ProjectYear) -> list[PartialDate]:
+    """The days a report's content was made public: its publications and its corrections."""
+    disclosure = entry.report.disclosure
+    found = [disclosure.targets.published, disclosure.self_evaluation.published]
+    found += [c.date for c in entry.report.corrections]
+    return [d for d in found if d is not None]
+
+
+def _newest(entries: Iterable[ProjectYear]) -> PartialDate | None:
+    """更新日期 of a page that gathers reports: the newest day any of them was made public."""
+    return max((d for e in entries for d in _dates_of(e)), key=_order, default=None)
+
+
+def _corrected_after(entry: ProjectYear, published: PartialDate | None) -> PartialDate | None:
+    """更新日期 of a report's page: its newest correction, when later than its publication."""
+    corrected = max((c.date for c in entry.report.corrections), key=_order, default=None)
+    if corrected is None or (published is not None and _order(corrected) <= _order(published)):
+        return None
+    return corrected
 
 
 def _groups(rows: list[Any]) -> list[list[Any]]:

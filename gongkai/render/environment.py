@@ -6,6 +6,7 @@ HTML pages get autoescaping, so every value from the data is escaped; the YAML s
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from gongkai.model import money
+from gongkai.model.dates import PartialDate
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"  # page bodies and the data-file skeleton
@@ -32,6 +34,18 @@ def paragraphs(text: str | None) -> Markup:
         Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in block.split("\n")))
         for block in blocks
     )
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}(-\d{1,2})?")
+
+
+def chinese_date(value: PartialDate | dt.date) -> str:
+    """The one public date style: ``2023年3月5日``, or ``2023年3月`` where only the month is known.
+
+    >>> chinese_date(dt.date(2023, 3, 5)), chinese_date(PartialDate(2023, 3))
+    ('2023年3月5日', '2023年3月')
+    """
+    return PartialDate.parse(value).chinese()
 
 
 def css_string(text: str) -> Markup:
@@ -58,7 +72,9 @@ def environment(html: bool = True) -> jinja2.Environment:
         lstrip_blocks=html,
         keep_trailing_newline=not html,
     )
+    env.tests["iso_date"] = lambda v: isinstance(v, str) and bool(_ISO_DATE.fullmatch(v))
     env.filters.update(
+        partial_date=PartialDate.parse,
         wan=money.wan,
         yuan=money.yuan,
         percent=money.percent,
@@ -67,5 +83,6 @@ def environment(html: bool = True) -> jinja2.Environment:
         paragraphs=paragraphs,
         score=lambda v: "" if v is None else money.fraction_text(v),
         css_string=css_string,
+        chinese=chinese_date,
     )
     return env

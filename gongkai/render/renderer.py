@@ -60,6 +60,7 @@ class Renderer:
             "site_name": self.site_name,
             # An internal build (with the audit page) shows where each page's data file is.
             "internal": self.site.settings.audit_page,
+            "topic": self.site.settings.topic,
             "link": link,
             "asset": asset,
             "files": files,
