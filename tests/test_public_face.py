@@ -1,0 +1,469 @@
+"""The public face in a real Chromium at a 390 px phone and a 1280 px desktop: plain words,
+tables and charts that read on a phone, what a government portal requires, 大字 and 高对比度,
+axe with no violation of any impact, the originals, one date style, print, and the built HTML
+behind each of these."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urljoin
+
+import pytest
+import yaml
+from browsing import open_page, serve
+from conftest import SAMPLE, copy_project, mkdocs_build
+from test_site import soup, text_of
+
+WIDTHS = [390, 1280]
+REPORT = "2023/zhujing-zhurong-xinfang-weiwen-jingfei/"
+PAGE_KINDS = [
+    "",
+    "2023/",
+    "xiangmu/",
+    "xiangmu/zhujing-zhurong-xinfang-weiwen-jingfei/",
+    REPORT,
+    "bumen/",
+    "bumen/xiqu-xinfangju/",
+    "shixiao/",
+    "xiazai/",
+    "about/",
+    "shuju-geshi/",
+    "404.html",
+]
+
+
+@pytest.fixture(scope="module")
+def server(built_site: Path) -> Iterator[str]:
+    with serve(built_site) as url:
+        yield url
+
+
+def _public_pages(site: Path) -> list[Path]:
+    return [p for p in sorted(site.rglob("*.html")) if "search" not in p.parts]
+
+
+# --- 1. plain words ------------------------------------------------------------------------
+
+
+def test_public_pages_hold_no_dashes_jargon_or_paths(built_site: Path) -> None:
+    for path in _public_pages(built_site):
+        page = soup(built_site, str(path.relative_to(built_site)))
+        article = page.find("article")
+        if article is None:
+            continue
+        where = str(path.relative_to(built_site))
+        cells = [text_of(c) for c in article.find_all(["td", "th"])]
+        assert not {"—", "—→—", "无法计算", "不计算"} & set(cells), where
+        text = text_of(article)
+        if where.startswith("shuju-geshi"):  # the data format, written for the clerk
+            continue
+        for jargon in ("未填写权重", "数据文件", "data/", ".yml", "（未填写）"):
+            assert jargon not in text, (where, jargon)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_unscored_report_says_so_in_one_sentence(
+    browser: object, server: str, width: int
+) -> None:
+    page, _, errors = open_page(browser, server + REPORT, width)
+    reason = page.locator(".gk-score-reason")  # type: ignore[attr-defined]
+    assert reason.is_visible()
+    assert "本站不计算" in reason.inner_text() or "不计算总分" in reason.inner_text()
+    assert page.locator("table.gk-scores").count() == 0  # type: ignore[attr-defined]
+    assert errors == []
+    page.close()  # type: ignore[attr-defined]
+
+
+# --- 2. phones and narrow tables -----------------------------------------------------------
+
+
+_LINES = """(node) => { const range = document.createRange(); range.selectNodeContents(node);
+  const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+  return tops.size; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_short_terms_stay_whole_and_wide_tables_say_they_scroll(
+    browser: object, server: str, width: int
+) -> None:
+    page, _, errors = open_page(browser, server + REPORT, width)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # type: ignore[attr-defined]
+    # Every column heading without its own line break sits on one line; no 4-character term
+    # in a cell is cut ("保安费/用", "年初预/算").
+    for cell in page.locator(".gk-table thead th").all():  # type: ignore[attr-defined]
+        if cell.locator("br").count() == 0:
+            assert cell.evaluate(_LINES) == 1, cell.inner_text()
+    for cell in page.locator(".gk-table td, .gk-table tbody th").all():  # type: ignore[attr-defined]
+        text = cell.inner_text().strip()
+        if 2 <= len(text) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", text):
+            assert cell.evaluate(_LINES) == 1, text
+    trend = page.locator(".gk-table:has(table.gk-trend)").first  # type: ignore[attr-defined]
+    scrolls = trend.evaluate("b => b.scrollWidth > b.clientWidth + 1")
+    hint = trend.evaluate("b => getComputedStyle(b, '::before').content")
+    if scrolls:  # the phone: a visible hint, and the keyboard scrolls the region
+        assert "左右滑动" in hint
+        trend.focus()
+        assert trend.evaluate("b => document.activeElement === b")
+        page.keyboard.press("ArrowRight")  # type: ignore[attr-defined]
+        page.keyboard.press("ArrowRight")  # type: ignore[attr-defined]
+        page.wait_for_function(  # type: ignore[attr-defined]
+            "() => document.querySelector('.gk-table:has(table.gk-trend)').scrollLeft > 0"
+        )
+    else:
+        assert hint in ("none", "normal", "")
+    if width == 390:
+        assert scrolls  # nine columns do not fit a phone
+    # Whichever the width, the columns that answer "how did it change" come before the parts.
+    heads = [h.strip() for h in trend.locator("thead th").all_inner_texts()]
+    assert heads.index("执行较上年") < heads.index("年初预算")
+    # Every scroll region is a named, focusable region (axe: scrollable-region-focusable).
+    for box in page.locator(".gk-table").all():  # type: ignore[attr-defined]
+        assert box.get_attribute("tabindex") == "0" and box.get_attribute("aria-label")
+    assert errors == []
+    page.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", ["", "2023/", REPORT, "xiangmu/baoan-feiyong/"])
+def test_chart_text_is_at_least_12_px(browser: object, server: str, width: int, path: str) -> None:
+    page, _, _ = open_page(browser, server + path, width)
+    sizes = page.evaluate(  # type: ignore[attr-defined]
+        """() => [...document.querySelectorAll('figure.gk-chart svg')].flatMap(svg => {
+             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+             return [...svg.querySelectorAll('text')].map(
+               t => parseFloat(getComputedStyle(t).fontSize) * scale); })"""
+    )
+    assert sizes and min(sizes) >= 12, min(sizes)
+    page.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_key_facts_open_the_page(browser: object, server: str, width: int) -> None:
+    page, _, _ = open_page(browser, server + REPORT, width)
+    facts = page.locator(".gk-summary")  # type: ignore[attr-defined]
+    assert facts.bounding_box()["y"] < 700  # in the first screen, above the chart
+    text = facts.inner_text()
+    for fact in ("全年预算", "15.00 万元", "实际执行", "执行率", "100.00%", "较上年"):
+        assert fact in text, fact
+    assert "+10.00 万元" in text and "+200.00%" in text  # the change as an amount and a %
+    page.close()  # type: ignore[attr-defined]
+
+
+# --- 3. what a government portal requires --------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", PAGE_KINDS[:-1])
+def test_every_page_shows_where_it_is_and_its_date(
+    browser: object, server: str, width: int, path: str
+) -> None:
+    page, _, _ = open_page(browser, server + path, width)
+    crumb = page.locator("nav.gk-breadcrumb")  # type: ignore[attr-defined]
+    assert crumb.is_visible() and crumb.inner_text().startswith("当前位置：")
+    dateline = page.locator(".gk-dateline")  # type: ignore[attr-defined]
+    assert dateline.is_visible()
+    assert re.search(r"(发布|更新)日期：\d{4}年\d{1,2}月(\d{1,2}日)?", dateline.inner_text())
+    page.close()  # type: ignore[attr-defined]
+
+
+def test_pages_carry_gbt_42147_metadata(built_site: Path) -> None:
+    page = soup(built_site, REPORT + "index.html")
+    meta = {m["name"]: m["content"] for m in page.find_all("meta", attrs={"name": True})}
+    assert meta["SiteName"] == "攀枝花市西区预算项目支出绩效信息公开"
+    assert meta["ColumnName"] == "攀枝花市西区信访局"  # the page above it in 当前位置
+    assert meta["ArticleTitle"] == "驻京驻蓉信访维稳经费（2023年度）"
+    assert meta["PubDate"] == "2023-03"  # only as precise as the data
+    assert meta["ContentSource"] == "攀枝花市西区信访局"
+    for path in _public_pages(built_site):
+        found = soup(built_site, str(path.relative_to(built_site)))
+        names = {m["name"] for m in found.find_all("meta", attrs={"name": True})}
+        if path.name == "404.html":
+            continue
+        assert {"SiteName", "ColumnName", "ArticleTitle", "ContentSource"} <= names, path
+
+
+def test_the_index_number_follows_the_configured_pattern(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        'index_pattern: "{code}-{year}-{serial:04d}"',
+        'index_pattern: "{credit_code}/{year}-{serial:05d}"\n    topic: 综合政务、财政',
+    )
+    config.write_text(text, encoding="utf-8")
+    # A new report, approved and not yet published: publish numbers it.
+    data = yaml.safe_load((SAMPLE / "jiefang-feiyong.yml").read_text(encoding="utf-8"))
+    data.pop("attachments")
+    data.update(
+        name="新项目", slug="xin-xiangmu", disclosure={"targets": {"approved": "2023-03-10"}}
+    )
+    report = project / "data/2023/xiqu-xinfangju/xin-xiangmu.yml"
+    report.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    refused = run_cli(project, "publish", "--date", "2023-03-20")
+    assert refused.returncode != 0 and "credit_code（统一社会信用代码）" in refused.stderr
+    registry = project / "data/departments.yml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(
+            "    short_name: 西区信访局\n",
+            "    short_name: 西区信访局\n    credit_code: 11510403MB1534962X\n",
+        ),
+        encoding="utf-8",
+    )
+    done = run_cli(project, "publish", "--date", "2023-03-20")
+    assert done.returncode == 0, done.stderr
+    number = re.search(r"index_number: (\S+)", report.read_text(encoding="utf-8")).group(1)
+    assert re.fullmatch(r"11510403MB1534962X/2023-\d{5}", number), number
+    site = tmp_path / "site"
+    assert mkdocs_build(project, site).returncode == 0
+    facts = text_of(soup(site, "2023/xin-xiangmu/index.html").find("dl", class_="gk-facts"))
+    assert f"索引号{number}" in facts and "主题分类综合政务、财政" in facts
+    bad = text.replace("{credit_code}/{year}", "{creditcode}/{year}")
+    config.write_text(bad, encoding="utf-8")
+    wrong = run_cli(project, "check")
+    assert wrong.returncode == 1 and "{creditcode} 不认识" in wrong.stderr
+
+
+def test_no_year_department_or_list_is_empty(built_site: Path) -> None:
+    for path in ["2023/", "bumen/xiqu-xinfangju/", "xiangmu/", "bumen/"]:
+        links = soup(built_site, path + "index.html").find("article").select("table a[href]")
+        assert links, path
+    assert not (built_site / "2022/index.html").exists()  # a year with nothing is not made
+
+
+# --- 4. 适老化 and 无障碍 ------------------------------------------------------------------
+
+
+_SIZES = """() => ['article p', 'article td', '.md-nav__link', '.md-header__topic', 'nav.gk-breadcrumb']
+  .map(s => document.querySelector(s)).filter(Boolean)
+  .map(e => parseFloat(getComputedStyle(e).fontSize))"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_large_text_by_keyboard_stays_across_pages_and_reloads(
+    browser: object, server: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(server + REPORT)
+    before = page.evaluate(_SIZES)
+    button = page.locator("button[data-gk-toggle=size]")
+    assert button.get_attribute("aria-pressed") == "false"
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-pressed") == "true"
+    after = page.evaluate(_SIZES)
+    assert len(after) == len(before) >= 4
+    assert all(a >= 1.2 * b - 0.01 for a, b in zip(after, before, strict=True)), (before, after)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.reload()
+    assert page.evaluate(_SIZES) == after
+    page.goto(server + "2023/")
+    assert page.locator("button[data-gk-toggle=size]").get_attribute("aria-pressed") == "true"
+    assert page.evaluate("document.documentElement.dataset.gkSize") == "large"
+    page.keyboard.press("Tab")  # the button works by Space as well
+    page.locator("button[data-gk-toggle=size]").focus()
+    page.keyboard.press("Space")
+    assert page.evaluate("document.documentElement.dataset.gkSize") is None
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_high_contrast_switch(browser: object, server: str, width: int) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(server + REPORT)
+    page.locator("button[data-gk-toggle=contrast]").focus()
+    page.keyboard.press("Enter")
+    colours = page.evaluate(
+        """() => [getComputedStyle(document.body).backgroundColor,
+                  getComputedStyle(document.querySelector('article p')).color]"""
+    )
+    assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
+    page.goto(server + "shixiao/")
+    assert page.evaluate("document.documentElement.dataset.gkContrast") == "high"
+    for path in (REPORT, "shixiao/"):
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+        violations = Axe().run(page).response["violations"]
+        assert violations == [], [(v["id"], v["nodes"][0]["target"]) for v in violations]
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", PAGE_KINDS)
+def test_axe_finds_no_violation_of_any_impact(
+    browser: object, server: str, width: int, path: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _, _ = open_page(browser, server + path, width)
+    violations = Axe().run(page).response["violations"]
+    assert violations == [], [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations]
+    page.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_pop_ups_or_motion(browser: object, server: str, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server + REPORT)
+    page.wait_for_load_state("networkidle")
+    page.mouse.wheel(0, 1500)
+    moving = page.evaluate(
+        """() => [...document.querySelectorAll('body *')].filter(e => {
+             const s = getComputedStyle(e);
+             return s.animationName !== 'none' ||
+               s.transitionDuration.split(',').some(d => parseFloat(d) > 0); }).length"""
+    )
+    assert moving == 0 and dialogs == []
+    page.close()
+
+
+# --- 5. the original documents -------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_original_is_downloadable_and_matches_its_checksum(
+    browser: object, server: str, width: int
+) -> None:
+    page, outside, _ = open_page(browser, server + REPORT, width)
+    link = page.locator("#fujian + ul.gk-attachments a").first  # type: ignore[attr-defined]
+    assert link.is_visible() and "附件4" in link.inner_text()
+    body = page.request.get(urljoin(page.url, link.get_attribute("href"))).body()  # type: ignore[attr-defined]
+    data = yaml.safe_load(
+        (SAMPLE / "zhujing-zhurong-xinfang-weiwen-jingfei.yml").read_text(encoding="utf-8")
+    )
+    original = SAMPLE / data["attachments"][0]["file"]
+    assert body == original.read_bytes()
+    shown = page.locator(".gk-checksum code").first.inner_text()  # type: ignore[attr-defined]
+    assert shown == hashlib.sha256(body).hexdigest()
+    assert unquote(link.get_attribute("href")).endswith(original.name)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # type: ignore[attr-defined]
+    assert outside == []
+    page.close()  # type: ignore[attr-defined]
+
+
+def test_a_missing_original_is_a_data_error(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    report = project / "data/2023/xiqu-xinfangju/jiefang-feiyong.yml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("原文/附件4", "原文/附件5"), encoding="utf-8"
+    )
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "jiefang-feiyong.yml 第" in result.stderr
+    assert "attachments[0].file：找不到文件 原文/附件5-项目支出绩效自评报告.txt" in result.stderr
+
+
+# --- 6. one date style, visible contradictions ---------------------------------------------
+
+
+def test_one_date_style_on_every_public_page(built_site: Path) -> None:
+    for path in _public_pages(built_site):
+        relative = str(path.relative_to(built_site))
+        if relative.startswith("shuju-geshi"):  # the data format: how dates are typed
+            continue
+        page = soup(built_site, relative)
+        for node in page(["script", "style", "code"]):
+            node.decompose()
+        article = page.find("article")
+        if article is None:
+            continue
+        for node in article.select(".gk-facts dd"):  # 索引号 holds a year and a serial
+            if node.find_previous_sibling("dt").get_text() == "索引号":
+                node.decompose()
+        iso = re.findall(r"\b\d{4}-\d{2}(?:-\d{2})?\b", article.get_text(" "))
+        assert iso == [], (relative, iso)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_contradiction_is_marked_where_the_figure_is(
+    browser: object, server: str, width: int
+) -> None:
+    page, _, _ = open_page(browser, server + REPORT, width)
+    flag = page.locator("table.gk-trend .gk-flag")  # type: ignore[attr-defined]
+    flag.scroll_into_view_if_needed()
+    assert flag.is_visible() and flag.inner_text() == "与金额不符"
+    assert flag.evaluate("e => getComputedStyle(e).fontWeight") in ("700", "bold")
+    note = page.locator(".gk-flag-note")  # type: ignore[attr-defined]
+    assert note.is_visible() and "+200.00%" in note.inner_text()
+    page.close()  # type: ignore[attr-defined]
+
+
+# --- 7. the archives explained -------------------------------------------------------------
+
+
+def test_the_about_page_explains_the_archived_versions(built_site: Path) -> None:
+    text = text_of(soup(built_site, "about/index.html").find("article"))
+    assert "归档版本" in text and "latest/" in text and "与归档版本无关" in text
+
+
+# --- 8. print ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scored_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with 保安费用's indicators weighted to 90 points: a full score table."""
+    root = tmp_path_factory.mktemp("scored")
+    project = copy_project(root / "project")
+    path = project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for indicator, weight in zip(data["performance"]["indicators"], [30, 20, 20, 20], strict=False):
+        indicator["weight"] = weight
+        indicator["actual"] = indicator.get("target") or "完成"
+    weights = sum(i.get("weight", 0) for i in data["performance"]["indicators"])
+    rest = data["performance"]["indicators"][4:]
+    for indicator in rest:
+        indicator["weight"] = 0
+        indicator["actual"] = indicator.get("target") or "完成"
+    assert weights == 90
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    site = root / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_print_drops_screen_furniture_and_keeps_the_score_total_with_its_table(
+    browser: object, scored_site: Path, width: int, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    with serve(scored_site) as url:
+        page, _, _ = open_page(browser, url + "2023/baoan-feiyong/", width)
+        assert page.locator("table.gk-scores tfoot .gk-total").count() == 1  # type: ignore[attr-defined]
+        pdf = tmp_path / "page.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True)  # type: ignore[attr-defined]
+        page.close()  # type: ignore[attr-defined]
+    pages = [
+        re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text()))
+        for p in PdfReader(pdf).pages
+    ]
+    everything = "".join(pages)
+    for furniture in ("→", "本项目历年情况", "全部项目的公开时效", "大字", "高对比度", "数据文件"):
+        assert furniture not in everything, furniture
+    assert "金额明细(单位:元,精确到分)" in everything  # the folded section prints open
+    with_table = [i for i, text in enumerate(pages) if "自评得分:按金额" in text]
+    with_total = [i for i, text in enumerate(pages) if "等级:" in text]
+    assert with_table and with_table == with_total, (with_table, with_total)
