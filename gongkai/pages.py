@@ -99,13 +99,14 @@ def navigation(
     """The navigation in MkDocs' ``nav`` form: home, years, the project and department lists,
     then the site's own Markdown pages. Neither projects nor departments are listed one by one."""
     nav: list[Any] = [{"首页": HOME}]
-    nav.append({"年度": [{f"{y}年度": year_uri(y)} for y in catalog.years]})
-    nav.append({"全部项目": PROJECTS})
-    nav.append({"公开部门": DEPARTMENTS})
-    nav.append({"公开时效": TIMELINESS})
-    nav.append({"数据下载": DATA})
-    if with_audit:
-        nav.append({"自动审核（内部）": AUDIT})
+    if catalog.reports:  # an empty column is an inspection fault: no lists of nothing
+        nav.append({"年度": [{f"{y}年度": year_uri(y)} for y in catalog.years]})
+        nav.append({"全部项目": PROJECTS})
+        nav.append({"公开部门": DEPARTMENTS})
+        nav.append({"公开时效": TIMELINESS})
+        nav.append({"数据下载": DATA})
+        if with_audit:
+            nav.append({"自动审核（内部）": AUDIT})
     return nav + list(extra or [])
 
 

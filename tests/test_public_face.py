@@ -467,3 +467,21 @@ def test_print_drops_screen_furniture_and_keeps_the_score_total_with_its_table(
     with_table = [i for i, text in enumerate(pages) if "自评得分:按金额" in text]
     with_total = [i for i, text in enumerate(pages) if "等级:" in text]
     assert with_table and with_table == with_total, (with_table, with_total)
+
+
+def test_a_site_without_reports_has_no_empty_columns(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    for report in (project / "data").rglob("*.yml"):
+        if report.name != "departments.yml":
+            report.unlink()
+    (project / "data/publication-records.json").unlink()  # a department starting afresh
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    pages = sorted(str(p.relative_to(site)) for p in site.rglob("index.html"))
+    assert pages == ["about/index.html", "index.html", "shuju-geshi/index.html"]
+    home = soup(site, "index.html")
+    assert "本站尚未公开任何报告。" in text_of(home.find("article"))
+    navigation = text_of(home.select_one(".md-sidebar--primary"))
+    for column in ("年度", "全部项目", "公开部门", "公开时效", "数据下载"):
+        assert column not in navigation, column

@@ -58,8 +58,10 @@ class PageKind:
 
 def plan(catalog: Catalog, with_audit: bool = False) -> list[SitePage]:
     """Every generated page, kind by kind in a fixed order so that builds are deterministic.
-    The audit page is only for internal builds (``audit_page: true``)."""
-    return [page for kind in KINDS for page in kind.pages(catalog, with_audit)]
+    The audit page is only for internal builds (``audit_page: true``); before the first report
+    there is only the home page (inspections count an empty column as a fault)."""
+    kinds = KINDS if catalog.reports else KINDS[:1]
+    return [page for kind in kinds for page in kind.pages(catalog, with_audit)]
 
 
 def context(site: Site, page: SitePage) -> Context:
