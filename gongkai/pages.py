@@ -41,6 +41,10 @@ def department_uri(department: Department) -> str:
     return f"bumen/{department.slug}.md"
 
 
+def department_year_uri(department: Department, year: int) -> str:
+    return f"bumen/{department.slug}/{year}.md"
+
+
 @dataclass(frozen=True)
 class SitePage:
     """A generated page: where it goes, what it shows, and which template shows it."""

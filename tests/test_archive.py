@@ -113,7 +113,7 @@ def article_without_figures(html: str) -> str:
     """The report page's text less what a corrected figure legitimately changes."""
     article = BeautifulSoup(html, "html.parser").find("article")
     for node in article.select(
-        ".gk-summary, figure.gk-chart, details.gk-exact, table.gk-trend, table.gk-scores, .gk-score-reason, .gk-table:has(table.gk-corrections)"
+        ".gk-summary, figure.gk-chart, details.gk-exact, table.gk-trend, table.gk-scores, .gk-score-reason, .gk-table:has(table.gk-corrections), .gk-dateline"
     ):
         node.decompose()
     for heading in article.select("h2#gengzheng"):

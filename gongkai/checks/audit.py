@@ -18,9 +18,18 @@ from gongkai.checks.tally import tally
 from gongkai.model.catalog import Catalog, ProjectYear
 from gongkai.model.errors import field_path
 from gongkai.model.loader import Location
-from gongkai.model.money import change_amount, fraction_text, percent, quantize, wan, yuan
+from gongkai.model.money import (
+    change_amount,
+    fraction_text,
+    percent,
+    quantize,
+    ratio,
+    wan,
+    wan_exact,
+    yuan,
+)
 from gongkai.model.quantity import Quantity, money_in_yuan, normalise, parse_quantity
-from gongkai.model.report import Indicator, Nature
+from gongkai.model.report import DocumentKind, FundRow, Indicator, Nature
 
 
 class Severity(StrEnum):
@@ -290,6 +299,8 @@ def check_indicators(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
             fix="按绩效目标表填写指标",
         )
         return
+    if report.entry.report.kind is DocumentKind.TARGETS:
+        return  # published before any money is spent: targets only, nothing done to score
     for key, label in (("actual", "完成值"), ("score", "得分")):
         blank = [i for i, ind in enumerate(indicators) if getattr(ind, key) is None]
         if blank:
@@ -543,6 +554,78 @@ def _longest_shared(text: str, other: ProjectYear) -> str:
     return best if len(best) <= 80 else best[:80] + "…"
 
 
+# --- forms ---------------------------------------------------------------------------------
+
+
+def form_total_gaps(funds: list[FundRow]) -> list[tuple[int, str, Decimal, Decimal]]:
+    """Where a form's total row is not the sum of the rows below it (其中…): (row index, column
+    label, stated total, sum of the parts). A real form shows 年度资金总额 0 / 0 / 0 above
+    其中：本年财政拨款 90 / 89.974 / 89.974."""
+    gaps = []
+    for index, row in enumerate(funds):
+        if not row.is_total:
+            continue
+        parts = []
+        for part in funds[index + 1 :]:
+            if part.is_total:
+                break
+            parts.append(part)
+        for key, label in (
+            ("initial", "年初预算数"),
+            ("adjusted", "全年预算数"),
+            ("executed", "全年执行数"),
+        ):
+            stated = getattr(row, key)
+            values = [getattr(p, key) for p in parts if getattr(p, key) is not None]
+            if stated is not None and values and sum(values, Decimal(0)) != stated:
+                gaps.append((index, label, stated, sum(values, Decimal(0))))
+    return gaps
+
+
+def check_form(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
+    """A form's own totals against their parts, and its stated execution rates."""
+    funds = report.entry.report.form.funds
+    for index, label, stated, parts in form_total_gaps(funds):
+        yield report.finding(
+            Severity.ERROR,
+            "合计不等于各项之和",
+            ("form", "funds", index),
+            f"{funds[index].label}的{label}填为 {wan_exact(stated)} 万元，其下各项之和为 {wan_exact(parts)} 万元",
+            "、".join(
+                f"{r.label} {wan_exact(r.adjusted)}"
+                for r in funds[index + 1 :]
+                if r.adjusted is not None
+            ),
+            "核对表中的合计行",
+        )
+    for index, row in enumerate(funds):
+        rate = ratio(row.executed, row.adjusted)
+        stated = parse_quantity(row.rate, "%") if row.rate else None
+        if stated is None or stated.unit != "%" or rate is None:
+            continue
+        places = len(normalise(row.rate or "").partition(".")[2].rstrip("%").strip())
+        if abs(stated.value / 100 - rate) > Decimal(5).scaleb(-places - 3):
+            yield report.finding(
+                Severity.ERROR,
+                "执行率与金额不符",
+                ("form", "funds", index, "rate"),
+                f"{row.label}执行率填为 {row.rate}，按金额计算为 {percent(rate)}",
+                fix="改为按金额计算的执行率",
+            )
+
+
+def check_incomplete(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
+    """An imported fragment is kept for the clerk to finish, never published as it is."""
+    if report.entry.report.incomplete:
+        yield report.finding(
+            Severity.ERROR,
+            "导入的片段尚未补全",
+            ("incomplete",),
+            "这份文件由 gongkai import 从不完整的原文导入",
+            fix="按原件补全缺少的部分，然后删去 incomplete: true",
+        )
+
+
 # --- blank reports -------------------------------------------------------------------------
 
 BLANK_SHARE = Decimal("0.4")  # below this share of its parts filled, a report is not ready
@@ -552,6 +635,16 @@ def filled_parts(entry: ProjectYear) -> tuple[int, int]:
     """How many of a report's parts hold something, of how many: the sections of the form,
     the indicators and this year's figures."""
     report = entry.report
+    if report.kind is not DocumentKind.REPORT:  # a form: its header, money, goals, indicators
+        form = report.form
+        parts = [
+            form.supervisor or form.implementer,
+            form.funds,
+            form.goals,
+            report.performance.indicators,
+            entry.own_budget,
+        ]
+        return sum(1 for part in parts if part), len(parts)
     parts: list[object] = [
         report.overview.basic_info,
         *(getattr(report.overview, k) for k in ("content", "expected_effect", "basis")),
@@ -590,6 +683,8 @@ REPORT_CHECKS: list[Callable[[_Report, ScoringRules], Iterable[Finding]]] = [
     check_leftovers,
     check_empty_problems,
     check_blank_report,
+    check_form,
+    check_incomplete,
 ]
 
 

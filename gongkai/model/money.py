@@ -56,6 +56,20 @@ def wan(amount: Decimal | None) -> str:
     return f"{quantize(amount / YUAN_PER_WAN):,.2f}"
 
 
+def wan_exact(amount: Decimal | None) -> str:
+    """Show yuan as 万元 without rounding: at least two decimals, more where the amount has
+    them (a form's 89.974 万元 stays 89.974).
+
+    >>> wan_exact(Decimal(899740)), wan_exact(Decimal(80000)), wan_exact(Decimal("0.5"))
+    ('89.974', '8.00', '0.00005')
+    """
+    if amount is None:
+        return "—"
+    value = (amount / YUAN_PER_WAN).normalize()
+    places = max(2, -value.as_tuple().exponent)  # type: ignore[operator]
+    return f"{value:,.{places}f}"
+
+
 def yuan(amount: Decimal | None) -> str:
     """Show the exact amount in yuan.
 

@@ -288,6 +288,7 @@ class Disclosure(Strict):
     )
     channel: Text | None = Field(None, description="公开方式或平台，如 政府信息公开网")
     document_number: Text | None = Field(None, description="文号")
+    publisher: Text | None = Field(None, description="发布机构（网页原文所载）")
     topic: Text | None = Field(
         None, description="主题分类（未填时用 mkdocs.yml 中的 topic，默认 财政、金融、审计）"
     )
@@ -418,8 +419,65 @@ class Attachment(Strict):
     title: Text | None = Field(None, description="附件名称，未填时用文件名")
 
 
+class DocumentKind(StrEnum):
+    """公开文件的种类: what a department publishes in its disclosure column."""
+
+    REPORT = "自评报告"  # 项目支出绩效自评报告: the narrative report (the sample)
+    FORM = "自评表"  # 项目支出绩效自评表: the form (财预〔2020〕10号, provincial variants)
+    TARGETS = "绩效目标表"  # published with the budget, before any money is spent
+    DEPARTMENT = "部门整体"  # 部门（单位）整体支出绩效自评报告 / 评价表
+
+    @property
+    def event(self) -> str:
+        """The disclosure event whose 20-day deadline this document meets: targets run from the
+        budget's approval, self-evaluations from the final accounts' approval."""
+        return "targets" if self is DocumentKind.TARGETS else "self_evaluation"
+
+
+class FundRow(Strict):
+    """资金情况: one row of a form's money block exactly as the form states it (年度资金总额,
+    其中：本年财政拨款, 上年结转资金, 其他资金); a total row is checked against its parts."""
+
+    label: Text = Field(description="行名，如 年度资金总额、其中：本年财政拨款")
+    initial: Amount | None = Field(None, description="年初预算数（元）")
+    adjusted: Amount | None = Field(None, description="全年预算数（元）")
+    executed: Amount | None = Field(None, description="全年执行数（元）")
+    weight: Number | None = Field(None, description="分值")
+    rate: Text | None = Field(None, description="执行率，原样照录")
+    score: Number | None = Field(None, description="得分")
+
+    @property
+    def is_total(self) -> bool:
+        """年度资金总额 / 合计 / 总计: the row its parts must add up to."""
+        return any(word in self.label for word in ("总额", "合计", "总计")) and not (
+            self.label.startswith("其中")
+        )
+
+
+class Goal(Strict):
+    """年度总体目标: one row of the form's 预期目标 | 实际完成情况."""
+
+    expected: Text | None = Field(None, description="预期目标")
+    actual: Text | None = Field(None, description="实际完成情况")
+
+
+class Form(Strict):
+    """The blocks of a form (自评表, 绩效目标表, 部门整体评价表) that the narrative report has not:
+    its header, its money block and its overall goals, as stated."""
+
+    project_code: Text | None = Field(None, description="项目代码，如 51000021R000000019951")
+    supervisor: Text | None = Field(None, description="主管部门")
+    supervisor_code: Text | None = Field(None, description="主管部门代码，如 219")
+    implementer: Text | None = Field(None, description="实施单位")
+    implementer_code: Text | None = Field(None, description="实施单位代码")
+    unit_of_money: Text | None = Field(None, description="表中金额单位，原样照录，如 万元")
+    funds: list[FundRow] = Field(default_factory=list, description="资金情况各行，按表中顺序")
+    goals: list[Goal] = Field(default_factory=list, description="年度总体目标")
+
+
 class Report(Strict):
-    """项目支出绩效自评报告: one project in one budget year; one YAML file under
+    """项目支出绩效自评报告 (or another kind of disclosure document, see ``kind``): one project,
+    or one department's whole spending, in one budget year; one YAML file under
     ``data/<年度>/<部门代号>/``."""
 
     name: Text = Field(description="项目名称，如 保安费用")
@@ -429,6 +487,14 @@ class Report(Strict):
         description="网址名（拼音，小写，连字符分隔）；不写则由项目名称自动生成",
     )
     title: Text = Field("项目支出绩效自评报告", description="报告标题")
+    kind: DocumentKind = Field(
+        DocumentKind.REPORT,
+        description="文件种类：自评报告（默认）、自评表、绩效目标表、部门整体（部门整体支出自评）",
+    )
+    incomplete: bool = Field(
+        False, description="导入的片段，尚待补全（gongkai check --strict 不让它公开）"
+    )
+    form: Form = Field(default_factory=Form, description="表格的表头、资金情况和年度总体目标")
     budget: list[BudgetYear] = Field(default_factory=list, description="历年预算安排与执行（元）")
     disclosure: Disclosure = Field(
         default_factory=Disclosure, description="资金申报、批复与公开日期"

@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from gongkai.checks.audit import Severity, tally
+from gongkai.checks.audit import Severity, form_total_gaps, tally
 from gongkai.checks.deadlines import LEGAL_BASIS, Status
 from gongkai.checks.figures import TrendRow, change, totals, trend
 from gongkai.checks.indicators import filled_columns, layout
 from gongkai.model.attachments import attachments_of
 from gongkai.model.catalog import Catalog, Project, ProjectYear
 from gongkai.model.dates import PartialDate
-from gongkai.model.report import BudgetYear, Department, field_label
+from gongkai.model.report import BudgetYear, Department, DocumentKind, field_label
 from gongkai.outputs.opendata import (
     BUDGET_COLUMNS,
     INDICATOR_COLUMNS,
@@ -35,6 +35,7 @@ from gongkai.pages import (
     TIMELINESS,
     SitePage,
     department_uri,
+    department_year_uri,
     project_uri,
     report_uri,
     year_uri,
@@ -72,6 +73,17 @@ def context(site: Site, page: SitePage) -> Context:
 # --- shared figures ------------------------------------------------------------------------
 
 
+def _project_documents(entries: Iterable[ProjectYear]) -> list[ProjectYear]:
+    """Project documents only: a department's whole-spending report covers its projects, and
+    adding it to their totals would count the same money twice."""
+    return [e for e in entries if e.report.kind is not DocumentKind.DEPARTMENT]
+
+
+def _whole(entries: Iterable[ProjectYear]) -> list[ProjectYear]:
+    """部门整体: the department-level reports among ``entries``."""
+    return [e for e in entries if e.report.kind is DocumentKind.DEPARTMENT]
+
+
 def _line(catalog: Catalog, slug: str, year: int) -> BudgetYear | None:
     """A project's figures for ``year``, from the newest report that states them."""
     project = catalog.projects[slug]
@@ -80,7 +92,7 @@ def _line(catalog: Catalog, slug: str, year: int) -> BudgetYear | None:
 
 def _year_totals(catalog: Catalog) -> list[tuple[int, Any]]:
     return [
-        (y, totals((e.name, e.own_budget) for e in catalog.in_year(y)))
+        (y, totals((e.name, e.own_budget) for e in _project_documents(catalog.in_year(y))))
         for y in sorted(catalog.years)
     ]
 
@@ -106,7 +118,7 @@ def _home_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
 def _home(site: Site, page: SitePage) -> Context:
     catalog = site.catalog
     latest = catalog.years[0] if catalog.years else None
-    entries = catalog.in_year(latest) if latest else []
+    entries = _project_documents(catalog.in_year(latest)) if latest else []
     history = _year_totals(catalog)
     return {
         "latest": latest,
@@ -238,7 +250,7 @@ def _year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
 
 def _year(site: Site, page: SitePage) -> Context:
     catalog, year = site.catalog, page.subject
-    entries = catalog.in_year(year)
+    entries = _project_documents(catalog.in_year(year))
     ranked = sorted(
         (e for e in entries if e.own_budget and e.own_budget.adjusted is not None),
         key=lambda e: (-(e.own_budget.adjusted or 0), e.slug),  # type: ignore[union-attr]
@@ -262,6 +274,7 @@ def _year(site: Site, page: SitePage) -> Context:
         "ranked_count": len(ranked),
         "downloads": year_downloads(year),
         "several_departments": len(_publishing(catalog)) > 1,
+        "whole": _whole(catalog.in_year(year)),
     }
 
 
@@ -291,9 +304,45 @@ def _department(site: Site, page: SitePage) -> Context:
     entries = site.catalog.of_department(department.slug)
     per_year = []
     for year in sorted({e.year for e in entries}, reverse=True):
-        these = [e for e in entries if e.year == year]
-        per_year.append((year, these, totals((e.name, e.own_budget) for e in these)))
+        these = _project_documents(e for e in entries if e.year == year)
+        whole = _whole(e for e in entries if e.year == year)
+        per_year.append((year, these, totals((e.name, e.own_budget) for e in these), whole))
     return {"department": department, "per_year": per_year}
+
+
+def _department_year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    for department in _publishing(catalog):
+        entries = catalog.of_department(department.slug)
+        for year in sorted({e.year for e in _whole(entries)}, reverse=True):
+            these = [e for e in entries if e.year == year]
+            yield SitePage(
+                department_year_uri(department, year),
+                f"{department.name}{year}年度",
+                "department_year.html",
+                (department, year),
+                f"{department.name}{year}年度部门整体支出绩效与项目绩效",
+                False,
+                trail=(
+                    *_HOME,
+                    ("公开部门", DEPARTMENTS),
+                    (department.name, department_uri(department)),
+                ),
+                updated=_newest(these),
+                source=department.name,
+            )
+
+
+def _department_year(site: Site, page: SitePage) -> Context:
+    department, year = page.subject
+    entries = [e for e in site.catalog.of_department(department.slug) if e.year == year]
+    projects = _project_documents(entries)
+    return {
+        "department": department,
+        "year": year,
+        "whole": _whole(entries),
+        "projects": projects,
+        "sum": totals((e.name, e.own_budget) for e in projects),
+    }
 
 
 def _project_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
@@ -323,11 +372,22 @@ def _project(site: Site, page: SitePage) -> Context:
 
 
 def _report_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    yield from _documents(catalog, DocumentKind.REPORT)
+
+
+def _form_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    yield from _documents(catalog, None)
+
+
+def _documents(catalog: Catalog, kind: DocumentKind | None) -> Iterable[SitePage]:
+    """One page per report of ``kind``; ``None``: every form (自评表, 绩效目标表, 部门整体)."""
     for entry in catalog.reports:
+        if (entry.report.kind is DocumentKind.REPORT) != (kind is DocumentKind.REPORT):
+            continue
         yield SitePage(
             report_uri(entry),
             f"{entry.name}（{entry.year}年度）",
-            "report.html",
+            "report.html" if kind is DocumentKind.REPORT else "form.html",
             entry,
             f"{entry.department.name}{entry.year}年度{entry.name}{entry.report.title}",
             False,
@@ -349,6 +409,9 @@ def _report(site: Site, page: SitePage) -> Context:
     shown, blank = filled_columns(indicators)
     rows = trend(entry.report.budget)
     scores = site.scores(entry)
+    events = site.events_of(entry)
+    if entry.report.kind is not DocumentKind.REPORT:  # a form meets one deadline, not two
+        events = [r for r in events if r.event == entry.report.kind.event]
     return {
         "entry": entry,
         "report": entry.report,
@@ -363,15 +426,21 @@ def _report(site: Site, page: SitePage) -> Context:
         "columns": shown,
         "blank_columns": blank,
         # Events with no date at all make one sentence, not a row of "not filled in".
-        "events": [r for r in site.events_of(entry) if r.state.approved or r.state.published],
-        "undated": [
-            r for r in site.events_of(entry) if not (r.state.approved or r.state.published)
-        ],
+        "events": [r for r in events if r.state.approved or r.state.published],
+        "undated": [r for r in events if not (r.state.approved or r.state.published)],
         "scores": scores,
         "weighted": any(i.indicator.weight is not None for i in scores.indicators),
         "release_date": _release_date(entry),
         "attachments": attachments_of(entry),
         "corrections": [(c, field_label(entry.report, c.field)) for c in entry.report.corrections],
+        "kinds": DocumentKind,
+        "form_columns": _form_columns(entry.report.kind, indicators),
+        "fund_gaps": {index for index, *_ in form_total_gaps(entry.report.form.funds)},
+        "department_year": (
+            department_year_uri(entry.department, entry.year)
+            if entry.report.kind is DocumentKind.DEPARTMENT
+            else None
+        ),
     }
 
 
@@ -380,6 +449,23 @@ def _release_date(entry: ProjectYear) -> PartialDate | None:
     disclosure = entry.report.disclosure
     dates = [d for d in (disclosure.targets.published, disclosure.self_evaluation.published) if d]
     return max(dates, key=_order) if dates else None
+
+
+def _form_columns(kind: DocumentKind, indicators: list[Any]) -> list[tuple[str, str]]:
+    """The form's indicator columns after the three levels: a 绩效目标表 has targets only."""
+    if kind is DocumentKind.TARGETS:
+        columns = [("target", "年度指标值"), ("unit", "度量单位"), ("weight", "分值")]
+    else:
+        columns = [
+            ("target", "年度指标值"),
+            ("actual", "实际完成值"),
+            ("weight", "分值"),
+            ("score", "得分"),
+            ("reason", "偏差原因分析及改进措施"),
+        ]
+    return [
+        (k, label) for k, label in columns if any(getattr(i, k) is not None for i in indicators)
+    ]
 
 
 def _order(date: PartialDate) -> tuple[int, int, int]:
@@ -428,5 +514,7 @@ KINDS: list[PageKind] = [
     PageKind("department.html", _department_pages, _department),
     PageKind("project.html", _project_pages, _project),
     PageKind("report.html", _report_pages, _report),
+    PageKind("form.html", _form_pages, _report),
+    PageKind("department_year.html", _department_year_pages, _department_year),
 ]
 _BY_TEMPLATE = {kind.template: kind for kind in KINDS}

@@ -76,6 +76,7 @@ def environment(html: bool = True) -> jinja2.Environment:
     env.filters.update(
         partial_date=PartialDate.parse,
         wan=money.wan,
+        wan_exact=money.wan_exact,
         yuan=money.yuan,
         percent=money.percent,
         signed=lambda v: money.percent(v, signed=True),

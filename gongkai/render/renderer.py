@@ -14,6 +14,7 @@ from gongkai.pages import (
     TIMELINESS,
     SitePage,
     department_uri,
+    department_year_uri,
     page_url,
     project_uri,
     relative_url,
@@ -75,6 +76,7 @@ class Renderer:
                 "report": report_uri,
                 "project": project_uri,
                 "department": department_uri,
+                "department_year": department_year_uri,
             },
             **builders.context(self.site, page),
         }
