@@ -270,7 +270,7 @@ def test_sichuan_self_evaluation_table_form(tmp_path: Path) -> None:
         (
             "notes.txt",
             "今天开会，讨论明年的工作安排。\n".encode(),
-            "没有找到“项目支出绩效自评报告”标题",
+            "没有可识别的内容",
         ),
         ("empty.txt", b"", "文件是空的"),
         (

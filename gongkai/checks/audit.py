@@ -454,6 +454,10 @@ def _texts(entry: ProjectYear) -> Iterator[tuple[Location, str]]:
         for name, value in indicator:
             if isinstance(value, str):
                 yield ("performance", "indicators", index, name), value
+    for index, goal in enumerate(report.form.goals):  # a form's 年度总体目标
+        for name, value in goal:
+            if isinstance(value, str):
+                yield ("form", "goals", index, name), value
 
 
 def check_leftovers(report: _Report, rules: ScoringRules) -> Iterator[Finding]:

@@ -445,6 +445,7 @@ class FundRow(Strict):
     weight: Number | None = Field(None, description="分值")
     rate: Text | None = Field(None, description="执行率，原样照录")
     score: Number | None = Field(None, description="得分")
+    reason: Text | None = Field(None, description="执行率偏低等的原因，原样照录")
 
     @property
     def is_total(self) -> bool:

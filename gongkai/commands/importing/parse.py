@@ -89,13 +89,76 @@ class Imported:
         return max(years) if years else None
 
 
+_TITLE_WORDS = ("自评报告", "评价报告", "绩效报告")
+_NAME_LINE = re.compile(r"^\s*[（(]([^（）()]{2,40})[）)]\s*$|^\s*项目名称\s*[:：]\s*(\S.{0,40})$")
+
+
+def is_title(block: Block) -> bool:
+    """A report's title, in any of the wordings real reports use ("项目支出绩效自评报告",
+    "单位自评报告", "部门决算中项目绩效评价报告", "2023年度保安费用绩效自评报告")."""
+    if not isinstance(block, str):
+        return False
+    flat = squeeze(block)
+    return (
+        len(flat) <= 50
+        and any(word in flat for word in _TITLE_WORDS)
+        and not _CHAPTER.match(flat)
+        and not _SECTION.match(flat)
+        and not flat.endswith(("。", "；"))
+    )
+
+
+def name_of(block: Block) -> str | None:
+    """The project's name on its own line: "（保安费用）" or "项目名称：保安费用"."""
+    if not isinstance(block, str):
+        return None
+    match = _NAME_LINE.match(block)
+    return (match.group(1) or match.group(2)).strip() if match else None
+
+
+def name_from_title(title: str) -> str | None:
+    """ "2023年度保安费用项目支出绩效自评报告" → "保安费用"; a generic title gives None."""
+    flat = squeeze(title)
+    flat = re.sub(r"^[（(]?\d{4}年度?[）)]?", "", flat)
+    for suffix in (
+        "项目支出绩效自评报告",
+        "项目绩效自评报告",
+        "绩效自评报告",
+        "自评报告",
+        "绩效评价报告",
+        "评价报告",
+    ):
+        if flat.endswith(suffix):
+            flat = flat[: -len(suffix)]
+            break
+    flat = flat.rstrip("的")
+    generic = ("", "单位", "部门", "项目", "项目支出", "部门决算中项目", "部门决算中")
+    return None if flat in generic or flat.endswith(("单位", "部门决算中")) else flat
+
+
 def split_reports(blocks: list[Block]) -> tuple[list[list[Block]], list[Block]]:
-    """The blocks of each report (a report starts at its title), and what stands before."""
+    """The blocks of each report, and what stands before the first. A report starts at its
+    title; within one title, each project's name line followed by its 一、 chapter starts
+    another (one unit's report may cover several projects). Every report's blocks are
+    [title, name line, …]; a missing name line is left for the title or 项目名称 to give."""
     reports: list[list[Block]] = []
     before: list[Block] = []
-    for block in blocks:
-        if isinstance(block, str) and squeeze(block) == TITLE:
+    title: str | None = None
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        starts_project = (
+            name_of(block) is not None
+            and isinstance(following, str)
+            and bool(_CHAPTER.match(squeeze(following)))
+        )
+        if is_title(block):
+            title = str(block)
             reports.append([block])
+        elif starts_project and title is not None:
+            if reports and len(reports[-1]) == 1:
+                reports[-1].append(block)  # the name line right under the title
+            else:
+                reports.append([title, block])
         elif reports:
             reports[-1].append(block)
         else:
@@ -106,7 +169,11 @@ def split_reports(blocks: list[Block]) -> tuple[list[list[Block]], list[Block]]:
 def parse_report(blocks: list[Block]) -> Imported:
     result = Imported({})
     name = _name(blocks)
-    data: dict[str, Any] = {"name": name}
+    data: dict[str, Any] = {"name": name or name_from_title(str(blocks[0])) or None}
+    if name is None and data["name"]:
+        result.inferred.append("项目名称（由标题）")
+    if squeeze(str(blocks[0])) != TITLE:
+        data["title"] = re.sub(r"^[（(]?\d{4}年度?[）)]?", "", str(blocks[0]).strip()) or TITLE
     sections: dict[str, list[str]] = {}
     tables: list[tuple[str | None, Table]] = []
     unplaced: list[str] = []
@@ -204,10 +271,8 @@ def parse_report(blocks: list[Block]) -> Imported:
 
 
 def _name(blocks: list[Block]) -> str | None:
-    if len(blocks) > 1 and isinstance(blocks[1], str):
-        match = re.fullmatch(r"\s*[（(](.+)[）)]\s*", blocks[1])
-        if match:
-            return match.group(1).strip()
+    if len(blocks) > 1:
+        return name_of(blocks[1])
     return None
 
 

@@ -1,19 +1,30 @@
-"""The import as a whole: read every file, parse every report, check everything, and only
-then write — a problem anywhere means nothing is written."""
+"""The import as a whole: read every file, recognise what kind of document it is, parse it,
+check everything, and only then write — a problem anywhere means nothing is written."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from gongkai.commands.importing.parse import Imported, parse_report, split_reports, squeeze
-from gongkai.commands.importing.sources import SourceError, read_blocks
+from gongkai.commands.importing.forms import build_form, money_scale, read_tables, rows_from_lines
+from gongkai.commands.importing.parse import (
+    Imported,
+    is_title,
+    parse_report,
+    split_reports,
+    squeeze,
+)
+from gongkai.commands.importing.registry import Registry
+from gongkai.commands.importing.sources import Block, SourceError, Table, read_blocks, web_header
 from gongkai.commands.importing.writer import to_yaml
-from gongkai.model.catalog import DEPARTMENTS_FILE, department_slugs
+from gongkai.model.dates import DateError, PartialDate
 from gongkai.model.errors import from_validation
-from gongkai.model.report import Report
+from gongkai.model.report import DocumentKind, Report
 from gongkai.model.slug import slugify
 
 
@@ -26,25 +37,240 @@ class Outcome:
     written: int = 0
 
 
+def recognise(blocks: list[Block]) -> tuple[DocumentKind | None, str]:
+    """What a document is, by its content: the title's words first, then what its tables hold
+    (a 完成值 column makes a 自评表, indicators alone a 绩效目标表). ``None``: nothing known."""
+    title = next((str(b) for b in blocks[:8] if _form_title(b) or is_title(b)), "")
+    flat = squeeze(title)
+    if flat:
+        if "整体" in flat:
+            return DocumentKind.DEPARTMENT, title
+        if "自评表" in flat or "评价表" in flat:
+            return DocumentKind.FORM, title
+        if "目标表" in flat or "目标申报表" in flat:
+            return DocumentKind.TARGETS, title
+        return DocumentKind.REPORT, title
+    cells = " ".join(
+        " ".join(" ".join(row) for row in b.rows) if isinstance(b, Table) else b for b in blocks
+    )
+    content = squeeze(cells)
+    indicators = sum(w in content for w in ("一级指标", "二级指标", "三级指标")) >= 2
+    money = "年初预算" in content
+    if indicators or money:
+        done = "完成值" in content or "实际完成" in content
+        return (DocumentKind.FORM if done else DocumentKind.TARGETS), ""
+    if "项目概况" in content and ("评价结论" in content or "绩效情况" in content):
+        return DocumentKind.REPORT, ""
+    return None, ""
+
+
+def _form_title(block: Block) -> bool:
+    if not isinstance(block, str):
+        return False
+    flat = squeeze(block)
+    words = ("自评表", "评价表", "目标表", "目标申报表")
+    return len(flat) <= 60 and any(w in flat for w in words) and not flat.endswith("。")
+
+
+_YEAR = re.compile(r"(20\d{2})\s*年度?")
+_UNIT = re.compile(
+    r"^(.{2,40}?(?:局|委员会|委|办公室|办|院|中心|人民政府|政府|街道办事处|所|站|队|馆|会))(?:\d{4}|[（(]?\d{4})"
+)
+_WHOLE_BUDGET = re.compile(r"预算(?:安排|数)?([\d,，.]+)万元[，,]?实际(?:执行|支出)([\d,，.]+)万元")
+
+
+def unit_from_title(title: str) -> str | None:
+    """The unit a title names before its year: "攀枝花市西区民政局2023年度…" → 攀枝花市西区民政局."""
+    match = _UNIT.match(squeeze(title))
+    return match.group(1) if match else None
+
+
+def _year_in(texts: list[str]) -> int | None:
+    for text in texts:
+        match = _YEAR.search(squeeze(text))
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _whole_department(
+    imported: Imported, blocks: list[Block], named: list[str], title: str, year: int | None
+) -> None:
+    """A department's whole-spending report written as prose: named after the department,
+    its year from the title, its budget line from the sentence that states the totals, and
+    its text word for word, headings included (its chapters are not a project report's)."""
+    texts = [str(b) for b in blocks[1:] if isinstance(b, str)]
+    data = {"name": imported.data.get("name"), "title": imported.data.get("title")}
+    data = {k: v for k, v in data.items() if v}
+    data["unplaced"] = texts
+    imported.data = data
+    imported.filled, imported.missing, imported.warnings = (
+        ["正文（原文照录，待归入各部分）"],
+        [],
+        [],
+    )
+    data["kind"] = DocumentKind.DEPARTMENT.value
+    whole = re.search(r"部门(?:（单位）|\(单位\))?整体.*$", squeeze(title))
+    data["title"] = whole.group(0) if whole else "部门整体支出绩效自评报告"
+    if named:
+        data["name"] = f"{named[0]}部门整体支出"
+    the_year = year or _year_in([title])
+    texts = " ".join(data.get("unplaced", []))
+    found = _WHOLE_BUDGET.search(squeeze(texts))
+    if found and the_year and not data.get("budget"):
+        initial, executed = (
+            Decimal(g.replace(",", "").replace("，", "")) * 10000 for g in found.groups()
+        )
+        data["budget"] = [
+            {"year": the_year, "initial": _whole(initial), "executed": _whole(executed)}
+        ]
+        imported.inferred.append("部门整体支出预算与执行金额（由正文，万元换算为元）")
+    elif the_year and not data.get("budget"):
+        data["budget"] = [{"year": the_year}]
+    imported.inferred.append("年度（由标题）")
+
+
+def _whole(value: Decimal) -> int | Decimal:
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def _disclosure_from_header(
+    meta: dict[str, str], kind: DocumentKind, data: dict[str, Any], result: Imported
+) -> None:
+    """索引号 / 发布机构 / 发布日期 / 文号 / 主题分类 of a web copy, as disclosure metadata."""
+    if not meta:
+        return
+    disclosure = data.setdefault("disclosure", {})
+    for label, key in (
+        ("索引号", "index_number"),
+        ("发布机构", "publisher"),
+        ("文号", "document_number"),
+        ("发文字号", "document_number"),
+        ("主题分类", "topic"),
+    ):
+        if meta.get(label):
+            disclosure.setdefault(key, meta[label])
+    published = meta.get("发布日期")
+    if published:
+        text = re.sub(r"[年月/.]", "-", published.split()[0]).rstrip("日-")
+        try:
+            date = PartialDate.parse(text)
+        except DateError:
+            result.warnings.append(f"发布日期“{published}”不是日期，未导入")
+        else:
+            disclosure.setdefault(kind.event, {})["published"] = date.iso()
+    if meta.get("时效性"):
+        data.setdefault("unplaced", []).append(f"时效性：{meta['时效性']}")
+    result.inferred.append("公开信息（由网页的" + "、".join(meta) + "）")
+
+
+def _documents(
+    source: Path, blocks: list[Block], year: int | None, outcome: Outcome
+) -> list[tuple[str, Imported, list[str], str]]:
+    """Every document found in one file: (where, what was imported, units it names, file)."""
+    meta, blocks = web_header(blocks)
+    kind, title = recognise(blocks)
+    if kind is None:
+        outcome.errors.append(
+            f"{source}：没有可识别的内容——既没有报告标题（如“项目支出绩效自评报告”、"
+            "“绩效目标表”），也没有绩效指标表或资金表；请确认文件是否选对"
+        )
+        return []
+    tables = [b for b in blocks if isinstance(b, Table)]
+    texts = [b for b in blocks if isinstance(b, str)]
+    named = [v for k, v in meta.items() if k == "发布机构"]
+    unit = unit_from_title(title)
+    if unit:
+        named.insert(0, unit)
+    found: list[tuple[str, Imported, list[str], str]] = []
+    narrative = kind is DocumentKind.REPORT or (
+        kind is DocumentKind.DEPARTMENT and not tables and not rows_from_lines(blocks)
+    )
+    if narrative:
+        reports, before = split_reports(blocks)
+        if not reports and kind is not None:
+            reports, before = [[title or "项目支出绩效自评报告", *blocks]], []
+        for index, report_blocks in enumerate(reports, start=1):
+            imported = parse_report(report_blocks)
+            if index == 1 and before:
+                imported.warnings.append(f"报告标题之前的文字未导入：“{str(before[0])[:24]}”")
+            if kind is DocumentKind.DEPARTMENT:
+                _whole_department(imported, report_blocks, named, title, year)
+            _disclosure_from_header(meta, kind, imported.data, imported)
+            found.append((f"{source} 第{index}份报告", imported, named, source.name))
+        return found
+    note = ""
+    if not tables:
+        tables = rows_from_lines(blocks)
+        note = "表格由逐行复制的网页文字重建，请逐格核对" if tables else ""
+    scale, unit = money_scale(texts + [c for t in tables for row in t.rows for c in row])
+    parts = read_tables(tables, scale)
+    imported = Imported({})
+    the_year = year or _year_in([title, *texts[:6]])
+    data = build_form(parts, kind, _form_name(kind, title), the_year, imported)
+    if parts.funds:
+        data["form"]["unit_of_money"] = unit
+        if unit == "万元":
+            imported.inferred.append("金额单位为万元，换算为元（不四舍五入）")
+    if note:
+        imported.warnings.append(note)
+    consumed = {squeeze(c) for t in tables for row in t.rows for c in row}
+    rest = [
+        t
+        for t in texts
+        if t != title
+        and squeeze(t) not in consumed
+        and not _is_label(t, parts)
+        and not re.match(r"^[（(]?\s*(金额)?单位\s*[:：]", squeeze(t))
+    ]
+    if rest:
+        data.setdefault("unplaced", []).extend(rest)
+        for text in rest:
+            imported.warnings.append(f"未能归类的文字已放入 unplaced：“{text[:24]}”")
+    _disclosure_from_header(meta, kind, data, imported)
+    if not data.get("name"):
+        data["name"] = source.stem
+        data["incomplete"] = True
+        imported.inferred.append(
+            f"项目名称（原文没有，暂用文件名“{source.stem}”，请改为原件中的名称）"
+        )
+    imported.data = data
+    form = data.get("form", {})
+    named = [form[k] for k in ("implementer", "supervisor") if form.get(k)] + named
+    found.append((f"{source}（{kind.value}）", imported, named, source.name))
+    return found
+
+
+def _is_label(text: str, parts: Any) -> bool:
+    """A line of a web copy that the rebuilt tables already hold."""
+    flat = squeeze(text)
+    return len(flat) <= 40 and any(
+        flat in (squeeze(v) for v in values)
+        for values in (
+            parts.header.values(),
+            [r["label"] for r in parts.funds],
+            [g.get("expected", "") for g in parts.goals]
+            + [g.get("actual", "") for g in parts.goals],
+        )
+    )
+
+
+def _form_name(kind: DocumentKind, title: str) -> str:
+    """The form's title as published, without the year ("2023年度项目支出绩效自评表")."""
+    clean = re.sub(r"^[（(]?\d{4}\s*年度?[）)]?", "", title.strip()).strip()
+    defaults = {
+        DocumentKind.FORM: "项目支出绩效自评表",
+        DocumentKind.TARGETS: "项目支出绩效目标表",
+        DocumentKind.DEPARTMENT: "部门整体支出绩效自评表",
+    }
+    return clean or defaults.get(kind, "项目支出绩效自评报告")
+
+
 def import_files(
     files: list[Path], out: Path, year: int | None, department: str | None, force: bool
 ) -> Outcome:
     outcome = Outcome()
-    known = department_slugs(out)
-    if department is None:
-        if len(known) == 1:
-            department = known[0]
-        else:
-            outcome.errors.append(
-                f"请用 --department 指定部门代号（{out / DEPARTMENTS_FILE} 中有：{'、'.join(known) or '无'}）"
-            )
-            return outcome
-    elif department not in known:
-        outcome.errors.append(
-            f"部门代号 {department} 不在 {out / DEPARTMENTS_FILE} 中（有：{'、'.join(known) or '无'}）"
-        )
-        return outcome
-
+    registry = Registry.load(out)
     planned: dict[Path, tuple[str, Imported, str]] = {}
     for source in files:
         try:
@@ -52,49 +278,15 @@ def import_files(
         except SourceError as error:
             outcome.errors.append(str(error))
             continue
-        reports, before = split_reports(blocks)
-        if not reports:
-            outcome.errors.append(
-                f"{source}：没有找到“项目支出绩效自评报告”标题，不像是一份自评报告"
-            )
-            continue
-        for index, blocks_of_report in enumerate(reports, start=1):
-            imported = parse_report(blocks_of_report)
-            where = f"{source} 第{index}份报告"
-            if index == 1 and before:
-                imported.warnings.append(f"报告标题之前的文字未导入：“{str(before[0])[:24]}”")
-            if not imported.name:
-                outcome.errors.append(f"{where}：标题下没有“（项目名称）”一行")
-                continue
-            the_year = year or imported.year()
-            if the_year is None:
-                outcome.errors.append(
-                    f"{where}（{imported.name}）：无法从报告推断年度，请用 --year 指定"
-                )
-                continue
-            try:
-                Report.model_validate(imported.data)
-            except ValidationError as error:
-                for problem in from_validation(error, Report, where, lambda loc: None):
-                    outcome.errors.append(str(problem))
-                continue
-            target = out / str(the_year) / department / f"{slugify(imported.name)}.yml"
-            if target in planned:
-                outcome.errors.append(
-                    f"{where}（{imported.name}）与 {planned[target][0]} 会写入同一个文件 {target}"
-                )
-                continue
-            text = to_yaml(imported.data, source.name)
-            if target.exists() and not force and target.read_text(encoding="utf-8") != text:
-                outcome.errors.append(
-                    f"{target} 已存在；确认要覆盖时加 --force（已公开的报告请改用更正记录）"
-                )
-                continue
-            planned[target] = (where, imported, text)
-            outcome.report.extend(_summary(imported, where, target))
+        for where, imported, named, name in _documents(source, blocks, year, outcome):
+            plan = _Plan(where, imported, named, name)
+            plan.place(year, department, registry, out, force, planned, outcome)
     if outcome.errors:
         outcome.report.clear()
         return outcome
+    registry.save()
+    for entry in registry.added:
+        outcome.report.append(f"新建部门：{entry['name']}（代号 {entry['slug']}）→ {registry.path}")
     for target, (_, _, text) in planned.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
@@ -103,16 +295,87 @@ def import_files(
     return outcome
 
 
+@dataclass
+class _Plan:
+    """One document to write: where it came from, what it holds, which units it names."""
+
+    where: str
+    imported: Imported
+    named: list[str]
+    source_name: str
+
+    def place(
+        self,
+        year: int | None,
+        department: str | None,
+        registry: Registry,
+        out: Path,
+        force: bool,
+        planned: dict[Path, tuple[str, Imported, str]],
+        outcome: Outcome,
+    ) -> None:
+        _place(self, year, department, registry, out, force, planned, outcome)
+
+
+def _place(
+    plan: _Plan,
+    year: int | None,
+    department: str | None,
+    registry: Registry,
+    out: Path,
+    force: bool,
+    planned: dict[Path, tuple[str, Imported, str]],
+    outcome: Outcome,
+) -> None:
+    where, imported, named = plan.where, plan.imported, plan.named
+    if not imported.name:
+        outcome.errors.append(
+            f"{where}：找不到项目名称（标题下的“（项目名称）”或表中的“项目名称”）"
+        )
+        return
+    the_year = year or imported.year()
+    if the_year is None:
+        outcome.errors.append(f"{where}（{imported.name}）：无法从原文推断年度，请用 --year 指定")
+        return
+    try:
+        Report.model_validate(imported.data)
+    except ValidationError as error:
+        for problem in from_validation(error, Report, where, lambda loc: None):
+            outcome.errors.append(str(problem))
+        return
+    slug, why = registry.choose(department, named)
+    if slug is None:
+        outcome.errors.append(f"{where}：{why}")
+        return
+    target = out / str(the_year) / slug / f"{slugify(imported.name)}.yml"
+    if target in planned:
+        outcome.errors.append(
+            f"{where}（{imported.name}）与 {planned[target][0]} 会写入同一个文件 {target}"
+        )
+        return
+    text = to_yaml(imported.data, plan.source_name)
+    if target.exists() and not force and target.read_text(encoding="utf-8") != text:
+        outcome.errors.append(
+            f"{target} 已存在；确认要覆盖时加 --force（已公开的报告请改用更正记录）"
+        )
+        return
+    planned[target] = (where, imported, text)
+    outcome.report.extend(_summary(imported, where, target))
+
+
 def _summary(imported: Imported, where: str, target: Path) -> list[str]:
-    lines = [f"{where}：{imported.name} → {target}"]
+    kind = imported.data.get("kind", DocumentKind.REPORT.value)
+    lines = [f"{where}：{imported.name}（{kind}）→ {target}"]
     lines.append(f"  已填写：{'、'.join(imported.filled) or '无'}")
     if imported.inferred:
         lines.append(f"  推断：{'；'.join(imported.inferred)}")
     if imported.missing:
         lines.append(f"  未找到：{'、'.join(imported.missing)}")
+    if imported.data.get("incomplete"):
+        lines.append("  不完整：已标为 incomplete: true，补全后删去这一行")
     for warning in imported.warnings:
         lines.append(f"  注意：{warning}")
     return lines
 
 
-__all__ = ["Outcome", "import_files", "squeeze"]
+__all__ = ["Outcome", "import_files", "recognise"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,17 @@ def _text_blocks(path: Path) -> list[Block]:
     table: Table | None = None
     row: list[str] = []
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        cells = _pipe_cells(line)
+        if cells is not None:
+            # A table copied from a web page or a Markdown file: cells between "|".
+            if table is not None and row:
+                table.rows.append(row)
+                row = []
+            if table is None:
+                table = Table()
+            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):  # |---|---|
+                table.rows.append(cells)
+            continue
         if line.startswith("\t"):
             # Text copied out of a Word table: one cell a line, each starting with a tab.
             if table is None:
@@ -77,6 +89,54 @@ def _text_blocks(path: Path) -> list[Block]:
             table.rows.append(row)
         blocks.append(table)
     return blocks
+
+
+def _pipe_cells(line: str) -> list[str] | None:
+    """The cells of a line written as "a | b | c" (two or more cells), else None.
+
+    >>> _pipe_cells("| 年度资金总额 | 0 | 0 |"), _pipe_cells("一句话")
+    (['年度资金总额', '0', '0'], None)
+    """
+    if line.count("|") < 2 and not (line.count("|") == 1 and line.strip().startswith("|")):
+        return None
+    cells = [clean(c).strip() for c in line.strip().split("|")]
+    if line.strip().startswith("|"):
+        cells = cells[1:]
+    if line.strip().endswith("|"):
+        cells = cells[:-1]
+    return cells if len(cells) >= 2 else None
+
+
+# The header a web page puts above a disclosed document (政府信息公开目录 fields).
+_HEADER = re.compile(
+    r"(索引号|发布机构|发布日期|成文日期|文号|发文字号|时效性|主题分类|信息来源)\s*[:：]\s*"
+)
+
+
+def web_header(blocks: list[Block]) -> tuple[dict[str, str], list[Block]]:
+    """The 索引号 / 发布机构 / 发布日期 / 文号 … header of a web copy, and the blocks without it.
+    Only the first blocks are looked at: the header stands above the document.
+
+    >>> web_header(["索引号：1151/2023-00012 发布机构：某某局", "正文"])
+    ({'索引号': '1151/2023-00012', '发布机构': '某某局'}, ['正文'])
+    """
+    found: dict[str, str] = {}
+    kept: list[Block] = []
+    for index, block in enumerate(blocks):
+        rows = block.rows if isinstance(block, Table) else [[block]]
+        texts = [" ".join(c for c in row if c).strip() for row in rows]
+        texts = [t for t in texts if t]
+        if index >= 12 or not texts or not all(_HEADER.match(t) for t in texts):
+            kept.append(block)
+            continue
+        for text in texts:
+            marks = list(_HEADER.finditer(text))
+            for n, mark in enumerate(marks):
+                end = marks[n + 1].start() if n + 1 < len(marks) else len(text)
+                value = text[mark.end() : end].strip()
+                if value:
+                    found.setdefault(mark.group(1), value)
+    return found, kept
 
 
 def _docx_blocks(path: Path) -> list[Block]:

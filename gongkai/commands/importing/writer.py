@@ -16,7 +16,8 @@ LONG = 40  # characters: longer text goes into a block of its own
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a clerk edits each value where it stands: no &anchors or *aliases
 
 
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

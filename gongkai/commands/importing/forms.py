@@ -1,0 +1,549 @@
+"""Reading a form (项目支出绩效自评表, 绩效目标表, 部门整体支出绩效评价表) out of its tables.
+
+Columns are found by their header words, never by position, so the national layout
+(财预〔2020〕10号: 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分) and Sichuan's
+(年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因) read alike, merged cells
+repeated (Word) or left empty (text) alike. A form copied from a web page with one cell a line
+is first rebuilt into rows (:func:`rows_from_lines`). Every figure is kept as the form states
+it, totals included; the budget line for the trend is derived from them and says how.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from gongkai.commands.importing.parse import _COLUMNS, Imported, _number, squeeze
+from gongkai.commands.importing.sources import Block, Table
+from gongkai.model.money import YUAN_PER_WAN
+from gongkai.model.report import DocumentKind
+
+# Money block columns, by header words; the first word found decides (执行率 before 执行数).
+_MONEY = [
+    ("rate", ("执行率",)),
+    ("executed", ("全年执行", "执行数")),
+    ("initial", ("年初预算",)),
+    ("adjusted", ("全年预算", "调整后预算", "调整预算")),
+    ("weight", ("分值", "权重")),
+    ("score", ("得分",)),
+    ("reason", ("原因",)),
+]
+_LEVEL_WORDS = ("一级指标", "二级指标", "三级指标")
+_HEADER_FIELDS = {
+    "项目名称": "name",
+    "项目代码": "project_code",
+    "主管部门": "supervisor",
+    "实施单位": "implementer",
+    "单位名称": "unit",
+    "部门名称": "unit",
+    "预算单位": "unit",
+}
+_EMPTY = {"", "—", "-", "–", "/", "／", "无", "——"}
+_CODE = re.compile(r"^\s*([0-9A-Za-z]{2,})\s*[-－—–_]\s*(\S.*)$")
+
+
+def split_code(text: str) -> tuple[str | None, str]:
+    """A code written before a name, split off: ("219", "池州市贵池区棠溪镇人民政府").
+
+    >>> split_code("51000021R000000019951-工资性支出"), split_code("保安费用")
+    (('51000021R000000019951', '工资性支出'), (None, '保安费用'))
+    """
+    match = _CODE.match(text)
+    return (match.group(1), match.group(2).strip()) if match else (None, text.strip())
+
+
+def amount(text: str, scale: Decimal) -> Decimal | None:
+    """A form's figure in 元, exact: "89.974" 万元 → 899740. Empty and dash cells are None.
+
+    >>> amount("89.974", Decimal(10000)), amount("1,200.5", Decimal(1)), amount("—", Decimal(1))
+    (Decimal('899740.000'), Decimal('1200.5'), None)
+    """
+    cleaned = re.sub(r"[,，\s]", "", text).removesuffix("万元").removesuffix("元")
+    if cleaned in _EMPTY:
+        return None
+    try:
+        return Decimal(cleaned) * scale
+    except InvalidOperation:
+        return None
+
+
+def _exact(value: Decimal) -> int | Decimal:
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
+def _cell_key(cell: str, table: list[tuple[str, tuple[str, ...]]]) -> str | None:
+    flat = squeeze(cell)
+    for key, words in table:
+        if any(word in flat for word in words):
+            return key
+    return None
+
+
+@dataclass
+class FormParts:
+    """What the tables of one form hold, before it becomes a report."""
+
+    header: dict[str, str] = field(default_factory=dict)
+    money_columns: dict[str, int] = field(default_factory=dict)
+    funds: list[dict[str, Any]] = field(default_factory=list)
+    goals: list[dict[str, str]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    indicator_columns: dict[str, int] = field(default_factory=dict)
+    total_weight: Any = None
+    total_score: Any = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _distinct(row: list[str]) -> list[str]:
+    """A row's cells with Word's repeats of a merged cell removed (for labels, not figures)."""
+    out: list[str] = []
+    for cell in row:
+        if cell and (not out or out[-1] != cell):
+            out.append(cell)
+    return out
+
+
+def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
+    """Walk every row of the form's tables in order: header fields, the money block, the
+    overall goals, the indicators and the total, each found by its header words."""
+    parts = FormParts()
+    state = "header"
+    level1 = level2 = None
+    goal_columns: tuple[int, int | None] | None = None
+    for table in tables:
+        for row in table.rows:
+            cells = [c.strip() for c in row]
+            distinct = _distinct(cells)
+            if not distinct:
+                continue
+            keys = {
+                k: i for i, c in reversed(list(enumerate(cells))) if (k := _cell_key(c, _MONEY))
+            }
+            levels = sum(any(w in squeeze(c) for c in cells) for w in _LEVEL_WORDS)
+            if levels >= 2:  # the indicator header
+                parts.indicator_columns = {}
+                header = [squeeze(c) for c in cells]
+                for key, words in _COLUMNS:
+                    for index, cell in enumerate(header):
+                        if any(w in cell for w in words) and key not in parts.indicator_columns:
+                            parts.indicator_columns[key] = index
+                state = "indicators"
+                continue
+            if len(keys) >= 3 and {"initial", "executed"} & set(keys) and state != "indicators":
+                parts.money_columns = keys
+                state = "money"
+                continue
+            joined = squeeze("".join(distinct))
+            if "预期目标" in joined and ("实际完成" in joined or state != "indicators"):
+                expected = next(i for i, c in enumerate(cells) if "预期目标" in squeeze(c))
+                actual = next((i for i, c in enumerate(cells) if "实际完成" in squeeze(c)), None)
+                goal_columns = (expected, actual)
+                state = "goals"
+                continue
+            if state == "header" or any(squeeze(c) in _HEADER_FIELDS for c in distinct):
+                _header_fields(distinct, parts)
+                if state == "header":
+                    continue
+            if state == "money":
+                _money_row(cells, distinct, parts, scale)
+            elif state == "goals" and goal_columns is not None:
+                expected_at, actual_at = goal_columns
+                expected = cells[expected_at] if expected_at < len(cells) else ""
+                actual = (
+                    cells[actual_at] if actual_at is not None and actual_at < len(cells) else ""
+                )
+                if expected or actual:
+                    parts.goals.append({"expected": expected, "actual": actual})
+            elif state == "indicators":
+                first = squeeze(distinct[0])
+                if first.startswith(("总分", "合计", "总计")):
+                    columns = parts.indicator_columns
+                    for key, target in (("weight", "total_weight"), ("score", "total_score")):
+                        at = columns.get(key)
+                        if at is not None and at < len(cells) and cells[at]:
+                            setattr(parts, target, _number(cells[at]))
+                    continue
+                indicator, level1, level2 = _indicator(
+                    cells, parts.indicator_columns, level1, level2
+                )
+                if indicator:
+                    parts.indicators.append(indicator)
+    return parts
+
+
+def _header_fields(distinct: list[str], parts: FormParts) -> None:
+    """项目名称 | 值 | 主管部门 | 值 …: each label takes the cell after it."""
+    for index, cell in enumerate(distinct):
+        key = _HEADER_FIELDS.get(squeeze(cell).rstrip(":："))
+        if key and index + 1 < len(distinct) and squeeze(distinct[index + 1]) not in _HEADER_FIELDS:
+            parts.header.setdefault(key, distinct[index + 1])
+        elif ":" in cell or "：" in cell:
+            label, _, value = re.split(r"([:：])", cell, maxsplit=1)
+            key = _HEADER_FIELDS.get(squeeze(label))
+            if key and value.strip():
+                parts.header.setdefault(key, value.strip())
+
+
+def _money_row(cells: list[str], distinct: list[str], parts: FormParts, scale: Decimal) -> None:
+    columns = parts.money_columns
+    first_value = min(columns.values())
+    labels = [c for c in cells[:first_value] if c and "资金" not in squeeze(c)[-2:]]
+    labels = labels or [c for c in cells[:first_value] if c]
+    if not labels:
+        return
+    label = labels[-1]
+    row: dict[str, Any] = {"label": label}
+    for key, index in columns.items():
+        text = cells[index] if index < len(cells) else ""
+        if key in ("initial", "adjusted", "executed"):
+            value = amount(text, scale)
+            if value is not None:
+                row[key] = _exact(value)
+        elif key in ("weight", "score"):
+            if text and text not in _EMPTY:
+                row[key] = _number(text)
+        elif text and text not in _EMPTY:
+            row[key] = text
+    if len(row) > 1 or any(w in label for w in ("总额", "其中", "资金", "合计")):
+        parts.funds.append(row)
+
+
+def _indicator(
+    cells: list[str], columns: dict[str, int], level1: str | None, level2: str | None
+) -> tuple[dict[str, Any] | None, str | None, str | None]:
+    values = {k: (cells[i].strip() if i < len(cells) else "") for k, i in columns.items()}
+    if not any(values.get(k) for k in ("name", "target", "actual", "level2")):
+        return None, level1, level2
+    level1 = values.get("level1") or level1
+    level2 = values.get("level2") or level2
+    indicator: dict[str, Any] = {"level1": level1, "level2": level2, "name": values.get("name")}
+    for key in ("nature", "target", "unit", "actual", "weight", "score", "reason"):
+        value = values.get(key)
+        if value and value not in _EMPTY:
+            indicator[key] = _number(value) if key in ("weight", "score") else value
+    if indicator.get("nature") not in (None, "=", "≥", "≤", "定性", ">=", "<=", "＝"):
+        indicator["target"] = f"{indicator.pop('nature')}{indicator.get('target', '')}"
+    cleaned = {k: v for k, v in indicator.items() if v not in (None, "")}
+    if "name" not in cleaned and "target" not in cleaned:
+        return None, level1, level2
+    return cleaned, level1, level2
+
+
+# --- a form copied from a web page, one cell a line --------------------------------------
+
+_INDICATOR_HEADS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标性质",
+    "年度指标值",
+    "指标值",
+    "度量单位",
+    "实际完成值",
+    "完成值",
+    "分值",
+    "权重",
+    "得分",
+    "偏差原因分析及改进措施",
+    "未完成原因分析",
+)
+_MONEY_HEADS = (
+    "年初预算数",
+    "年初预算",
+    "全年预算数",
+    "调整后预算数",
+    "全年执行数",
+    "预算执行数",
+    "分值",
+    "权重",
+    "执行率",
+    "预算执行率",
+    "得分",
+    "原因",
+)
+_LEVEL1 = re.compile(r"^(产出|效益|满意度|完成|效果)指标")
+_LEVEL2 = re.compile(r"^.{1,8}指标$")
+_VALUE = re.compile(r"^[-—/／]?$|^[≥≤<>=＝]?\s*-?[\d,，.]+\s*(%|％|万元|元)?$")
+
+
+def rows_from_lines(blocks: list[Block]) -> list[Table]:
+    """Tables rebuilt from a web copy that gives one cell a line: a run of known column
+    headings opens a table, and rows are cut where a new label starts. Best effort: the
+    import reports these rows as inferred."""
+    lines = [b.strip() for b in blocks if isinstance(b, str)]
+    tables: list[Table] = []
+    index = 0
+    while index < len(lines):
+        heads = _run(lines, index, _MONEY_HEADS)
+        if len(heads) >= 3:
+            table, index = _money_lines(lines, index + len(heads), heads)
+            tables.append(table)
+            continue
+        heads = _run(lines, index, _INDICATOR_HEADS)
+        if len(heads) >= 3:
+            table, index = _indicator_lines(lines, index + len(heads), heads)
+            tables.append(table)
+            continue
+        label = squeeze(lines[index]).rstrip(":：")
+        if label in _HEADER_FIELDS and index + 1 < len(lines):
+            tables.append(Table([[lines[index], lines[index + 1]]]))
+            index += 2
+            continue
+        if label in ("预期目标",) and index + 1 < len(lines):
+            has_actual = squeeze(lines[index + 1]) in ("实际完成情况", "实际完成")
+            table = Table([["预期目标", "实际完成情况"] if has_actual else ["预期目标"]])
+            index += 2 if has_actual else 1
+            while index < len(lines) and not _run(lines, index, _INDICATOR_HEADS):
+                width = 2 if has_actual else 1
+                table.rows.append(lines[index : index + width])
+                index += width
+            tables.append(table)
+            continue
+        index += 1
+    return tables
+
+
+def _run(lines: list[str], start: int, words: tuple[str, ...]) -> list[str]:
+    run = []
+    for line in lines[start:]:
+        if squeeze(line) not in words:
+            break
+        run.append(line)
+    return run
+
+
+def _money_lines(lines: list[str], index: int, heads: list[str]) -> tuple[Table, int]:
+    table = Table([["", *heads]])
+    while index < len(lines) and not _VALUE.match(squeeze(lines[index])):
+        label = lines[index]
+        if len(label) > 20 or _run(lines, index, _INDICATOR_HEADS) or "目标" in label:
+            break
+        values = []
+        index += 1
+        while (
+            index < len(lines) and _VALUE.match(squeeze(lines[index])) and len(values) < len(heads)
+        ):
+            values.append(lines[index])
+            index += 1
+        table.rows.append([label, *values])
+    return table, index
+
+
+def _indicator_lines(lines: list[str], index: int, heads: list[str]) -> tuple[Table, int]:
+    table = Table([heads])
+    row: list[str] = []
+    width = len(heads)
+    has_level1 = any("一级" in h for h in heads)
+
+    def close() -> None:
+        if row:
+            table.rows.append(row + [""] * (width - len(row)))
+
+    while index < len(lines):
+        line = lines[index]
+        flat = squeeze(line)
+        if (
+            flat.startswith(("总分", "合计"))
+            or len(line) > 80
+            or re.match(r"^[一二三四五六七八九十]+、", flat)
+        ):
+            break
+        if has_level1 and _LEVEL1.match(flat):
+            close()
+            row = [line]
+        elif _LEVEL2.match(flat) and not (has_level1 and _LEVEL1.match(flat)):
+            if has_level1 and len(row) == 1:  # the 二级 right after its 一级
+                row.append(line)
+            else:
+                close()
+                row = ["", line] if has_level1 else [line]
+        else:
+            if len(row) >= width:
+                close()
+                row = ["", ""] if has_level1 else [""]
+            row.append(line)
+        index += 1
+    close()
+    total = []
+    if index < len(lines) and squeeze(lines[index]).startswith(("总分", "合计")):
+        total = [lines[index]]
+        index += 1
+        while index < len(lines) and _VALUE.match(squeeze(lines[index])) and len(total) < 3:
+            total.append(lines[index])
+            index += 1
+    if total:
+        # 总分 | 分值 | 得分: put the figures under their columns.
+        cells = [total[0]] + [""] * (width - 1)
+        for key, value in zip(("weight", "score"), total[1:], strict=False):
+            at = next(
+                (
+                    i
+                    for i, h in enumerate(heads)
+                    if _cell_key(h, [(key, ("分值", "权重") if key == "weight" else ("得分",))])
+                ),
+                None,
+            )
+            if at is not None:
+                cells[at] = value
+        table.rows.append(cells)
+    return table, index
+
+
+# --- the form as a report ----------------------------------------------------------------
+
+
+def money_scale(texts: list[str]) -> tuple[Decimal, str]:
+    """The unit the form's figures are in: 万元 unless it says 元."""
+    joined = squeeze(" ".join(texts))
+    if re.search(r"单位[:：]?元(?!/)|（元）|\(元\)", joined) and "万元" not in joined:
+        return Decimal(1), "元"
+    return YUAN_PER_WAN, "万元"
+
+
+def build_form(
+    parts: FormParts, kind: DocumentKind, title: str, year: int | None, result: Imported
+) -> dict[str, Any]:
+    """The report's data from the form's parts, with what was filled, inferred and missing."""
+    data: dict[str, Any] = {"title": title, "kind": kind.value}
+    header = parts.header
+    form: dict[str, Any] = {}
+    name_text = header.get("name") or ""
+    code, name = split_code(name_text) if name_text else (None, "")
+    if code:
+        form["project_code"] = code
+        result.inferred.append(f"项目代码 {code}（由项目名称前的编号）")
+    for key in ("supervisor", "implementer"):
+        if header.get(key):
+            code, value = split_code(header[key])
+            form[key] = value
+            if code:
+                form[f"{key}_code"] = code
+    unit = header.get("unit")
+    if unit:
+        unit_code, unit_name = split_code(unit)
+        form.setdefault("supervisor", unit_name)
+        if unit_code:
+            form.setdefault("supervisor_code", unit_code)
+    if kind is DocumentKind.DEPARTMENT:
+        who = form.get("supervisor") or form.get("implementer") or ""
+        name = name or (f"{who}部门整体支出" if who else "")
+    data["name"] = name
+    if parts.funds:
+        form["funds"] = parts.funds
+    if parts.goals:
+        form["goals"] = [{k: v for k, v in g.items() if v} for g in parts.goals if any(g.values())]
+    data["form"] = form
+    if parts.indicators:
+        data["performance"] = {"indicators": parts.indicators}
+    budget = _budget_line(parts.funds, year, result)
+    if budget:
+        data["budget"] = [budget]
+    evaluation: dict[str, Any] = {}
+    total = next((row for row in parts.funds if _is_total(row["label"])), None)
+    if total is not None and kind is not DocumentKind.TARGETS:
+        if "weight" in total and isinstance(total["weight"], int | Decimal):
+            evaluation["execution_weight"] = total["weight"]
+        if "score" in total and isinstance(total["score"], int | Decimal):
+            evaluation["execution_score"] = total["score"]
+    if parts.total_score is not None and kind is not DocumentKind.TARGETS:
+        evaluation["total_score"] = parts.total_score
+    if evaluation:
+        data["evaluation"] = evaluation
+    _account(data, kind, parts, result)
+    return data
+
+
+def _is_total(label: str) -> bool:
+    return any(w in label for w in ("总额", "合计", "总计")) and not label.startswith("其中")
+
+
+def _budget_line(funds: list[dict[str, Any]], year: int | None, result: Imported) -> dict[str, Any]:
+    """The year's budget line for the trend: the form's total row where it agrees with its
+    parts; where it does not (0 / 0 / 0 above 90 / 89.974 / 89.974), the sum of the parts, and
+    the import says so. 追加/调减 are the difference between 全年预算数 and 年初预算数."""
+    if not funds or year is None:
+        return {}
+    total_at = next((i for i, row in enumerate(funds) if _is_total(row["label"])), None)
+    parts = [r for i, r in enumerate(funds) if total_at is None or i > total_at]
+    figures: dict[str, Decimal] = {}
+    consistent = True
+    for key in ("initial", "adjusted", "executed"):
+        stated = funds[total_at].get(key) if total_at is not None else None
+        values = [Decimal(r[key]) for r in parts if key in r]
+        if stated is not None and (not values or sum(values) == stated):
+            figures[key] = Decimal(stated)
+        elif values:
+            figures[key] = sum(values, Decimal(0))
+            consistent = consistent and stated is None
+            if stated is not None:
+                result.warnings.append(
+                    f"{funds[total_at]['label']}的{ {'initial': '年初预算数', 'adjusted': '全年预算数', 'executed': '全年执行数'}[key] }与其下各项之和不符，趋势按各项之和计算"
+                )
+        elif stated is not None:
+            figures[key] = Decimal(stated)
+    line: dict[str, Any] = {"year": year}
+    if "initial" in figures:
+        line["initial"] = _exact(figures["initial"])
+    elif "adjusted" in figures:
+        line["initial"] = _exact(figures["adjusted"])
+    if "adjusted" in figures and "initial" in figures:
+        difference = figures["adjusted"] - figures["initial"]
+        if difference > 0:
+            line["supplementary"] = _exact(difference)
+        elif difference < 0:
+            line["reduction"] = _exact(-difference)
+    if "executed" in figures:
+        line["executed"] = _exact(figures["executed"])
+    if consistent and total_at is not None and funds[total_at].get("rate"):
+        line["stated_rate"] = funds[total_at]["rate"]
+    result.inferred.append("本年预算金额（由资金情况表；全年预算数与年初预算数之差记为追加或调减）")
+    return line
+
+
+_FORM_PARTS = {
+    DocumentKind.FORM: [
+        "项目名称",
+        "主管部门或实施单位",
+        "资金情况",
+        "年度总体目标",
+        "绩效指标",
+        "完成值",
+        "总分",
+    ],
+    DocumentKind.TARGETS: [
+        "项目名称",
+        "主管部门或实施单位",
+        "资金情况",
+        "年度总体目标",
+        "绩效指标",
+    ],
+    DocumentKind.DEPARTMENT: ["单位名称", "资金情况", "年度总体目标", "绩效指标", "总分"],
+}
+
+
+def _account(data: dict[str, Any], kind: DocumentKind, parts: FormParts, result: Imported) -> None:
+    form = data.get("form", {})
+    indicators = data.get("performance", {}).get("indicators", [])
+    present = {
+        "项目名称": bool(data.get("name")),
+        "单位名称": bool(form.get("supervisor") or form.get("implementer")),
+        "主管部门或实施单位": bool(form.get("supervisor") or form.get("implementer")),
+        "资金情况": bool(form.get("funds")),
+        "年度总体目标": bool(form.get("goals")),
+        "绩效指标": bool(indicators),
+        "完成值": any("actual" in i for i in indicators),
+        "总分": parts.total_score is not None,
+    }
+    for label in _FORM_PARTS[kind]:
+        (result.filled if present[label] else result.missing).append(label)
+    essential = ["资金情况", "绩效指标"] + (
+        ["项目名称"] if kind is not DocumentKind.DEPARTMENT else []
+    )
+    if not all(present[p] for p in essential):
+        data["incomplete"] = True
+        result.warnings.append(
+            "原文不完整（缺少" + "、".join(p for p in essential if not present[p]) + "），"
+            "已导入找到的部分并标为 incomplete: true，请按原件补全"
+        )
