@@ -444,6 +444,13 @@ def test_the_national_form_keeps_its_figures_codes_and_totals(
         "rate": "0%",
         "score": 0,
     }
+    assert [r["label"] for r in form["funds"]] == [
+        "年度资金总额",
+        "其中：本年财政拨款",
+        "上年结转资金",
+        "其他资金",
+    ]
+    assert form["total_weight"] == 100
     # 89.974 万元 is exactly 899,740 元.
     assert form["funds"][1]["adjusted"] == 899740 and form["funds"][1]["initial"] == 900000
     assert form["goals"] == [
@@ -595,6 +602,10 @@ def _figures(data: dict[str, Any]) -> list[str]:
                 shown.append(wan_exact(Decimal(row[key])))
     for goal in data.get("form", {}).get("goals", []):
         shown.extend(goal.values())
+    if "total_weight" in data.get("form", {}):
+        shown.append(f"分值{data['form']['total_weight']}")
+    if "total_score" in data.get("evaluation", {}):
+        shown.append(f"得分{data['evaluation']['total_score']}")
     for indicator in data.get("performance", {}).get("indicators", []):
         shown.extend(str(v) for k, v in indicator.items() if k not in ("weight", "score"))
         shown.extend(str(indicator[k]) for k in ("weight", "score") if k in indicator)
@@ -618,3 +629,60 @@ def test_round_trip_the_page_shows_every_figure_and_indicator(
         assert re.sub(r"\s+", "", data["name"]) in shown
         for figure in _figures(data):
             assert re.sub(r"\s+", "", figure) in shown, (name, figure)
+
+
+# --- the pages of the kinds, in Chromium -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def kinds_site(imported: tuple[Path, dict[str, str]]) -> Path:
+    project, _ = imported
+    site = project / "site"
+    if not (site / "index.html").exists():
+        result = mkdocs_build(project, site)
+        assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_the_form_page_is_the_official_table_with_merged_cells(kinds_site: Path) -> None:
+    page = soup(kinds_site, "2023/gongzi-xingzhichu/index.html")
+    table = page.select_one("table.gk-form")
+    assert table is not None
+    groups = {th.get_text(strip=True): th.get("rowspan") for th in table.select("th[rowspan]")}
+    assert groups["项目资金（万元）"] == "5"  # header + four money rows
+    assert groups["年度总体目标"] == "2"
+    assert groups["产出指标(50分)"] == "3"  # one merged 一级 cell over three rows
+    text = text_of(table)
+    assert "年度资金总额与各项之和不符" in text and "89.974" in text
+    assert "项目代码51000021R000000019951" in text and "代码219" in text
+    # The department-year page: the whole department beside its projects, never added up.
+    year = soup(kinds_site, "bumen/panzhihuashi-xiqu-xinfangju/2023/index.html")
+    assert "部门整体支出" in text_of(year.find("article"))
+    totals = text_of(soup(kinds_site, "2023/index.html").find("article"))
+    assert "不计入上表合计" in totals
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "2023/gongzi-xingzhichu/",
+        "2024/chengxiangjumin-jiben-yiliaobaoxian-buzhu/",
+        "2023/panzhihuashi-xiqu-xinfangju-bumen-zhengti-zhichu/",
+        "bumen/panzhihuashi-xiqu-xinfangju/2023/",
+    ],
+)
+def test_form_pages_read_on_a_phone_with_no_axe_violation(
+    browser: object, kinds_site: Path, width: int, path: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from browsing import open_page, serve
+
+    with serve(kinds_site) as url:
+        page, outside, errors = open_page(browser, url + path, width)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # type: ignore[attr-defined]
+        violations = Axe().run(page).response["violations"]
+        assert violations == [], [(v["id"], v["nodes"][0]["target"]) for v in violations]
+        assert outside == [] and errors == []
+        page.close()  # type: ignore[attr-defined]

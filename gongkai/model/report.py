@@ -474,6 +474,7 @@ class Form(Strict):
     unit_of_money: Text | None = Field(None, description="表中金额单位，原样照录，如 万元")
     funds: list[FundRow] = Field(default_factory=list, description="资金情况各行，按表中顺序")
     goals: list[Goal] = Field(default_factory=list, description="年度总体目标")
+    total_weight: Number | None = Field(None, description="总分一行所填的分值合计")
 
 
 class Report(Strict):

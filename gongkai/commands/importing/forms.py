@@ -87,6 +87,7 @@ class FormParts:
 
     header: dict[str, str] = field(default_factory=dict)
     money_columns: dict[str, int] = field(default_factory=dict)
+    money_group: set[str] = field(default_factory=set)
     funds: list[dict[str, Any]] = field(default_factory=list)
     goals: list[dict[str, str]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
@@ -133,6 +134,8 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
                 continue
             if len(keys) >= 3 and {"initial", "executed"} & set(keys) and state != "indicators":
                 parts.money_columns = keys
+                # The block's own name (项目资金（万元）), repeated down a merged column.
+                parts.money_group = {c for c in cells[: min(keys.values())] if c}
                 state = "money"
                 continue
             joined = squeeze("".join(distinct))
@@ -189,8 +192,7 @@ def _header_fields(distinct: list[str], parts: FormParts) -> None:
 def _money_row(cells: list[str], distinct: list[str], parts: FormParts, scale: Decimal) -> None:
     columns = parts.money_columns
     first_value = min(columns.values())
-    labels = [c for c in cells[:first_value] if c and "资金" not in squeeze(c)[-2:]]
-    labels = labels or [c for c in cells[:first_value] if c]
+    labels = [c for c in cells[:first_value] if c and c not in parts.money_group]
     if not labels:
         return
     label = labels[-1]
@@ -434,6 +436,8 @@ def build_form(
         form["funds"] = parts.funds
     if parts.goals:
         form["goals"] = [{k: v for k, v in g.items() if v} for g in parts.goals if any(g.values())]
+    if parts.total_weight is not None and kind is not DocumentKind.TARGETS:
+        form["total_weight"] = parts.total_weight
     data["form"] = form
     if parts.indicators:
         data["performance"] = {"indicators": parts.indicators}
