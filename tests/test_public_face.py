@@ -16,24 +16,12 @@ import pytest
 import yaml
 from browsing import open_page, serve
 from conftest import SAMPLE, copy_project, mkdocs_build
+from test_hardening import PAGE_TYPES
 from test_site import soup, text_of
 
 WIDTHS = [390, 1280]
 REPORT = "2023/zhujing-zhurong-xinfang-weiwen-jingfei/"
-PAGE_KINDS = [
-    "",
-    "2023/",
-    "xiangmu/",
-    "xiangmu/zhujing-zhurong-xinfang-weiwen-jingfei/",
-    REPORT,
-    "bumen/",
-    "bumen/xiqu-xinfangju/",
-    "shixiao/",
-    "xiazai/",
-    "about/",
-    "shuju-geshi/",
-    "404.html",
-]
+PAGE_KINDS = PAGE_TYPES  # every kind of page of the sample site
 
 
 @pytest.fixture(scope="module")

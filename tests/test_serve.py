@@ -45,9 +45,8 @@ COMMANDS = {
 }
 
 
-@pytest.mark.parametrize("command", list(COMMANDS))
-def test_serve_rebuilds_when_data_changes(tmp_path: Path, command: str) -> None:
-    project = copy_project(tmp_path / "project")
+def start(command: str, project: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """``mkdocs serve`` or ``gongkai serve`` in ``project`` on a free port."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, *COMMANDS[command], f"127.0.0.1:{port}"],
@@ -56,6 +55,13 @@ def test_serve_rebuilds_when_data_changes(tmp_path: Path, command: str) -> None:
         stderr=subprocess.DEVNULL,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+    return server, port
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_serve_rebuilds_when_data_changes(tmp_path: Path, command: str) -> None:
+    project = copy_project(tmp_path / "project")
+    server, port = start(command, project)
     try:
         url = f"http://127.0.0.1:{port}/2023/baoan-feiyong/"
         assert wait_for(url, "保安费用"), "mkdocs serve did not come up"
@@ -80,14 +86,7 @@ def test_a_broken_file_shows_its_error_in_the_browser(browser: object, tmp_path:
     """Saving a broken file while previewing: the open page reloads by itself, shows the Chinese
     error above the last good content, and loses the error once the file is fixed."""
     project = copy_project(tmp_path / "project")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, *COMMANDS["gongkai"], f"127.0.0.1:{port}"],
-        cwd=project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    server, port = start("gongkai", project)
     try:
         url = f"http://127.0.0.1:{port}/2023/baoan-feiyong/"
         assert wait_for(url, "保安费用"), "gongkai serve did not come up"

@@ -203,6 +203,16 @@ def check_cost_indicator(report: _Report, rules: ScoringRules) -> Iterator[Findi
         )
 
 
+def _rate_disagrees(stated_text: str, rate: Decimal | None) -> bool:
+    """A stated execution rate that the amounts contradict. A rate written to whole percents
+    (96%) agrees with 96.30 %: the slack is half the last digit written."""
+    stated = parse_quantity(stated_text, "%")
+    if stated is None or stated.unit != "%" or rate is None:
+        return False
+    places = len(normalise(stated_text).partition(".")[2].rstrip("%").strip())
+    return abs(stated.value / 100 - rate) > Decimal(5).scaleb(-places - 3)
+
+
 def check_sums(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
     """Totals that are not the sum of their parts; stated totals and rates vs computed ones."""
     for index, line in enumerate(report.entry.report.budget):
@@ -219,17 +229,8 @@ def check_sums(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
                 fix="核对全年预算数",
             )
         if line.stated_rate and line.adjusted:
-            stated = parse_quantity(line.stated_rate, "%")
             rate = line.rate
-            # A rate written to whole percents (96%) agrees with 96.30 %: half the last digit.
-            places = len(normalise(line.stated_rate).partition(".")[2].rstrip("%").strip())
-            slack = Decimal(5).scaleb(-places - 3)
-            if (
-                stated is not None
-                and stated.unit == "%"
-                and rate is not None
-                and abs(stated.value / 100 - rate) > slack
-            ):
+            if _rate_disagrees(line.stated_rate, rate):
                 yield report.finding(
                     Severity.ERROR,
                     "执行率与金额不符",
@@ -604,11 +605,7 @@ def check_form(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
         )
     for index, row in enumerate(funds):
         rate = ratio(row.executed, row.adjusted)
-        stated = parse_quantity(row.rate, "%") if row.rate else None
-        if stated is None or stated.unit != "%" or rate is None:
-            continue
-        places = len(normalise(row.rate or "").partition(".")[2].rstrip("%").strip())
-        if abs(stated.value / 100 - rate) > Decimal(5).scaleb(-places - 3):
+        if row.rate and _rate_disagrees(row.rate, rate):
             yield report.finding(
                 Severity.ERROR,
                 "执行率与金额不符",

@@ -280,7 +280,7 @@ def import_files(
             continue
         for where, imported, named, name in _documents(source, blocks, year, outcome):
             plan = _Plan(where, imported, named, name)
-            plan.place(year, department, registry, out, force, planned, outcome)
+            _place(plan, year, department, registry, out, force, planned, outcome)
     if outcome.errors:
         outcome.report.clear()
         return outcome
@@ -304,18 +304,6 @@ class _Plan:
     named: list[str]
     source_name: str
 
-    def place(
-        self,
-        year: int | None,
-        department: str | None,
-        registry: Registry,
-        out: Path,
-        force: bool,
-        planned: dict[Path, tuple[str, Imported, str]],
-        outcome: Outcome,
-    ) -> None:
-        _place(self, year, department, registry, out, force, planned, outcome)
-
 
 def _place(
     plan: _Plan,
@@ -327,6 +315,7 @@ def _place(
     planned: dict[Path, tuple[str, Imported, str]],
     outcome: Outcome,
 ) -> None:
+    """Check one document, find its department and file, and plan its writing."""
     where, imported, named = plan.where, plan.imported, plan.named
     if not imported.name:
         outcome.errors.append(
