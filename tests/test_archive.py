@@ -123,9 +123,10 @@ def article_without_figures(html: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_version_selector_switches_years(browser: object, exported: Path) -> None:
+@pytest.mark.parametrize("width", [390, 1280])
+def test_version_selector_switches_years(browser: object, exported: Path, width: int) -> None:
     with serve(exported) as url:
-        page, outside, errors = open_page(browser, url)
+        page, outside, errors = open_page(browser, url, width)
         assert page.url.endswith("/latest/")  # type: ignore[attr-defined]
         page.goto(url + "2022/2022/baoan-feiyong/")  # type: ignore[attr-defined]
         page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
