@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from gongkai.commands.importing.parse import _COLUMNS, Imported, _number, squeeze
+from gongkai.commands.importing.parse import INDICATOR_COLUMNS, Imported, as_number, squeeze
 from gongkai.commands.importing.sources import Block, Table
 from gongkai.model.money import YUAN_PER_WAN
 from gongkai.model.report import DocumentKind
@@ -126,7 +126,7 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
             if levels >= 2:  # the indicator header
                 parts.indicator_columns = {}
                 header = [squeeze(c) for c in cells]
-                for key, words in _COLUMNS:
+                for key, words in INDICATOR_COLUMNS:
                     for index, cell in enumerate(header):
                         if any(w in cell for w in words) and key not in parts.indicator_columns:
                             parts.indicator_columns[key] = index
@@ -166,7 +166,7 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
                     for key, target in (("weight", "total_weight"), ("score", "total_score")):
                         at = columns.get(key)
                         if at is not None and at < len(cells) and cells[at]:
-                            setattr(parts, target, _number(cells[at]))
+                            setattr(parts, target, as_number(cells[at]))
                     continue
                 indicator, level1, level2 = _indicator(
                     cells, parts.indicator_columns, level1, level2
@@ -205,7 +205,7 @@ def _money_row(cells: list[str], distinct: list[str], parts: FormParts, scale: D
                 row[key] = _exact(value)
         elif key in ("weight", "score"):
             if text and text not in _EMPTY:
-                row[key] = _number(text)
+                row[key] = as_number(text)
         elif text and text not in _EMPTY:
             row[key] = text
     if len(row) > 1 or any(w in label for w in ("总额", "其中", "资金", "合计")):
@@ -224,7 +224,7 @@ def _indicator(
     for key in ("nature", "target", "unit", "actual", "weight", "score", "reason"):
         value = values.get(key)
         if value and value not in _EMPTY:
-            indicator[key] = _number(value) if key in ("weight", "score") else value
+            indicator[key] = as_number(value) if key in ("weight", "score") else value
     if indicator.get("nature") not in (None, "=", "≥", "≤", "定性", ">=", "<=", "＝"):
         indicator["target"] = f"{indicator.pop('nature')}{indicator.get('target', '')}"
     cleaned = {k: v for k, v in indicator.items() if v not in (None, "")}

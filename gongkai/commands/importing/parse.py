@@ -49,7 +49,7 @@ _FIELD_OF = {
     "suggestions": ("evaluation", "suggestions"),
 }
 # Indicator table columns (Sichuan's 自评表 and the national form), by header words.
-_COLUMNS = [
+INDICATOR_COLUMNS = [
     ("level1", ("一级指标",)),
     ("level2", ("二级指标",)),
     ("name", ("三级指标",)),
@@ -441,7 +441,7 @@ def _indicators(table: Table, result: Imported) -> list[dict[str, Any]] | None:
         return None
     header = [squeeze(c) for c in table.rows[header_index]]
     columns: dict[str, int] = {}
-    for key, words in _COLUMNS:
+    for key, words in INDICATOR_COLUMNS:
         for index, cell in enumerate(header):
             if any(word in cell for word in words) and key not in columns:
                 columns[key] = index
@@ -465,14 +465,14 @@ def _indicators(table: Table, result: Imported) -> list[dict[str, Any]] | None:
         for key in ("nature", "target", "unit", "actual", "weight", "score", "reason"):
             value = cells.get(key)
             if value:
-                indicator[key] = _number(value) if key in ("weight", "score") else value
+                indicator[key] = as_number(value) if key in ("weight", "score") else value
         indicators.append({k: v for k, v in indicator.items() if v not in (None, "")})
     if not has_target_column and indicators:
         result.inferred.append("三级指标一栏中的取值（全年、金额、满意）记为指标值")
     return indicators
 
 
-def _number(text: str) -> int | Decimal | str:
+def as_number(text: str) -> int | Decimal | str:
     try:
         value = Decimal(text)
     except ArithmeticError:
