@@ -80,11 +80,12 @@ def test_project_xlsx_has_every_figure_with_frozen_headers(built_site: Path) -> 
         sheet = book["预算"]
         assert sheet.freeze_panes == "A2"
         headers = [c.value for c in sheet[1]]
-        assert headers[:8] == [
+        assert headers[:9] == [
             "部门代号",
             "部门",
             "项目网址名",
             "项目名称",
+            "文件种类",
             "报告年度",
             "预算年度",
             "年初预算（元）",
