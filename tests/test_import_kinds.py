@@ -337,6 +337,70 @@ def department_form(path: Path) -> Path:
     return path
 
 
+def titled_in_table(path: Path) -> Path:
+    """A 自评表 whose title, year and unit line stand in the table's own first rows, with
+    cells that hold line breaks, as many Word forms are made."""
+    document = docx.Document()
+    rows = [
+        ["项目支出绩效自评表（2023年度）", "", "", "", "", "", "", ""],
+        ["单位：万元", "", "", "", "", "", "", ""],
+        [
+            "项目名称",
+            "乡村振兴\n衔接资金",
+            "",
+            "",
+            "实施单位",
+            "攀枝花市西区格里坪镇人民政府",
+            "",
+            "",
+        ],
+        [
+            "项目资金（万元）",
+            "",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ],
+        ["", "年度资金总额", "210", "210", "189.6", "10", "90.29%", "9.03"],
+        ["年度总体目标", "预期目标", "", "", "实际完成情况", "", "", ""],
+        ["", "建设产业路3公里", "", "", "建成产业路2.7公里", "", "", ""],
+        [
+            "绩效指标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+        ],
+        ["", "产出指标", "数量指标", "产业路长度", "3公里", "2.7公里", "50", "45"],
+        ["", "效益指标", "经济效益指标", "带动农户增收", "≥200户", "236户", "30", "30"],
+        ["", "满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "93%", "10", "10"],
+        ["总分", "", "", "", "", "", "100", "94.03"],
+    ]
+    merges = [
+        (0, 0, 0, 7),
+        (1, 0, 1, 7),
+        (2, 1, 2, 3),
+        (2, 5, 2, 7),
+        (3, 0, 4, 0),
+        (5, 0, 6, 0),
+        (5, 1, 5, 3),
+        (5, 4, 5, 7),
+        (6, 1, 6, 3),
+        (6, 4, 6, 7),
+        (7, 0, 10, 0),
+        (11, 0, 11, 5),
+    ]
+    _table(document, rows, merges)
+    document.save(path)
+    return path
+
+
 def fragment_docx(path: Path) -> Path:
     """Only the indicator table of a 绩效目标表, nothing around it."""
     document = docx.Document()
@@ -357,6 +421,7 @@ BUILDERS = {
     "targets-form.docx": targets_form,
     "department-form.docx": department_form,
     "fragment-targets.docx": fragment_docx,
+    "titled-in-table.docx": titled_in_table,
 }
 TEXTS = sorted(p.name for p in CORPUS.glob("*.txt"))
 ALL = sorted([*BUILDERS, *TEXTS])
@@ -558,6 +623,22 @@ def test_web_copies_keep_their_header(imported: tuple[Path, dict[str, str]]) -> 
     assert report["name"] == "社区矫正工作经费"
     assert report["title"] == "部门决算中项目绩效评价报告"
     assert report["disclosure"]["document_number"] == "西司发〔2024〕18号"
+
+
+def test_a_form_titled_inside_its_table(imported: tuple[Path, dict[str, str]]) -> None:
+    project, _ = imported
+    (data,) = _files(project, "titled-in-table.docx")
+    assert data["kind"] == "自评表" and data["title"] == "项目支出绩效自评表（2023年度）"
+    assert data["name"] == "乡村振兴衔接资金"  # one name again, though Word broke its cell
+    assert data["budget"] == [
+        {"year": 2023, "initial": 2100000, "executed": 1896000, "stated_rate": "90.29%"}
+    ]
+    assert data["form"]["implementer"] == "攀枝花市西区格里坪镇人民政府"
+    assert [i["name"] for i in data["performance"]["indicators"]] == [
+        "产业路长度",
+        "带动农户增收",
+        "受益群众满意度",
+    ]
 
 
 def test_one_report_covering_two_projects(imported: tuple[Path, dict[str, str]]) -> None:

@@ -177,7 +177,9 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
 
 
 def _header_fields(distinct: list[str], parts: FormParts) -> None:
-    """项目名称 | 值 | 主管部门 | 值 …: each label takes the cell after it."""
+    """项目名称 | 值 | 主管部门 | 值 …: each label takes the cell after it. A name Word broke
+    across lines in its cell is one name again."""
+    distinct = [re.sub(r"\s*\n\s*", "", cell) for cell in distinct]
     for index, cell in enumerate(distinct):
         key = _HEADER_FIELDS.get(squeeze(cell).rstrip(":："))
         if key and index + 1 < len(distinct) and squeeze(distinct[index + 1]) not in _HEADER_FIELDS:

@@ -178,6 +178,11 @@ def _documents(
         return []
     tables = [b for b in blocks if isinstance(b, Table)]
     texts = [b for b in blocks if isinstance(b, str)]
+    if not title and tables and tables[0].rows:
+        # Word forms often carry their title in the table's first, merged row.
+        first = " ".join(dict.fromkeys(c for c in tables[0].rows[0] if c))
+        if _form_title(first):
+            title = first
     named = [v for k, v in meta.items() if k == "发布机构"]
     unit = unit_from_title(title)
     if unit:
@@ -206,7 +211,8 @@ def _documents(
     scale, unit = money_scale(texts + [c for t in tables for row in t.rows for c in row])
     parts = read_tables(tables, scale)
     imported = Imported({})
-    the_year = year or _year_in([title, *texts[:6]])
+    heads = [" ".join(row) for table in tables[:1] for row in table.rows[:3]]
+    the_year = year or _year_in([title, *texts[:6], *heads])
     data = build_form(parts, kind, _form_name(kind, title), the_year, imported)
     if parts.funds:
         data["form"]["unit_of_money"] = unit
