@@ -398,7 +398,7 @@ def _documents(catalog: Catalog, kind: DocumentKind | None) -> Iterable[SitePage
             ),
             published=(published := _release_date(entry)),
             updated=_corrected_after(entry, published),
-            source=entry.department.name,
+            source=entry.report.disclosure.publisher or entry.department.name,
         )
 
 
