@@ -278,9 +278,11 @@ def test_high_contrast_switch(browser: object, server: str, width: int) -> None:
     page.keyboard.press("Enter")
     colours = page.evaluate(
         """() => [getComputedStyle(document.body).backgroundColor,
-                  getComputedStyle(document.querySelector('article p')).color]"""
+                  getComputedStyle(document.querySelector('article p')).color,
+                  getComputedStyle(document.querySelector('article h1')).color,
+                  getComputedStyle(document.querySelector('.gk-reading__button')).borderTopColor]"""
     )
-    assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
+    assert colours == ["rgb(0, 0, 0)"] + ["rgb(255, 255, 255)"] * 3
     page.goto(server + "shixiao/")
     assert page.evaluate("document.documentElement.dataset.gkContrast") == "high"
     for path in (REPORT, "shixiao/"):
