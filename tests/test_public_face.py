@@ -294,17 +294,23 @@ def test_high_contrast_switch(browser: object, server: str, width: int) -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("contrast", ["standard", "high"])
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", PAGE_KINDS)
 def test_axe_finds_no_violation_of_any_impact(
-    browser: object, server: str, width: int, path: str
+    browser: object, server: str, width: int, path: str, contrast: str
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    page, _, _ = open_page(browser, server + path, width)
+    context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    if contrast == "high":  # as a reader who chose it on an earlier page
+        context.add_init_script("localStorage.setItem('gk-contrast', 'high')")
+    page = context.new_page()
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
     violations = Axe().run(page).response["violations"]
     assert violations == [], [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations]
-    page.close()  # type: ignore[attr-defined]
+    context.close()
 
 
 @pytest.mark.browser
