@@ -665,6 +665,28 @@ def test_fragments_are_kept_and_marked_incomplete(imported: tuple[Path, dict[str
     assert "incomplete：这份文件由 gongkai import 从不完整的原文导入" in strict.stderr
 
 
+def test_a_folder_of_reports_becomes_a_site(tmp_path: Path) -> None:
+    """The clerk hands over a folder: every report in it is imported by one command, into a
+    project that has no data yet, and the site builds."""
+    project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / "data")
+    folder = tmp_path / "报告"
+    (folder / "网页").mkdir(parents=True)
+    for name in ALL:
+        if name not in GIVEN:  # fragments need their unit and year told
+            materialise(name, folder / "网页" if name.endswith(".txt") else folder)
+    (folder / "~$lock.docx").write_bytes(b"Word's lock file")
+    result = run_cli(project, "import", str(folder), "--out", "data")
+    assert result.returncode == 0, result.stderr
+    written = [p for p in (project / "data").rglob("*.yml") if p.name != "departments.yml"]
+    assert len(written) == len(ALL) - len(GIVEN) + 1  # one file holds two projects
+    site = tmp_path / "site"
+    build = mkdocs_build(project, site)
+    assert build.returncode == 0, build.stderr
+    assert (site / "2023/gongzi-xingzhichu/index.html").is_file()
+    assert (site / "bumen/panzhihuashi-xiqu-minzhengju/2023/index.html").is_file()
+
+
 def test_nothing_recognisable_is_refused_with_the_reason(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("今天开会，讨论明年的工作安排。\n会议由办公室主任主持。\n", encoding="utf-8")

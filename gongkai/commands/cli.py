@@ -317,7 +317,9 @@ def parser() -> argparse.ArgumentParser:
         "import", help="把已有的报告（Word .docx 或文本 .txt）导入为数据文件"
     )
     import_cmd.add_argument(
-        "files", nargs="+", help="报告文件，可一次导入多个；一个文件可含多份报告"
+        "files",
+        nargs="+",
+        help="报告文件（.docx、.txt）或放着它们的文件夹，可一次导入多个；一个文件可含多份报告",
     )
     import_cmd.add_argument("--year", type=int, help="年度（默认由报告中的预算年度推断）")
     import_cmd.add_argument("--department", help="部门代号（部门名录只有一个部门时可省略）")

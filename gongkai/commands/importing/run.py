@@ -272,13 +272,31 @@ def _form_name(kind: DocumentKind, title: str) -> str:
     return clean or defaults.get(kind, "项目支出绩效自评报告")
 
 
+def expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the .docx and .txt files in it and below it, in
+    name order (Word's "~$" lock files left out)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in (".docx", ".txt")
+                and not p.name.startswith("~$")
+            )
+        else:
+            found.append(path)
+    return found
+
+
 def import_files(
     files: list[Path], out: Path, year: int | None, department: str | None, force: bool
 ) -> Outcome:
     outcome = Outcome()
     registry = Registry.load(out)
     planned: dict[Path, tuple[str, Imported, str]] = {}
-    for source in files:
+    for source in expand(files):
         try:
             blocks = read_blocks(source)
         except SourceError as error:
