@@ -435,6 +435,7 @@ def _report(site: Site, page: SitePage) -> Context:
         "corrections": [(c, field_label(entry.report, c.field)) for c in entry.report.corrections],
         "kinds": DocumentKind,
         "form_columns": _form_columns(entry.report.kind, indicators),
+        "fund_columns": _fund_columns(entry.report.kind, entry.report.form.funds),
         "fund_gaps": {index for index, *_ in form_total_gaps(entry.report.form.funds)},
         "department_year": (
             department_year_uri(entry.department, entry.year)
@@ -465,6 +466,28 @@ def _form_columns(kind: DocumentKind, indicators: list[Any]) -> list[tuple[str, 
         ]
     return [
         (k, label) for k, label in columns if any(getattr(i, k) is not None for i in indicators)
+    ]
+
+
+_FUND_COLUMNS = [
+    ("initial", "年初预算数"),
+    ("adjusted", "全年预算数"),
+    ("executed", "全年执行数"),
+    ("weight", "分值"),
+    ("rate", "执行率"),
+    ("score", "得分"),
+    ("reason", "原因"),
+]
+
+
+def _fund_columns(kind: DocumentKind, funds: list[Any]) -> list[tuple[str, str]]:
+    """The money block's columns that hold something; a self-evaluation always shows the
+    three amounts (a blank one is a gap), a 绩效目标表 only what it states."""
+    always = () if kind is DocumentKind.TARGETS else ("initial", "adjusted", "executed")
+    return [
+        (k, label)
+        for k, label in _FUND_COLUMNS
+        if k in always or any(getattr(r, k) is not None for r in funds)
     ]
 
 
