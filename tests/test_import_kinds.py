@@ -733,6 +733,18 @@ def test_round_trip_the_page_shows_every_figure_and_indicator(
         assert re.sub(r"\s+", "", data["name"]) in shown
         for figure in _figures(data):
             assert re.sub(r"\s+", "", figure) in shown, (name, figure)
+        # Each indicator's values stand in its own row of the form's (or report's) table.
+        table = page.select_one("table.gk-form, table.gk-indicators")
+        rows = [
+            [re.sub(r"\s+", "", text_of(c)) for c in r.find_all(["td", "th"])]
+            for r in (table.find_all("tr") if table else [])
+        ]
+        for indicator in data.get("performance", {}).get("indicators", []):
+            label = re.sub(r"\s+", "", indicator.get("name") or indicator["target"])
+            row = "".join(next((r for r in rows if label in r), []))
+            for key, value in indicator.items():
+                if key not in ("level1", "level2"):
+                    assert re.sub(r"\s+", "", str(value)) in row, (name, key, value)
 
 
 # --- the pages of the kinds, in Chromium -------------------------------------------------

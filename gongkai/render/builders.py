@@ -455,10 +455,17 @@ def _release_date(entry: ProjectYear) -> PartialDate | None:
 def _form_columns(kind: DocumentKind, indicators: list[Any]) -> list[tuple[str, str]]:
     """The form's indicator columns after the three levels: a 绩效目标表 has targets only."""
     if kind is DocumentKind.TARGETS:
-        columns = [("target", "年度指标值"), ("unit", "度量单位"), ("weight", "分值")]
+        columns = [
+            ("nature", "指标性质"),
+            ("target", "年度指标值"),
+            ("unit", "度量单位"),
+            ("weight", "分值"),
+        ]
     else:
         columns = [
+            ("nature", "指标性质"),
             ("target", "年度指标值"),
+            ("unit", "度量单位"),
             ("actual", "实际完成值"),
             ("weight", "分值"),
             ("score", "得分"),
