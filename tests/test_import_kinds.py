@@ -687,6 +687,17 @@ def test_a_folder_of_reports_becomes_a_site(tmp_path: Path) -> None:
     assert (site / "bumen/panzhihuashi-xiqu-minzhengju/2023/index.html").is_file()
 
 
+def test_a_new_department_code_takes_the_name_the_document_gives(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / "data")
+    source = materialise("form-lines.txt", tmp_path)
+    result = run_cli(project, "import", str(source), "--out", "data", "--department", "xiqu-sifa")
+    assert result.returncode == 0, result.stderr
+    registry = yaml.safe_load((project / "data/departments.yml").read_text(encoding="utf-8"))
+    assert registry["departments"] == [{"slug": "xiqu-sifa", "name": "攀枝花市西区司法局"}]
+    assert (project / "data/2023/xiqu-sifa/renmintiaojie-gongzuo-jingfei.yml").is_file()
+
+
 def test_nothing_recognisable_is_refused_with_the_reason(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("今天开会，讨论明年的工作安排。\n会议由办公室主任主持。\n", encoding="utf-8")

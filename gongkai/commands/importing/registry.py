@@ -57,6 +57,8 @@ class Registry:
             if found:
                 return found, ""
             if re.fullmatch(r"[a-z0-9-]+", requested):
+                if named:  # a new code for the unit the document names
+                    return self.add(named[0], requested), ""
                 known = "、".join(str(d["slug"]) for d in self.departments) or "无"
                 return (
                     None,
@@ -76,7 +78,11 @@ class Registry:
             "文件中没有写明单位（主管部门、实施单位或发布机构），请用 --department 部门全称 指定",
         )
 
-    def add(self, name: str) -> str:
+    def add(self, name: str, slug: str | None = None) -> str:
+        """A new department called ``name``; its code the pinyin of the name unless given."""
+        if slug is not None:
+            self.added.append({"slug": slug, "name": name})
+            return slug
         slug = base = slugify(name)
         taken = {str(d["slug"]) for d in self.departments + self.added}
         number = 2
