@@ -813,3 +813,26 @@ def test_form_pages_read_on_a_phone_with_no_axe_violation(
         assert violations == [], [(v["id"], v["nodes"][0]["target"]) for v in violations]
         assert outside == [] and errors == []
         page.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("written", "nature", "target"),
+    [
+        ("正向", "≥", "12"),
+        ("反向指标", "≤", "12"),
+        ("定量", None, "12"),
+        ("≥", "≥", "12"),
+        ("约", None, "约12"),
+    ],
+)
+def test_the_nature_column_in_its_provincial_wordings(
+    written: str, nature: str | None, target: str
+) -> None:
+    from gongkai.commands.importing.forms import _indicator
+
+    columns = {"level1": 0, "level2": 1, "name": 2, "nature": 3, "target": 4}
+    indicator, _, _ = _indicator(
+        ["产出指标", "数量指标", "场次", written, "12"], columns, None, None
+    )
+    assert indicator is not None
+    assert indicator.get("nature") == nature and indicator["target"] == target

@@ -40,6 +40,7 @@ _HEADER_FIELDS = {
     "部门名称": "unit",
     "预算单位": "unit",
 }
+_NATURES = {"正向": "≥", "反向": "≤", "大于等于": "≥", "小于等于": "≤", "等于": "="}
 _EMPTY = {"", "—", "-", "–", "/", "／", "无", "——"}
 _CODE = re.compile(r"^\s*([0-9A-Za-z]{2,})\s*[-－—–_]\s*(\S.*)$")
 
@@ -227,8 +228,16 @@ def _indicator(
         value = values.get(key)
         if value and value not in _EMPTY:
             indicator[key] = as_number(value) if key in ("weight", "score") else value
-    if indicator.get("nature") not in (None, "=", "≥", "≤", "定性", ">=", "<=", "＝"):
-        indicator["target"] = f"{indicator.pop('nature')}{indicator.get('target', '')}"
+    nature = indicator.get("nature")
+    if nature is not None:
+        # 正向/反向 (more is better / less is better) are ≥ and ≤; 定量 says only "a number".
+        nature = _NATURES.get(squeeze(nature).removesuffix("指标"), nature)
+        if nature in ("=", "≥", "≤", "定性", ">=", "<=", "＝"):
+            indicator["nature"] = nature
+        else:
+            indicator.pop("nature")
+            if nature != "定量":  # kept beside the target rather than lost
+                indicator["target"] = f"{nature}{indicator.get('target', '')}"
     cleaned = {k: v for k, v in indicator.items() if v not in (None, "")}
     if "name" not in cleaned and "target" not in cleaned:
         return None, level1, level2
