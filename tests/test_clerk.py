@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import copy_project, mkdocs_build, run_cli
 
 from gongkai.commands.cli import parser
@@ -144,3 +145,22 @@ def test_every_page_says_where_it_is(built_site: Path) -> None:
     assert trail("bumen/xiqu-xinfangju/index.html")[1] == ("公开部门", "../")
     assert trail("about/index.html") == [("首页", ".."), ("关于本站", None)]
     assert trail("index.html") == [("首页", None)]
+
+
+@pytest.mark.parametrize("kind", ["自评表", "绩效目标表", "部门整体"])
+def test_new_makes_a_form_skeleton_of_each_kind(tmp_path: Path, kind: str) -> None:
+    project = copy_project(tmp_path / "project")
+    made = run_cli(project, "new", f"新{kind}", "--year", "2023", "--kind", kind, "--slug", "xin")
+    assert made.returncode == 0, made.stderr
+    path = project / "data/2023/xiqu-xinfangju/xin.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["kind"] == kind and data["form"]["funds"][0]["label"] == "年度资金总额"
+    if kind == "绩效目标表":
+        assert "actual" not in path.read_text(encoding="utf-8").split("performance:")[1].replace(
+            "# ", ""
+        )
+    check = run_cli(project, "check", "--strict")
+    assert check.returncode == 4 and "只填写了" in check.stdout + check.stderr  # a blank form
+    site = tmp_path / "site"
+    assert mkdocs_build(project, site).returncode == 0
+    assert (site / f"2023/{path.stem}/index.html").is_file()

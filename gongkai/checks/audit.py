@@ -637,13 +637,13 @@ def filled_parts(entry: ProjectYear) -> tuple[int, int]:
     the indicators and this year's figures."""
     report = entry.report
     if report.kind is not DocumentKind.REPORT:  # a form: its header, money, goals, indicators
-        form = report.form
+        form, own = report.form, entry.own_budget
         parts = [
             form.supervisor or form.implementer,
-            form.funds,
-            form.goals,
+            any(r.initial is not None or r.executed is not None for r in form.funds),
+            any(g.expected or g.actual for g in form.goals),
             report.performance.indicators,
-            entry.own_budget,
+            own is not None and (own.initial is not None or own.executed is not None),
         ]
         return sum(1 for part in parts if part), len(parts)
     parts: list[object] = [

@@ -18,6 +18,7 @@ from gongkai.commands.schema import write_schemas
 from gongkai.commands.yamledit import EditError
 from gongkai.model.catalog import department_slugs
 from gongkai.model.errors import DataErrors
+from gongkai.model.report import DocumentKind
 from gongkai.model.slug import slugify
 from gongkai.render.environment import environment
 from gongkai.settings import Settings, SettingsError, read_mkdocs_yml
@@ -146,14 +147,24 @@ def _new(args: argparse.Namespace) -> int:
         print(f"{path} 已存在，未覆盖。", file=sys.stderr)
         return 1
     # YAML, not HTML: no escaping; the name is quoted as JSON, a subset of YAML.
+    # A narrative report's skeleton, or a form's (自评表, 绩效目标表, 部门整体) in its layout.
+    kind = DocumentKind(args.kind)
+    template = "skeleton.yml" if kind is DocumentKind.REPORT else "skeleton-form.yml"
+    titles = {
+        DocumentKind.FORM: "项目支出绩效自评表",
+        DocumentKind.TARGETS: "项目支出绩效目标表",
+        DocumentKind.DEPARTMENT: "部门整体支出绩效自评表",
+    }
     text = (
         environment(html=False)
-        .get_template("skeleton.yml")
+        .get_template(template)
         .render(
             name=args.name,
             name_yaml=json.dumps(args.name, ensure_ascii=False),
             slug=slug,
             year=args.year,
+            kind=kind.value,
+            title=titles.get(kind, ""),
             schema_path="../../../schema/report.schema.json",
         )
     )
@@ -370,6 +381,12 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--year", type=int, required=True, help="年度，如 2024")
     new.add_argument("--department", help="部门代号；部门名录只有一个部门时可省略")
     new.add_argument("--slug", help="网址名；默认由项目名称的拼音生成")
+    new.add_argument(
+        "--kind",
+        default=DocumentKind.REPORT.value,
+        choices=[k.value for k in DocumentKind],
+        help="文件种类（默认 自评报告；表格式的选 自评表、绩效目标表 或 部门整体）",
+    )
     new.set_defaults(run=_new)
 
     serve_cmd = commands.add_parser(
