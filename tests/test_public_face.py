@@ -119,6 +119,24 @@ def test_short_terms_stay_whole_and_wide_tables_say_they_scroll(
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", PAGE_KINDS[:-1])
+def test_no_short_term_is_cut_on_any_page(
+    browser: object, server: str, width: int, path: str
+) -> None:
+    page, _, _ = open_page(browser, server + path, width)
+    cut = []
+    for cell in page.locator(".gk-table td, .gk-table th").all():  # type: ignore[attr-defined]
+        text = cell.inner_text().strip()
+        short = re.fullmatch(r"[\u4e00-\u9fff]{2,4}|\d{4}年度?", text)
+        if short and cell.locator("br").count() == 0 and cell.evaluate(_LINES) > 1:
+            cut.append(text)
+    assert cut == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", ["", "2023/", REPORT, "xiangmu/baoan-feiyong/"])
 def test_chart_text_is_at_least_12_px(browser: object, server: str, width: int, path: str) -> None:
     page, _, _ = open_page(browser, server + path, width)
