@@ -20,6 +20,7 @@ import yaml
 from conftest import ROOT, copy_project, mkdocs_build, run_cli
 from test_site import soup, text_of
 
+from gongkai.commands.linkcheck import check_links
 from gongkai.model.money import wan_exact
 
 CORPUS = Path(__file__).parent / "corpus/kinds"
@@ -685,6 +686,7 @@ def test_a_folder_of_reports_becomes_a_site(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr
     assert (site / "2023/gongzi-xingzhichu/index.html").is_file()
     assert (site / "bumen/panzhihuashi-xiqu-minzhengju/2023/index.html").is_file()
+    assert check_links(site) == []
 
 
 def test_a_new_department_code_takes_the_name_the_document_gives(tmp_path: Path) -> None:
