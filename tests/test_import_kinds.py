@@ -838,3 +838,27 @@ def test_the_nature_column_in_its_provincial_wordings(
     )
     assert indicator is not None
     assert indicator.get("nature") == nature and indicator["target"] == target
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("工资性支出", "2023/gongzi-xingzhichu"),
+        ("发放及时率", "2023/gongzi-xingzhichu"),
+        ("高标准农田", "2023/gaobiaozhun-nongtian-jianshe-buzhu"),
+        ("参保群众满意度", "2024/chengxiangjumin-jiben-yiliaobaoxian-buzhu"),
+    ],
+)
+def test_the_forms_are_found_by_the_search(
+    browser: object, kinds_site: Path, query: str, expected: str
+) -> None:
+    from browsing import open_page, serve
+    from test_search import first_result
+
+    with serve(kinds_site) as url:
+        page, _, errors = open_page(browser, url)
+        href, _ = first_result(page, query)
+        assert expected in href, (query, href)
+        assert errors == []
+        page.close()  # type: ignore[attr-defined]
