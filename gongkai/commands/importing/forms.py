@@ -4,7 +4,7 @@ Columns are found by their header words, never by position, so the national layo
 (财预〔2020〕10号: 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分) and Sichuan's
 (年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因) read alike, merged cells
 repeated (Word) or left empty (text) alike. A form copied from a web page with one cell a line
-is first rebuilt into rows (:func:`rows_from_lines`). Every figure is kept as the form states
+is first rebuilt into rows (:mod:`gongkai.commands.importing.lines`). Every figure is kept as the form states
 it, totals included; the budget line for the trend is derived from them and says how.
 """
 
@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from gongkai.commands.importing.parse import INDICATOR_COLUMNS, Imported, as_number, squeeze
-from gongkai.commands.importing.sources import Block, Table
+from gongkai.commands.importing.sources import Table
 from gongkai.model.money import YUAN_PER_WAN
 from gongkai.model.report import DocumentKind
 
@@ -31,7 +31,7 @@ _MONEY = [
     ("reason", ("原因",)),
 ]
 _LEVEL_WORDS = ("一级指标", "二级指标", "三级指标")
-_HEADER_FIELDS = {
+HEADER_FIELDS = {
     "项目名称": "name",
     "项目代码": "project_code",
     "主管部门": "supervisor",
@@ -74,7 +74,7 @@ def _exact(value: Decimal) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value.normalize()
 
 
-def _cell_key(cell: str, table: list[tuple[str, tuple[str, ...]]]) -> str | None:
+def cell_key(cell: str, table: list[tuple[str, tuple[str, ...]]]) -> str | None:
     flat = squeeze(cell)
     for key, words in table:
         if any(word in flat for word in words):
@@ -120,9 +120,7 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
             distinct = _distinct(cells)
             if not distinct:
                 continue
-            keys = {
-                k: i for i, c in reversed(list(enumerate(cells))) if (k := _cell_key(c, _MONEY))
-            }
+            keys = {k: i for i, c in reversed(list(enumerate(cells))) if (k := cell_key(c, _MONEY))}
             levels = sum(any(w in squeeze(c) for c in cells) for w in _LEVEL_WORDS)
             if levels >= 2:  # the indicator header
                 parts.indicator_columns = {}
@@ -146,7 +144,7 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
                 goal_columns = (expected, actual)
                 state = "goals"
                 continue
-            if state == "header" or any(squeeze(c) in _HEADER_FIELDS for c in distinct):
+            if state == "header" or any(squeeze(c) in HEADER_FIELDS for c in distinct):
                 _header_fields(distinct, parts)
                 if state == "header":
                     continue
@@ -182,12 +180,12 @@ def _header_fields(distinct: list[str], parts: FormParts) -> None:
     across lines in its cell is one name again."""
     distinct = [re.sub(r"\s*\n\s*", "", cell) for cell in distinct]
     for index, cell in enumerate(distinct):
-        key = _HEADER_FIELDS.get(squeeze(cell).rstrip(":："))
-        if key and index + 1 < len(distinct) and squeeze(distinct[index + 1]) not in _HEADER_FIELDS:
+        key = HEADER_FIELDS.get(squeeze(cell).rstrip(":："))
+        if key and index + 1 < len(distinct) and squeeze(distinct[index + 1]) not in HEADER_FIELDS:
             parts.header.setdefault(key, distinct[index + 1])
         elif ":" in cell or "：" in cell:
             label, _, value = re.split(r"([:：])", cell, maxsplit=1)
-            key = _HEADER_FIELDS.get(squeeze(label))
+            key = HEADER_FIELDS.get(squeeze(label))
             if key and value.strip():
                 parts.header.setdefault(key, value.strip())
 
@@ -242,166 +240,6 @@ def _indicator(
     if "name" not in cleaned and "target" not in cleaned:
         return None, level1, level2
     return cleaned, level1, level2
-
-
-# --- a form copied from a web page, one cell a line --------------------------------------
-
-_INDICATOR_HEADS = (
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "指标性质",
-    "年度指标值",
-    "指标值",
-    "度量单位",
-    "实际完成值",
-    "完成值",
-    "分值",
-    "权重",
-    "得分",
-    "偏差原因分析及改进措施",
-    "未完成原因分析",
-)
-_MONEY_HEADS = (
-    "年初预算数",
-    "年初预算",
-    "全年预算数",
-    "调整后预算数",
-    "全年执行数",
-    "预算执行数",
-    "分值",
-    "权重",
-    "执行率",
-    "预算执行率",
-    "得分",
-    "原因",
-)
-_LEVEL1 = re.compile(r"^(产出|效益|满意度|完成|效果)指标")
-_LEVEL2 = re.compile(r"^.{1,8}指标$")
-_VALUE = re.compile(r"^[-—/／]?$|^[≥≤<>=＝]?\s*-?[\d,，.]+\s*(%|％|万元|元)?$")
-
-
-def rows_from_lines(blocks: list[Block]) -> list[Table]:
-    """Tables rebuilt from a web copy that gives one cell a line: a run of known column
-    headings opens a table, and rows are cut where a new label starts. Best effort: the
-    import reports these rows as inferred."""
-    lines = [b.strip() for b in blocks if isinstance(b, str)]
-    tables: list[Table] = []
-    index = 0
-    while index < len(lines):
-        heads = _run(lines, index, _MONEY_HEADS)
-        if len(heads) >= 3:
-            table, index = _money_lines(lines, index + len(heads), heads)
-            tables.append(table)
-            continue
-        heads = _run(lines, index, _INDICATOR_HEADS)
-        if len(heads) >= 3:
-            table, index = _indicator_lines(lines, index + len(heads), heads)
-            tables.append(table)
-            continue
-        label = squeeze(lines[index]).rstrip(":：")
-        if label in _HEADER_FIELDS and index + 1 < len(lines):
-            tables.append(Table([[lines[index], lines[index + 1]]]))
-            index += 2
-            continue
-        if label in ("预期目标",) and index + 1 < len(lines):
-            has_actual = squeeze(lines[index + 1]) in ("实际完成情况", "实际完成")
-            table = Table([["预期目标", "实际完成情况"] if has_actual else ["预期目标"]])
-            index += 2 if has_actual else 1
-            while index < len(lines) and not _run(lines, index, _INDICATOR_HEADS):
-                width = 2 if has_actual else 1
-                table.rows.append(lines[index : index + width])
-                index += width
-            tables.append(table)
-            continue
-        index += 1
-    return tables
-
-
-def _run(lines: list[str], start: int, words: tuple[str, ...]) -> list[str]:
-    run = []
-    for line in lines[start:]:
-        if squeeze(line) not in words:
-            break
-        run.append(line)
-    return run
-
-
-def _money_lines(lines: list[str], index: int, heads: list[str]) -> tuple[Table, int]:
-    table = Table([["", *heads]])
-    while index < len(lines) and not _VALUE.match(squeeze(lines[index])):
-        label = lines[index]
-        if len(label) > 20 or _run(lines, index, _INDICATOR_HEADS) or "目标" in label:
-            break
-        values = []
-        index += 1
-        while (
-            index < len(lines) and _VALUE.match(squeeze(lines[index])) and len(values) < len(heads)
-        ):
-            values.append(lines[index])
-            index += 1
-        table.rows.append([label, *values])
-    return table, index
-
-
-def _indicator_lines(lines: list[str], index: int, heads: list[str]) -> tuple[Table, int]:
-    table = Table([heads])
-    row: list[str] = []
-    width = len(heads)
-    has_level1 = any("一级" in h for h in heads)
-
-    def close() -> None:
-        if row:
-            table.rows.append(row + [""] * (width - len(row)))
-
-    while index < len(lines):
-        line = lines[index]
-        flat = squeeze(line)
-        if (
-            flat.startswith(("总分", "合计"))
-            or len(line) > 80
-            or re.match(r"^[一二三四五六七八九十]+、", flat)
-        ):
-            break
-        if has_level1 and _LEVEL1.match(flat):
-            close()
-            row = [line]
-        elif _LEVEL2.match(flat) and not (has_level1 and _LEVEL1.match(flat)):
-            if has_level1 and len(row) == 1:  # the 二级 right after its 一级
-                row.append(line)
-            else:
-                close()
-                row = ["", line] if has_level1 else [line]
-        else:
-            if len(row) >= width:
-                close()
-                row = ["", ""] if has_level1 else [""]
-            row.append(line)
-        index += 1
-    close()
-    total = []
-    if index < len(lines) and squeeze(lines[index]).startswith(("总分", "合计")):
-        total = [lines[index]]
-        index += 1
-        while index < len(lines) and _VALUE.match(squeeze(lines[index])) and len(total) < 3:
-            total.append(lines[index])
-            index += 1
-    if total:
-        # 总分 | 分值 | 得分: put the figures under their columns.
-        cells = [total[0]] + [""] * (width - 1)
-        for key, value in zip(("weight", "score"), total[1:], strict=False):
-            at = next(
-                (
-                    i
-                    for i, h in enumerate(heads)
-                    if _cell_key(h, [(key, ("分值", "权重") if key == "weight" else ("得分",))])
-                ),
-                None,
-            )
-            if at is not None:
-                cells[at] = value
-        table.rows.append(cells)
-    return table, index
 
 
 # --- the form as a report ----------------------------------------------------------------

@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gongkai.commands.importing.forms import build_form, money_scale, read_tables, rows_from_lines
+from gongkai.commands.importing.forms import build_form, money_scale, read_tables
+from gongkai.commands.importing.lines import rows_from_lines
 from gongkai.commands.importing.parse import (
     Imported,
     is_title,
