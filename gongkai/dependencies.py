@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.model.catalog import DEPARTMENTS_FILE, ProjectYear
-from gongkai.pages import department_uri, project_uri, report_uri, year_uri
+from gongkai.model.report import DocumentKind
+from gongkai.pages import department_uri, department_year_uri, project_uri, report_uri, year_uri
 from gongkai.render.environment import TEMPLATES, THEME
 from gongkai.site import Site
 
@@ -62,7 +63,9 @@ class Snapshot:
         data = site.settings.data_path
         structure = (
             tuple(catalog.years),
-            tuple(sorted((e.key, report_uri(e)) for e in catalog.reports)),
+            # A report's kind decides its page's layout and whether a department-year page
+            # exists: a change of kind redoes everything.
+            tuple(sorted((e.key, report_uri(e), e.report.kind.value) for e in catalog.reports)),
             _digest(data / DEPARTMENTS_FILE),
             site.settings.model_dump_json(),
             _tree_stamp(TEMPLATES, THEME, docs_dir),
@@ -140,6 +143,14 @@ def touched_pages(site: Site, change: Change) -> set[str] | None:
         pages.add(project_uri(project))
         if change.listed:
             pages.add(department_uri(entry.department))
+        # The department's page for the year, where one exists (a department-level report).
+        whole = department_year_uri(entry.department, entry.year)
+        if any(
+            e.report.kind is DocumentKind.DEPARTMENT
+            for e in catalog.in_year(entry.year)
+            if e.department.slug == entry.department.slug
+        ):
+            pages.add(whole)
     return pages
 
 

@@ -205,3 +205,45 @@ def test_a_quick_second_edit_takes_over_the_downloads(project: Path, tmp_path: P
     full = tmp_path / "full"
     _build(project, full)
     assert fingerprint(served) == fingerprint(full)
+
+
+WHOLE = """name: 攀枝花市西区信访局部门整体支出
+title: 部门整体支出绩效自评表
+kind: 部门整体
+form:
+  supervisor: 攀枝花市西区信访局
+  funds:
+    - label: 年度资金总额
+      initial: 1802000
+      adjusted: 1987600
+      executed: 1953100
+budget:
+  - year: 2023
+    initial: 1802000
+    supplementary: 185600
+    executed: 1953100
+evaluation:
+  total_score: 97.83
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("data/2023/xiqu-xinfangju/bumen-zhengti.yml", "total_score: 97.83", "total_score: 96.5"),
+        ("data/2023/xiqu-xinfangju/jiefang-feiyong.yml", "problems: 无。", "problems: 场地不足。"),
+    ],
+)
+def test_a_department_level_report_in_a_session(
+    project: Path, tmp_path: Path, path: str, old: str, new: str
+) -> None:
+    """The department-year page follows its reports in a `gongkai serve` session."""
+    (project / "data/2023/xiqu-xinfangju/bumen-zhengti.yml").write_text(WHOLE, encoding="utf-8")
+    served = tmp_path / "served"
+    _session_build(project, served)
+    assert (served / "bumen/xiqu-xinfangju/2023/index.html").is_file()
+    _edit(project / path, old, new)
+    _session_build(project, served)
+    full = tmp_path / "full"
+    _build(project, full)
+    assert fingerprint(served) == fingerprint(full)
