@@ -434,6 +434,15 @@ class DocumentKind(StrEnum):
         return "targets" if self is DocumentKind.TARGETS else "self_evaluation"
 
 
+def is_total_label(label: str) -> bool:
+    """A money row's name that makes it a total (年度资金总额, 合计, 总计; not "其中：…").
+
+    >>> is_total_label("年度资金总额"), is_total_label("其中：本年财政拨款")
+    (True, False)
+    """
+    return any(word in label for word in ("总额", "合计", "总计")) and not label.startswith("其中")
+
+
 class FundRow(Strict):
     """资金情况: one row of a form's money block exactly as the form states it (年度资金总额,
     其中：本年财政拨款, 上年结转资金, 其他资金); a total row is checked against its parts."""
@@ -450,9 +459,7 @@ class FundRow(Strict):
     @property
     def is_total(self) -> bool:
         """年度资金总额 / 合计 / 总计: the row its parts must add up to."""
-        return any(word in self.label for word in ("总额", "合计", "总计")) and not (
-            self.label.startswith("其中")
-        )
+        return is_total_label(self.label)
 
 
 class Goal(Strict):

@@ -15,10 +15,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from gongkai.commands.importing.parse import INDICATOR_COLUMNS, Imported, as_number, squeeze
+from gongkai.commands.importing.parse import (
+    INDICATOR_COLUMNS,
+    Imported,
+    as_number,
+    squeeze,
+    whole,
+)
 from gongkai.commands.importing.sources import Table
 from gongkai.model.money import YUAN_PER_WAN
-from gongkai.model.report import DocumentKind
+from gongkai.model.report import DocumentKind, is_total_label
 
 # Money block columns, by header words; the first word found decides (执行率 before 执行数).
 _MONEY = [
@@ -70,8 +76,9 @@ def amount(text: str, scale: Decimal) -> Decimal | None:
         return None
 
 
-def _exact(value: Decimal) -> int | Decimal:
-    return int(value) if value == value.to_integral_value() else value.normalize()
+def exact_amount(value: Decimal) -> int | Decimal:
+    """A scaled amount without the zeros scaling left (89.974 × 10000 = 899740.000 → 899740)."""
+    return whole(value.normalize())
 
 
 def cell_key(cell: str, table: list[tuple[str, tuple[str, ...]]]) -> str | None:
@@ -203,7 +210,7 @@ def _money_row(cells: list[str], distinct: list[str], parts: FormParts, scale: D
         if key in ("initial", "adjusted", "executed"):
             value = amount(text, scale)
             if value is not None:
-                row[key] = _exact(value)
+                row[key] = exact_amount(value)
         elif key in ("weight", "score"):
             if text and text not in _EMPTY:
                 row[key] = as_number(text)
@@ -294,7 +301,7 @@ def build_form(
     if budget:
         data["budget"] = [budget]
     evaluation: dict[str, Any] = {}
-    total = next((row for row in parts.funds if _is_total(row["label"])), None)
+    total = next((row for row in parts.funds if is_total_label(row["label"])), None)
     if total is not None and kind is not DocumentKind.TARGETS:
         if "weight" in total and isinstance(total["weight"], int | Decimal):
             evaluation["execution_weight"] = total["weight"]
@@ -308,17 +315,13 @@ def build_form(
     return data
 
 
-def _is_total(label: str) -> bool:
-    return any(w in label for w in ("总额", "合计", "总计")) and not label.startswith("其中")
-
-
 def _budget_line(funds: list[dict[str, Any]], year: int | None, result: Imported) -> dict[str, Any]:
     """The year's budget line for the trend: the form's total row where it agrees with its
     parts; where it does not (0 / 0 / 0 above 90 / 89.974 / 89.974), the sum of the parts, and
     the import says so. 追加/调减 are the difference between 全年预算数 and 年初预算数."""
     if not funds or year is None:
         return {}
-    total_at = next((i for i, row in enumerate(funds) if _is_total(row["label"])), None)
+    total_at = next((i for i, row in enumerate(funds) if is_total_label(row["label"])), None)
     parts = [r for i, r in enumerate(funds) if total_at is None or i > total_at]
     figures: dict[str, Decimal] = {}
     consistent = True
@@ -338,17 +341,17 @@ def _budget_line(funds: list[dict[str, Any]], year: int | None, result: Imported
             figures[key] = Decimal(stated)
     line: dict[str, Any] = {"year": year}
     if "initial" in figures:
-        line["initial"] = _exact(figures["initial"])
+        line["initial"] = exact_amount(figures["initial"])
     elif "adjusted" in figures:
-        line["initial"] = _exact(figures["adjusted"])
+        line["initial"] = exact_amount(figures["adjusted"])
     if "adjusted" in figures and "initial" in figures:
         difference = figures["adjusted"] - figures["initial"]
         if difference > 0:
-            line["supplementary"] = _exact(difference)
+            line["supplementary"] = exact_amount(difference)
         elif difference < 0:
-            line["reduction"] = _exact(-difference)
+            line["reduction"] = exact_amount(-difference)
     if "executed" in figures:
-        line["executed"] = _exact(figures["executed"])
+        line["executed"] = exact_amount(figures["executed"])
     if consistent and total_at is not None and funds[total_at].get("rate"):
         line["stated_rate"] = funds[total_at]["rate"]
     result.inferred.append("本年预算金额（由资金情况表；全年预算数与年初预算数之差记为追加或调减）")

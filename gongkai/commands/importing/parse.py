@@ -331,11 +331,20 @@ def _labelled(lines: list[str], labels: dict[str, str]) -> dict[str, str]:
     return {key: "\n\n".join(value) for key, value in found.items() if value}
 
 
+def whole(value: Decimal) -> int | Decimal:
+    """An exact number as the data file writes it: a whole number without decimals.
+
+    >>> whole(Decimal("80000")), whole(Decimal("9.50"))
+    (80000, Decimal('9.50'))
+    """
+    return int(value) if value == value.to_integral_value() else value
+
+
 def _yuan(wan_text: str) -> int | Decimal:
     """An amount the prose gives in 万元, in 元, read by the one quantity parser."""
     amount = money_in_yuan(f"{wan_text}万元")
     assert amount is not None  # the caller matched digits
-    return int(amount) if amount == amount.to_integral_value() else amount
+    return whole(amount)
 
 
 _BUDGET = re.compile(r"(\d{4})年预算安排(\d+(?:\.\d+)?)万元?")
@@ -477,7 +486,7 @@ def as_number(text: str) -> int | Decimal | str:
         value = Decimal(text)
     except ArithmeticError:
         return text
-    return int(value) if value == value.to_integral_value() else value
+    return whole(value)
 
 
 _EXPECTED = [

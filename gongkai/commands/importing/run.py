@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gongkai.commands.importing.forms import build_form, money_scale, read_tables
+from gongkai.commands.importing.forms import build_form, exact_amount, money_scale, read_tables
 from gongkai.commands.importing.lines import rows_from_lines
 from gongkai.commands.importing.parse import (
     Imported,
@@ -123,16 +123,12 @@ def _whole_department(
             Decimal(g.replace(",", "").replace("，", "")) * 10000 for g in found.groups()
         )
         data["budget"] = [
-            {"year": the_year, "initial": _whole(initial), "executed": _whole(executed)}
+            {"year": the_year, "initial": exact_amount(initial), "executed": exact_amount(executed)}
         ]
         imported.inferred.append("部门整体支出预算与执行金额（由正文，万元换算为元）")
     elif the_year and not data.get("budget"):
         data["budget"] = [{"year": the_year}]
     imported.inferred.append("年度（由标题）")
-
-
-def _whole(value: Decimal) -> int | Decimal:
-    return int(value) if value == value.to_integral_value() else value.normalize()
 
 
 def _disclosure_from_header(
@@ -189,8 +185,10 @@ def _documents(
     if unit:
         named.insert(0, unit)
     found: list[tuple[str, Imported, list[str], str]] = []
+    # A web copy of a form has no tables: its one-cell-a-line rows are rebuilt, once.
+    rebuilt = [] if tables or kind is DocumentKind.REPORT else rows_from_lines(blocks)
     narrative = kind is DocumentKind.REPORT or (
-        kind is DocumentKind.DEPARTMENT and not tables and not rows_from_lines(blocks)
+        kind is DocumentKind.DEPARTMENT and not tables and not rebuilt
     )
     if narrative:
         reports, before = split_reports(blocks)
@@ -205,10 +203,8 @@ def _documents(
             _disclosure_from_header(meta, kind, imported.data, imported)
             found.append((f"{source} 第{index}份报告", imported, named, source.name))
         return found
-    note = ""
-    if not tables:
-        tables = rows_from_lines(blocks)
-        note = "表格由逐行复制的网页文字重建，请逐格核对" if tables else ""
+    note = "表格由逐行复制的网页文字重建，请逐格核对" if rebuilt else ""
+    tables = tables or rebuilt
     scale, unit = money_scale(texts + [c for t in tables for row in t.rows for c in row])
     parts = read_tables(tables, scale)
     imported = Imported({})
