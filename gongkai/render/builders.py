@@ -134,16 +134,15 @@ def _home(site: Site, page: SitePage) -> Context:
     }
 
 
-def _projects_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    yield SitePage(
-        PROJECTS,
-        "全部项目",
-        "projects.html",
-        None,
-        "全部预算项目及其各年度报告",
-        trail=_HOME,
-        updated=_newest(catalog.reports),
+def _list_page(catalog: Catalog, uri: str, title: str, template: str, about: str) -> SitePage:
+    """A page one step below home that covers every report: dated by the newest of them."""
+    return SitePage(
+        uri, title, template, None, about, trail=_HOME, updated=_newest(catalog.reports)
     )
+
+
+def _projects_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    yield _list_page(catalog, PROJECTS, "全部项目", "projects.html", "全部预算项目及其各年度报告")
 
 
 def _projects(site: Site, page: SitePage) -> Context:
@@ -151,14 +150,8 @@ def _projects(site: Site, page: SitePage) -> Context:
 
 
 def _departments_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    yield SitePage(
-        DEPARTMENTS,
-        "公开部门",
-        "departments.html",
-        None,
-        "公开预算项目绩效信息的部门",
-        trail=_HOME,
-        updated=_newest(catalog.reports),
+    yield _list_page(
+        catalog, DEPARTMENTS, "公开部门", "departments.html", "公开预算项目绩效信息的部门"
     )
 
 
@@ -168,15 +161,8 @@ def _departments(site: Site, page: SitePage) -> Context:
 
 
 def _timeliness_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    yield SitePage(
-        TIMELINESS,
-        "公开时效",
-        "timeliness.html",
-        None,
-        "各项目绩效目标与自评报告的批复、公开期限与公开日期",
-        trail=_HOME,
-        updated=_newest(catalog.reports),
-    )
+    about = "各项目绩效目标与自评报告的批复、公开期限与公开日期"
+    yield _list_page(catalog, TIMELINESS, "公开时效", "timeliness.html", about)
 
 
 def _timeliness(site: Site, page: SitePage) -> Context:
@@ -191,15 +177,7 @@ def _timeliness(site: Site, page: SitePage) -> Context:
 
 
 def _data_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    yield SitePage(
-        DATA,
-        "数据下载",
-        "data.html",
-        None,
-        "全部数据的下载与数据说明",
-        trail=_HOME,
-        updated=_newest(catalog.reports),
-    )
+    yield _list_page(catalog, DATA, "数据下载", "data.html", "全部数据的下载与数据说明")
 
 
 def _data(site: Site, page: SitePage) -> Context:
@@ -213,15 +191,7 @@ def _data(site: Site, page: SitePage) -> Context:
 
 def _audit_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     if with_audit:
-        yield SitePage(
-            AUDIT,
-            "自动审核（内部）",
-            "audit.html",
-            None,
-            "报告自动审核结果",
-            trail=_HOME,
-            updated=_newest(catalog.reports),
-        )
+        yield _list_page(catalog, AUDIT, "自动审核（内部）", "audit.html", "报告自动审核结果")
 
 
 def _audit(site: Site, page: SitePage) -> Context:
@@ -372,22 +342,22 @@ def _project(site: Site, page: SitePage) -> Context:
 
 
 def _report_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    yield from _documents(catalog, DocumentKind.REPORT)
+    yield from _documents(catalog, narrative=True)
 
 
 def _form_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    yield from _documents(catalog, None)
+    yield from _documents(catalog, narrative=False)
 
 
-def _documents(catalog: Catalog, kind: DocumentKind | None) -> Iterable[SitePage]:
-    """One page per report of ``kind``; ``None``: every form (自评表, 绩效目标表, 部门整体)."""
+def _documents(catalog: Catalog, narrative: bool) -> Iterable[SitePage]:
+    """One page per narrative report, or per form (自评表, 绩效目标表, 部门整体)."""
     for entry in catalog.reports:
-        if (entry.report.kind is DocumentKind.REPORT) != (kind is DocumentKind.REPORT):
+        if (entry.report.kind is DocumentKind.REPORT) != narrative:
             continue
         yield SitePage(
             report_uri(entry),
             f"{entry.name}（{entry.year}年度）",
-            "report.html" if kind is DocumentKind.REPORT else "form.html",
+            "report.html" if narrative else "form.html",
             entry,
             f"{entry.department.name}{entry.year}年度{entry.name}{entry.report.title}",
             False,
