@@ -499,3 +499,17 @@ def test_a_site_without_reports_has_no_empty_columns(tmp_path: Path) -> None:
     navigation = text_of(home.select_one(".md-sidebar--primary"))
     for column in ("年度", "全部项目", "公开部门", "公开时效", "数据下载"):
         assert column not in navigation, column
+
+
+def test_a_missing_approval_date_is_not_called_unapproved(built_site: Path) -> None:
+    """The data gives no approval date for the 自评报告: its deadline cannot be known, and the
+    page must not claim it was never approved."""
+    table = soup(built_site, "shixiao/index.html").select_one("table.gk-events")
+    heads = [text_of(c) for c in table.thead.find_all("th")]
+    deadline = heads.index("公开期限")
+    undated = [
+        [text_of(c) for c in r.find_all(["th", "td"])]
+        for r in table.tbody.find_all("tr")
+        if "自评报告" in text_of(r)
+    ]
+    assert undated and all(cells[deadline] == "无法确定" for cells in undated)
