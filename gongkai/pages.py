@@ -63,6 +63,7 @@ class SitePage:
     published: PartialDate | None = None
     updated: PartialDate | None = None
     source: str = ""  # 发布机构 (ContentSource) where one department speaks; else the site's
+    undated: str = ""  # a report's page without a 发布日期: the sentence that says why
 
     def dateline(self) -> list[tuple[str, str, str]]:
         """发布日期 and 更新日期 as (label, ISO date, Chinese date), for the page's top line.

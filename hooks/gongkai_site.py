@@ -152,6 +152,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         front_matter += f"gk_trail: {json.dumps(trail, ensure_ascii=False)}\n"
         # 发布日期/更新日期 and the GB/T 42147 metadata; the theme escapes both.
         front_matter += f"gk_dates: {json.dumps(site_page.dateline(), ensure_ascii=False)}\n"
+        if site_page.undated:
+            front_matter += f"gk_undated: {json.dumps(site_page.undated, ensure_ascii=False)}\n"
         meta = site_page.meta(config.site_name)
         front_matter += f"gk_meta: {json.dumps(meta, ensure_ascii=False)}\n"
         # Project pages stay out of the navigation on purpose (see gongkai.pages).

@@ -773,6 +773,17 @@ def kinds_site(imported: tuple[Path, dict[str, str]]) -> Path:
     return site
 
 
+def test_a_form_page_is_dated_by_its_own_publication(kinds_site: Path) -> None:
+    """The web copy's 发布日期 (2024-05-20) is the 自评表's publication: the page's 发布日期."""
+    from gongkai.model.slug import slugify
+
+    page = soup(kinds_site, f"2023/{slugify('村级公益事业建设')}/index.html")
+    assert text_of(page.select_one(".gk-dateline")) == "发布日期：2024年5月20日"
+    meta = {m["name"]: m["content"] for m in page.find_all("meta", attrs={"name": True})}
+    assert meta["PubDate"] == "2024-05-20"
+    assert meta["ContentSource"] == "池州市贵池区棠溪镇人民政府"
+
+
 def test_the_form_page_is_the_official_table_with_merged_cells(kinds_site: Path) -> None:
     page = soup(kinds_site, "2023/gongzi-xingzhichu/index.html")
     table = page.select_one("table.gk-form")

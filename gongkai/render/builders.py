@@ -15,6 +15,7 @@ from gongkai.checks.audit import Severity, form_total_gaps, tally
 from gongkai.checks.deadlines import LEGAL_BASIS, Status
 from gongkai.checks.figures import TrendRow, change, totals, trend
 from gongkai.checks.indicators import filled_columns, layout
+from gongkai.checks.ledger import EVENTS
 from gongkai.model.attachments import attachments_of
 from gongkai.model.catalog import Catalog, Project, ProjectYear
 from gongkai.model.dates import PartialDate
@@ -368,6 +369,7 @@ def _documents(catalog: Catalog, narrative: bool) -> Iterable[SitePage]:
             ),
             published=(published := _release_date(entry)),
             updated=_corrected_after(entry, published),
+            undated="" if published else _undated(entry),
             source=entry.report.disclosure.publisher or entry.department.name,
         )
 
@@ -416,10 +418,18 @@ def _report(site: Site, page: SitePage) -> Context:
 
 
 def _release_date(entry: ProjectYear) -> PartialDate | None:
-    """发布日期: the latest publication of the page's content (targets or self-evaluation)."""
-    disclosure = entry.report.disclosure
-    dates = [d for d in (disclosure.targets.published, disclosure.self_evaluation.published) if d]
-    return max(dates, key=_order) if dates else None
+    """发布日期: when the document this page shows was made public — a self-evaluation's own
+    publication, a 绩效目标表's the targets'. The other event's date is not this document's."""
+    return getattr(entry.report.disclosure, entry.report.kind.event).published
+
+
+def _undated(entry: ProjectYear) -> str:
+    """What a report's page says where its 发布日期 would stand when the data has none."""
+    disclosure, own = entry.report.disclosure, entry.report.kind.event
+    other = "targets" if own == "self_evaluation" else "self_evaluation"
+    known = getattr(disclosure, other).published
+    also = f"（{EVENTS[other]}于{known.chinese()}公开）" if known else ""
+    return f"{entry.report.title}的公开日期未记录{also}。"
 
 
 def _form_columns(kind: DocumentKind, indicators: list[Any]) -> list[tuple[str, str]]:
