@@ -873,3 +873,17 @@ def test_the_forms_are_found_by_the_search(
         assert expected in href, (query, href)
         assert errors == []
         page.close()  # type: ignore[attr-defined]
+
+
+def test_a_targets_page_claims_no_execution(kinds_site: Path) -> None:
+    """A 绩效目标表 is published before money is spent: no execution, no rate, and the
+    dates it states are the targets' own."""
+    page = soup(kinds_site, "2024/chengxiangjumin-jiben-yiliaobaoxian-buzhu/index.html")
+    facts = text_of(page.select_one(".gk-summary"))
+    assert "不含执行数" in facts and "尚无执行数" in facts and "绩效目标批复" in facts
+    assert "自评报告批复" not in facts
+    trend = page.select_one("table.gk-trend")
+    cells = [text_of(c) for c in trend.tbody.find_all("td")]
+    assert "无执行数" in cells and "—" not in cells
+    form = soup(kinds_site, "2023/gongzi-xingzhichu/index.html")
+    assert "自评报告批复" in text_of(form.select_one(".gk-summary"))  # a form's own event

@@ -403,6 +403,7 @@ def _report(site: Site, page: SitePage) -> Context:
         "scores": scores,
         "weighted": any(i.indicator.weight is not None for i in scores.indicators),
         "release_date": _release_date(entry),
+        "fact_events": _fact_events(entry),
         "attachments": attachments_of(entry),
         "corrections": [(c, field_label(entry.report, c.field)) for c in entry.report.corrections],
         "kinds": DocumentKind,
@@ -421,6 +422,19 @@ def _release_date(entry: ProjectYear) -> PartialDate | None:
     """发布日期: when the document this page shows was made public — a self-evaluation's own
     publication, a 绩效目标表's the targets'. The other event's date is not this document's."""
     return getattr(entry.report.disclosure, entry.report.kind.event).published
+
+
+def _fact_events(entry: ProjectYear) -> list[tuple[str, Any]]:
+    """The disclosure events the top of a report's page states: a form's own event; for a
+    narrative report, those the data dates (else its own), so no empty pair is shown."""
+    disclosure, own = entry.report.disclosure, entry.report.kind.event
+    dated = [
+        event
+        for event in EVENTS
+        if getattr(disclosure, event).approved or getattr(disclosure, event).published
+    ]
+    chosen = dated if entry.report.kind is DocumentKind.REPORT and dated else [own]
+    return [(EVENTS[event], getattr(disclosure, event)) for event in chosen]
 
 
 def _undated(entry: ProjectYear) -> str:
