@@ -274,16 +274,17 @@ def test_sichuan_self_evaluation_table_form(tmp_path: Path) -> None:
         ),
         ("empty.txt", b"", "文件是空的"),
         (
-            "gbk.txt",
-            "项目支出绩效自评报告\n（保安费用）\n".encode("gbk"),
-            "不是 UTF-8 编码（可能是 GBK）",
+            "undecodable.txt",
+            b"\x80\xff" * 10 + "项目支出绩效自评报告".encode("gbk") + b"\xff",
+            "文字编码无法识别",
         ),
         (
             "broken.docx",
             b"PK\x03\x04 this is not really a word file",
-            "不是有效的 Word (.docx) 文件",
+            "文件已损坏",
         ),
-        ("report.pdf", b"%PDF-1.4", "只能导入 .docx 或 .txt 文件"),
+        ("report.pdf", b"%PDF-1.4", "PDF 文件已损坏"),
+        ("scan.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "这是图片"),
     ],
 )
 def test_bad_input_writes_nothing(

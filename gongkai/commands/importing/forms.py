@@ -22,7 +22,8 @@ from gongkai.commands.importing.parse import (
     squeeze,
     whole,
 )
-from gongkai.commands.importing.sources import Table
+from gongkai.commands.importing.grid import Table
+from gongkai.commands.importing.levels import is_total, label_of, level_of, tail_key
 from gongkai.model.money import YUAN_PER_WAN
 from gongkai.model.report import DocumentKind, is_total_label
 
@@ -39,13 +40,20 @@ _MONEY = [
 _LEVEL_WORDS = ("一级指标", "二级指标", "三级指标")
 HEADER_FIELDS = {
     "项目名称": "name",
+    "项目支出名称": "name",
     "项目代码": "project_code",
     "主管部门": "supervisor",
+    "业务主管部门": "supervisor",
     "实施单位": "implementer",
     "单位名称": "unit",
     "部门名称": "unit",
     "预算单位": "unit",
+    "预算部门": "unit",
 }
+# The overall goals (年度总体目标) under the names the provinces give them.
+_GOAL_EXPECTED = ("预期目标", "项目年度目标", "年初设定目标")
+_GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成")
+_GOAL_ROWS = ("本年度绩效目标", "年度绩效目标", "年度目标", "年度主要目标和成果")
 _NATURES = {"正向": "≥", "反向": "≤", "大于等于": "≥", "小于等于": "≤", "等于": "="}
 _EMPTY = {"", "—", "-", "–", "/", "／", "无", "——"}
 _CODE = re.compile(r"^\s*([0-9A-Za-z]{2,})\s*[-－—–_]\s*(\S.*)$")
@@ -100,9 +108,12 @@ class FormParts:
     goals: list[dict[str, str]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
     indicator_columns: dict[str, int] = field(default_factory=dict)
+    indicator_width: int = 0
     total_weight: Any = None
     total_score: Any = None
+    evaluation: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    doubts: list[str] = field(default_factory=list)
 
 
 def _distinct(row: list[str]) -> list[str]:
@@ -116,14 +127,15 @@ def _distinct(row: list[str]) -> list[str]:
 
 def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
     """Walk every row of the form's tables in order: header fields, the money block, the
-    overall goals, the indicators and the total, each found by its header words."""
+    overall goals, the indicators, the total and the evaluation rows after it, each found by
+    its header words. A row of a copy that lost its columns is first put back in them."""
     parts = FormParts()
     state = "header"
     level1 = level2 = None
     goal_columns: tuple[int, int | None] | None = None
     for table in tables:
-        for row in table.rows:
-            cells = [c.strip() for c in row]
+        for raw in table.rows:
+            cells = [c.strip() for c in raw]
             distinct = _distinct(cells)
             if not distinct:
                 continue
@@ -136,6 +148,7 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
                     for index, cell in enumerate(header):
                         if any(w in cell for w in words) and key not in parts.indicator_columns:
                             parts.indicator_columns[key] = index
+                parts.indicator_width = len(cells)
                 state = "indicators"
                 continue
             if len(keys) >= 3 and {"initial", "executed"} & set(keys) and state != "indicators":
@@ -144,42 +157,144 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
                 parts.money_group = {c for c in cells[: min(keys.values())] if c}
                 state = "money"
                 continue
-            joined = squeeze("".join(distinct))
-            if "预期目标" in joined and ("实际完成" in joined or state != "indicators"):
-                expected = next(i for i, c in enumerate(cells) if "预期目标" in squeeze(c))
-                actual = next((i for i, c in enumerate(cells) if "实际完成" in squeeze(c)), None)
+            labels = [label_of(c) for c in distinct]
+            if any(label in _GOAL_EXPECTED for label in labels) and (
+                any(label in _GOAL_ACTUAL for label in labels) or state != "indicators"
+            ):
+                expected = next(i for i, c in enumerate(cells) if label_of(c) in _GOAL_EXPECTED)
+                actual = next((i for i, c in enumerate(cells) if label_of(c) in _GOAL_ACTUAL), None)
                 goal_columns = (expected, actual)
                 state = "goals"
+                if table.certain or len(distinct) <= 2:
+                    continue
+                # A copy that ran the heading and the goal into one row: the goal follows.
+                rest = [c for c in distinct if label_of(c) not in _GOAL_EXPECTED + _GOAL_ACTUAL]
+                rest = [c for c in rest if not re.match(r"^\d+[.、．]", squeeze(c))]
+                if rest:
+                    parts.goals.append(
+                        {"expected": rest[0], "actual": rest[1] if len(rest) > 1 else ""}
+                    )
                 continue
-            if state == "header" or any(squeeze(c) in HEADER_FIELDS for c in distinct):
+            if labels[0] in _GOAL_ROWS and len(distinct) >= 2:
+                parts.goals.append({"expected": distinct[1], "actual": ""})
+                continue
+            tail = tail_key(distinct[0])
+            if tail is not None:
+                text = "\n".join(distinct[1:]).strip()
+                if text:
+                    parts.evaluation.setdefault(tail, text)
+                state = "tail"
+                continue
+            if state == "tail":
+                parts.notes.extend(distinct)
+                continue
+            if state == "header" or any(label in HEADER_FIELDS for label in labels):
                 _header_fields(distinct, parts)
                 if state == "header":
                     continue
             if state == "money":
+                if not table.certain:
+                    cells = _anchor_money(cells, parts)
                 _money_row(cells, distinct, parts, scale)
             elif state == "goals" and goal_columns is not None:
-                expected_at, actual_at = goal_columns
+                if not table.certain:
+                    cells = [c for c in cells if c] or cells
+                    expected_at, actual_at = 0, (1 if goal_columns[1] is not None else None)
+                else:
+                    expected_at, actual_at = goal_columns
                 expected = cells[expected_at] if expected_at < len(cells) else ""
                 actual = (
                     cells[actual_at] if actual_at is not None and actual_at < len(cells) else ""
                 )
+                if re.match(r"^\d+[.、．]", squeeze(expected)):
+                    state = "after-goals"  # "2.项目实施内容及过程概述" and its text
+                    parts.notes.extend(distinct)
+                    continue
                 if expected or actual:
                     parts.goals.append({"expected": expected, "actual": actual})
             elif state == "indicators":
                 first = squeeze(distinct[0])
-                if first.startswith(("总分", "合计", "总计")):
+                if is_total(first):
+                    if not table.certain:
+                        cells = _anchor_total(cells, parts)
                     columns = parts.indicator_columns
                     for key, target in (("weight", "total_weight"), ("score", "total_score")):
                         at = columns.get(key)
                         if at is not None and at < len(cells) and cells[at]:
                             setattr(parts, target, as_number(cells[at]))
                     continue
+                if not table.certain:
+                    anchored = _anchor_indicator(cells, parts)
+                    if anchored is None:
+                        parts.doubts.append(" | ".join(distinct)[:40])
+                        continue
+                    cells = anchored
                 indicator, level1, level2 = _indicator(
                     cells, parts.indicator_columns, level1, level2
                 )
                 if indicator:
                     parts.indicators.append(indicator)
+            elif state == "after-goals":
+                parts.notes.extend(distinct)
     return parts
+
+
+def _anchor_indicator(cells: list[str], parts: FormParts) -> list[str] | None:
+    """An indicator row of a copy that dropped the cells merged from above, put back in its
+    columns: its first cell's level (一级, 二级 or 三级) says where it starts. None where the
+    row has more cells than the columns to its right: its columns cannot be known."""
+    columns = parts.indicator_columns
+    width = parts.indicator_width
+    present = [c for c in cells]
+    while present and not present[0]:
+        present.pop(0)
+    while present and not present[-1]:
+        present.pop()
+    if not present:
+        return None
+    level = level_of(present, 0)
+    keys = ("level1", "level2", "name")
+    start = next((columns[k] for k in keys[level:] if k in columns), None)
+    if start is None:
+        return None
+    if level == 0 and "level1" not in columns:
+        return None
+    if start + len(present) > width:
+        return None
+    return [""] * start + present + [""] * (width - start - len(present))
+
+
+def _anchor_money(cells: list[str], parts: FormParts) -> list[str]:
+    """A money row of a copy put back in its columns: its label stands just before the first
+    figure column, the figures follow in the header's order."""
+    first_value = min(parts.money_columns.values())
+    at = next(
+        (
+            i
+            for i, c in enumerate(cells)
+            if c and c not in parts.money_group and not _VALUE_CELL.match(squeeze(c))
+        ),
+        None,
+    )
+    if at is None:
+        return cells
+    shifted = [""] * (first_value - 1) + cells[at:]
+    return shifted
+
+
+def _anchor_total(cells: list[str], parts: FormParts) -> list[str]:
+    """The 合计 row of a copy: its figures are the last ones before the reason column."""
+    values = [c for c in cells[1:] if c]
+    columns = parts.indicator_columns
+    row = [cells[0]] + [""] * max(parts.indicator_width - 1, 0)
+    for key, value in zip(("weight", "score"), values, strict=False):
+        at = columns.get(key)
+        if at is not None and at < len(row):
+            row[at] = value
+    return row
+
+
+_VALUE_CELL = re.compile(r"^$|^[-—/／]+$|^[≥≤<>=＝]?-?[\d,，.]+(%|％|万元|元)?$")
 
 
 def _header_fields(distinct: list[str], parts: FormParts) -> None:
@@ -187,12 +302,12 @@ def _header_fields(distinct: list[str], parts: FormParts) -> None:
     across lines in its cell is one name again."""
     distinct = [re.sub(r"\s*\n\s*", "", cell) for cell in distinct]
     for index, cell in enumerate(distinct):
-        key = HEADER_FIELDS.get(squeeze(cell).rstrip(":："))
-        if key and index + 1 < len(distinct) and squeeze(distinct[index + 1]) not in HEADER_FIELDS:
+        key = HEADER_FIELDS.get(label_of(cell))
+        if key and index + 1 < len(distinct) and label_of(distinct[index + 1]) not in HEADER_FIELDS:
             parts.header.setdefault(key, distinct[index + 1])
         elif ":" in cell or "：" in cell:
             label, _, value = re.split(r"([:：])", cell, maxsplit=1)
-            key = HEADER_FIELDS.get(squeeze(label))
+            key = HEADER_FIELDS.get(label_of(label))
             if key and value.strip():
                 parts.header.setdefault(key, value.strip())
 
@@ -309,10 +424,74 @@ def build_form(
             evaluation["execution_score"] = total["score"]
     if parts.total_score is not None and kind is not DocumentKind.TARGETS:
         evaluation["total_score"] = parts.total_score
+    for key, text in parts.evaluation.items():
+        evaluation.setdefault(key, text)
     if evaluation:
         data["evaluation"] = evaluation
+    if parts.notes:
+        data["unplaced"] = list(dict.fromkeys(parts.notes))
+    for row in parts.doubts:
+        result.warnings.append(f"一行指标的列无法确定，未导入：“{row}”，请按原件填写")
+    if parts.doubts:
+        data["incomplete"] = True
     _account(data, kind, parts, result)
+    result.mismatches.extend(arithmetic(data))
     return data
+
+
+def _rate(text: str) -> Decimal | None:
+    match = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*[%％]", squeeze(str(text)))
+    return Decimal(match.group(1)) if match else None
+
+
+def arithmetic(data: dict[str, Any]) -> list[str]:
+    """The form's own arithmetic (表内勾稽), checked on what was read: 执行率 = 执行数 ÷ 全年
+    预算数, a total row = the sum of the rows under it, 得分 ≤ 分值, the weights = the stated
+    总分. A mismatch is the form's own error or a misread: either way the clerk looks.
+
+    >>> arithmetic({"form": {"funds": [{"label": "总额", "adjusted": 100, "executed": 50,
+    ...     "rate": "100%"}]}, "performance": {"indicators": [{"weight": 10, "score": 12}]}})
+    ['总额：执行率写 100%，按执行数 ÷ 全年预算数应为 50.00%', '第1个指标：得分 12 大于分值 10']
+    """
+    found: list[str] = []
+    form = data.get("form", {})
+    funds = form.get("funds", [])
+    for row in funds:
+        stated = _rate(row.get("rate", ""))
+        budget, executed = row.get("adjusted", row.get("initial")), row.get("executed")
+        if stated is None or budget in (None, 0) or executed is None:
+            continue
+        computed = Decimal(executed) / Decimal(budget) * 100
+        if abs(computed - stated) > Decimal("0.6"):
+            found.append(
+                f"{row['label']}：执行率写 {row['rate']}，按执行数 ÷ 全年预算数应为 {computed:.2f}%"
+            )
+    total_at = next((i for i, row in enumerate(funds) if is_total_label(row["label"])), None)
+    if total_at is not None:
+        below = funds[total_at + 1 :]
+        for key, word in (("initial", "年初预算数"), ("adjusted", "全年预算数"), ("executed", "执行数")):
+            stated = funds[total_at].get(key)
+            values = [row[key] for row in below if key in row]
+            if stated is not None and values and sum(map(Decimal, values)) != Decimal(stated):
+                found.append(
+                    f"{funds[total_at]['label']}的{word} {stated} 元不等于其下各行之和 "
+                    f"{exact_amount(sum(map(Decimal, values), Decimal(0)))} 元"
+                )
+    indicators = data.get("performance", {}).get("indicators", [])
+    weights = []
+    for index, indicator in enumerate(indicators, start=1):
+        weight, score = indicator.get("weight"), indicator.get("score")
+        if isinstance(weight, int | Decimal):
+            weights.append(Decimal(weight))
+        if isinstance(weight, int | Decimal) and isinstance(score, int | Decimal) and score > weight:
+            found.append(f"第{index}个指标：得分 {score} 大于分值 {weight}")
+    stated_total = form.get("total_weight")
+    if isinstance(stated_total, int | Decimal) and weights:
+        execution = data.get("evaluation", {}).get("execution_weight", 0)
+        summed = sum(weights, Decimal(0))
+        if summed != stated_total and summed + Decimal(execution or 0) != stated_total:
+            found.append(f"各指标分值之和 {exact_amount(summed)} 与表中合计 {stated_total} 不符")
+    return found
 
 
 def _budget_line(funds: list[dict[str, Any]], year: int | None, result: Imported) -> dict[str, Any]:

@@ -1,172 +1,223 @@
-"""A form copied from a web page with one cell a line, rebuilt into rows (逐行表格重建).
+"""A form copied one cell a line, rebuilt into rows (逐格表格重建).
 
-A run of known column headings opens a table; a row is cut where a new label starts (a 一级 or
-二级 indicator, a money row's name). Best effort, and said so: the import reports these tables
-as "请逐格核对"; the rows then go through the same reading as Word's tables
-(:mod:`gongkai.commands.importing.forms`).
+The copy keeps the cells in order but not the row breaks. A run of known column headings opens
+the money block or the indicator table; a row starts at a label (a money row's name, a 一级 or
+二级 indicator word, else a 三级 name) and holds as many cells as the columns from there to the
+right edge. Where each empty cell is kept (a line of its own, or a trailing ``|``), that count
+is exact. Where the copy dropped the empty cells, a row that comes out short cannot say which
+of its cells are missing: its labels are kept and its figures left out, with a warning — a
+missing value is acceptable, a value in the wrong column is not.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from gongkai.commands.importing.forms import HEADER_FIELDS, cell_key
+from gongkai.commands.importing.grid import Block, Table
+from gongkai.commands.importing.levels import (
+    ends_indicators,
+    is_total,
+    label_of,
+    level_of,
+    tail_key,
+)
 from gongkai.commands.importing.parse import squeeze
-from gongkai.commands.importing.sources import Block, Table
 
-_INDICATOR_HEADS = (
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "指标性质",
-    "年度指标值",
-    "指标值",
-    "度量单位",
-    "实际完成值",
-    "完成值",
-    "分值",
-    "权重",
-    "得分",
-    "偏差原因分析及改进措施",
-    "未完成原因分析",
-)
-_MONEY_HEADS = (
-    "年初预算数",
-    "年初预算",
-    "全年预算数",
-    "调整后预算数",
-    "全年执行数",
-    "预算执行数",
-    "分值",
-    "权重",
-    "执行率",
-    "预算执行率",
-    "得分",
-    "原因",
-)
-_LEVEL1 = re.compile(r"^(产出|效益|满意度|完成|效果)指标")
-_LEVEL2 = re.compile(r"^.{1,8}指标$")
-_VALUE = re.compile(r"^[-—/／]?$|^[≥≤<>=＝]?\s*-?[\d,，.]+\s*(%|％|万元|元)?$")
+INDICATOR_HEADS = (
+    "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "指标值", "度量单位",
+    "实际完成值", "完成值", "全年实际值", "分值", "权重", "得分", "偏差原因分析及改进措施",
+    "未完成原因分析", "指标值及单位", "绩效标准", "指标方向性", "指标解释",
+)  # fmt: skip
+MONEY_HEADS = (
+    "年初预算数", "年初预算", "全年预算数", "调整后预算数", "全年执行数", "预算执行数", "分值",
+    "权重", "执行率", "预算执行率", "得分", "原因",
+)  # fmt: skip
+HEADER_LABELS = (
+    "项目名称", "项目代码", "主管部门", "实施单位", "单位名称", "部门名称", "预算单位",
+    "预算部门", "项目支出名称", "业务主管部门",
+)  # fmt: skip
+_GOAL_EXPECTED = ("预期目标", "项目年度目标", "年度目标", "年初设定目标")
+_GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成", "年度总体目标完成情况")
+_VALUE = re.compile(r"^$|^[-—/／]+$|^[≥≤<>=＝]?\s*-?[\d,，.]+\s*(%|％|万元|元)?$")
+_FUND_WORDS = ("资金", "总额", "合计", "拨款", "结转", "其中", "收入", "支出", "预算")
 
 
-def rows_from_lines(blocks: list[Block]) -> list[Table]:
-    """Tables rebuilt from a web copy that gives one cell a line: a run of known column
-    headings opens a table, and rows are cut where a new label starts. Best effort: the
-    import reports these rows as inferred."""
-    lines = [b.strip() for b in blocks if isinstance(b, str)]
-    tables: list[Table] = []
-    index = 0
-    while index < len(lines):
-        heads = _run(lines, index, _MONEY_HEADS)
-        if len(heads) >= 3:
-            table, index = _money_lines(lines, index + len(heads), heads)
-            tables.append(table)
-            continue
-        heads = _run(lines, index, _INDICATOR_HEADS)
-        if len(heads) >= 3:
-            table, index = _indicator_lines(lines, index + len(heads), heads)
-            tables.append(table)
-            continue
-        label = squeeze(lines[index]).rstrip(":：")
-        if label in HEADER_FIELDS and index + 1 < len(lines):
-            tables.append(Table([[lines[index], lines[index + 1]]]))
-            index += 2
-            continue
-        if label in ("预期目标",) and index + 1 < len(lines):
-            has_actual = squeeze(lines[index + 1]) in ("实际完成情况", "实际完成")
-            table = Table([["预期目标", "实际完成情况"] if has_actual else ["预期目标"]])
-            index += 2 if has_actual else 1
-            while index < len(lines) and not _run(lines, index, _INDICATOR_HEADS):
-                width = 2 if has_actual else 1
-                table.rows.append(lines[index : index + width])
-                index += width
-            tables.append(table)
-            continue
-        index += 1
-    return tables
+@dataclass
+class Rebuilt:
+    """The rows a stream gave, the cells it could not place, and what the clerk must check."""
+
+    tables: list[Table] = field(default_factory=list)
+    leftover: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
-def _run(lines: list[str], start: int, words: tuple[str, ...]) -> list[str]:
+def rows_from_lines(blocks: list[Block]) -> Rebuilt:
+    """Rows rebuilt from the lines of a copy that gave no table (one cell a line, empty cells
+    dropped), and from the streams of cells a text reader found."""
+    rebuilt = Rebuilt()
+    loose = [b.strip() for b in blocks if isinstance(b, str)]
+    streams = [b for b in blocks if isinstance(b, Table) and b.stream]
+    if loose and not streams:
+        _rebuild(loose, True, rebuilt)
+    for stream in streams:
+        _rebuild([row[0] if row else "" for row in stream.rows], stream.blanks_lost, rebuilt)
+    return rebuilt
+
+
+def _run(cells: list[str], start: int, words: tuple[str, ...]) -> list[str]:
     run = []
-    for line in lines[start:]:
-        if squeeze(line) not in words:
+    for cell in cells[start:]:
+        if squeeze(cell) not in words:
             break
-        run.append(line)
+        run.append(cell)
     return run
 
 
-def _money_lines(lines: list[str], index: int, heads: list[str]) -> tuple[Table, int]:
-    table = Table([["", *heads]])
-    while index < len(lines) and not _VALUE.match(squeeze(lines[index])):
-        label = lines[index]
-        if len(label) > 20 or _run(lines, index, _INDICATOR_HEADS) or "目标" in label:
-            break
-        values = []
+def _is_value(cell: str) -> bool:
+    return bool(_VALUE.match(squeeze(cell)))
+
+
+def _rebuild(cells: list[str], blanks_lost: bool, out: Rebuilt) -> None:
+    index = 0
+    while index < len(cells):
+        cell = cells[index]
+        money = _run(cells, index, MONEY_HEADS)
+        indicators = _run(cells, index, INDICATOR_HEADS)
+        if len(money) >= 3 and len(money) >= len(indicators):
+            index = _money(cells, index + len(money), money, out)
+            continue
+        if len(indicators) >= 3:
+            index = _indicators(cells, index + len(indicators), indicators, blanks_lost, out)
+            continue
+        label = label_of(cell)
+        if label in HEADER_LABELS and index + 1 < len(cells):
+            value = cells[index + 1]
+            if label_of(value) not in HEADER_LABELS:
+                out.tables.append(Table([[label, value]]))
+                index += 2
+                continue
+        if label in _GOAL_EXPECTED:
+            index = _goals(cells, index, out)
+            continue
+        key = tail_key(cell)
+        if key is not None and index + 1 < len(cells):
+            out.tables.append(Table([[cell, cells[index + 1]]]))
+            index += 2
+            continue
+        if cell:
+            out.leftover.append(cell)
         index += 1
-        while (
-            index < len(lines) and _VALUE.match(squeeze(lines[index])) and len(values) < len(heads)
+
+
+def _goals(cells: list[str], index: int, out: Rebuilt) -> int:
+    index += 1
+    has_actual = index < len(cells) and label_of(cells[index]) in _GOAL_ACTUAL
+    table = Table([["预期目标", "实际完成情况"] if has_actual else ["预期目标"]])
+    index += 1 if has_actual else 0
+    width = 2 if has_actual else 1
+    while index + width <= len(cells):
+        chunk = cells[index : index + width]
+        if any(_ends_goals(c) for c in chunk):
+            break
+        table.rows.append(chunk)
+        index += width
+    out.tables.append(table)
+    return index
+
+
+def _ends_goals(cell: str) -> bool:
+    flat = squeeze(cell)
+    return (
+        bool(re.match(r"^\d+[.、．]", flat))
+        or flat in MONEY_HEADS
+        or flat in INDICATOR_HEADS
+        or bool(re.search(r"(情况|指标)[（(]\d+分[)）]$", flat))
+        or label_of(cell) in HEADER_LABELS
+    )
+
+
+def _money(cells: list[str], index: int, heads: list[str], out: Rebuilt) -> int:
+    """Money rows: a label, then at most one cell a column; a long note may fill 原因."""
+    table = Table([["", *heads]])
+    reason_at = next((i for i, h in enumerate(heads) if "原因" in h), None)
+    while index < len(cells):
+        label = cells[index]
+        flat = squeeze(label)
+        if (
+            _is_value(label)
+            or len(flat) > 30
+            or not any(word in flat for word in _FUND_WORDS)
+            or _run(cells, index, INDICATOR_HEADS)
         ):
-            values.append(lines[index])
+            break
+        values: list[str] = []
+        index += 1
+        while index < len(cells) and len(values) < len(heads):
+            cell = cells[index]
+            note = reason_at is not None and len(values) == reason_at and len(squeeze(cell)) > 20
+            if not (_is_value(cell) or note):
+                break
+            values.append(cell)
             index += 1
         table.rows.append([label, *values])
-    return table, index
+    out.tables.append(table)
+    return index
 
 
-def _indicator_lines(lines: list[str], index: int, heads: list[str]) -> tuple[Table, int]:
+def _indicators(
+    cells: list[str], index: int, heads: list[str], blanks_lost: bool, out: Rebuilt
+) -> int:
     table = Table([heads])
-    row: list[str] = []
     width = len(heads)
-    has_level1 = any("一级" in h for h in heads)
-
-    def close() -> None:
-        if row:
-            table.rows.append(row + [""] * (width - len(row)))
-
-    while index < len(lines):
-        line = lines[index]
-        flat = squeeze(line)
-        if (
-            flat.startswith(("总分", "合计"))
-            or len(line) > 80
-            or re.match(r"^[一二三四五六七八九十]+、", flat)
-        ):
+    levels = [i for i, h in enumerate(heads) if squeeze(h) in ("一级指标", "二级指标")]
+    weight_at = next((i for i, h in enumerate(heads) if squeeze(h) in ("分值", "权重")), None)
+    score_at = next((i for i, h in enumerate(heads) if squeeze(h) == "得分"), None)
+    while index < len(cells):
+        cell = cells[index]
+        if ends_indicators(cell) or re.match(r"^[一二三四五六七八九十]+、", squeeze(cell)):
             break
-        if has_level1 and _LEVEL1.match(flat):
-            close()
-            row = [line]
-        elif _LEVEL2.match(flat) and not (has_level1 and _LEVEL1.match(flat)):
-            if has_level1 and len(row) == 1:  # the 二级 right after its 一级
-                row.append(line)
-            else:
-                close()
-                row = ["", line] if has_level1 else [line]
-        else:
-            if len(row) >= width:
-                close()
-                row = ["", ""] if has_level1 else [""]
-            row.append(line)
-        index += 1
-    close()
-    total = []
-    if index < len(lines) and squeeze(lines[index]).startswith(("总分", "合计")):
-        total = [lines[index]]
-        index += 1
-        while index < len(lines) and _VALUE.match(squeeze(lines[index])) and len(total) < 3:
-            total.append(lines[index])
-            index += 1
-    if total:
-        # 总分 | 分值 | 得分: put the figures under their columns.
-        cells = [total[0]] + [""] * (width - 1)
-        for key, value in zip(("weight", "score"), total[1:], strict=False):
-            at = next(
-                (
-                    i
-                    for i, h in enumerate(heads)
-                    if cell_key(h, [(key, ("分值", "权重") if key == "weight" else ("得分",))])
-                ),
-                None,
+        if not cell and not blanks_lost:
+            index += 1  # an empty cell between rows: nothing to place
+            continue
+        level = min(level_of(cells, index), len(levels))
+        start = level
+        taken: list[str] = []
+        at = index
+        while at < len(cells) and len(taken) < width - start:
+            candidate = cells[at]
+            if taken and (
+                ends_indicators(candidate)
+                or (level_of(cells, at) < 2 and len(taken) > max(0, len(levels) - start))
+            ):
+                break
+            taken.append(candidate)
+            at += 1
+        row = [""] * start + taken + [""] * (width - start - len(taken))
+        figures = [i for i in (weight_at, score_at) if i is not None]
+        doubt = len(taken) < width - start and blanks_lost
+        if not doubt and any(row[i] and not _is_value(row[i]) for i in figures):
+            doubt = True
+        if doubt:
+            name = row[2] if len(row) > 2 and len(levels) >= 2 else row[0]
+            out.warnings.append(
+                f"指标“{name or taken[0]}”一行的空白格在复制时丢失，无法确定各值所在的列，"
+                "数值未导入，请按原件填写"
             )
+            row = row[: max(len(levels), 0) + 1] + [""] * (width - len(levels) - 1)
+        table.rows.append(row)
+        index = at
+    if index < len(cells) and is_total(cells[index]):
+        total = [cells[index]]
+        index += 1
+        while index < len(cells) and _is_value(cells[index]) and len(total) < 4:
+            total.append(cells[index])
+            index += 1
+        figures = [v for v in total[1:]]
+        row = [total[0]] + [""] * (width - 1)
+        for at, value in zip((weight_at, score_at), figures, strict=False):
             if at is not None:
-                cells[at] = value
-        table.rows.append(cells)
-    return table, index
+                row[at] = value
+        table.rows.append(row)
+    out.tables.append(table)
+    return index

@@ -56,7 +56,7 @@ INDICATOR_COLUMNS = [
     ("nature", ("指标性质",)),
     ("target", ("指标值", "年度指标值", "目标值")),
     ("unit", ("度量单位", "计量单位")),
-    ("actual", ("完成值", "实际完成值")),
+    ("actual", ("完成值", "实际完成值", "全年实际值", "实际值")),
     ("weight", ("权重", "分值")),
     ("score", ("得分",)),
     ("reason", ("未完成原因", "偏差原因")),
@@ -79,6 +79,7 @@ class Imported:
     inferred: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    mismatches: list[str] = field(default_factory=list)  # the form's own arithmetic, failed
 
     @property
     def name(self) -> str:

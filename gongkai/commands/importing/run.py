@@ -21,7 +21,9 @@ from gongkai.commands.importing.parse import (
     squeeze,
 )
 from gongkai.commands.importing.registry import Registry
-from gongkai.commands.importing.sources import Block, SourceError, Table, read_blocks, web_header
+from gongkai.commands.importing.containers import IMAGES, SUFFIXES, read_documents
+from gongkai.commands.importing.grid import Document
+from gongkai.commands.importing.sources import Block, SourceError, Table, web_header
 from gongkai.commands.importing.writer import to_yaml
 from gongkai.model.dates import DateError, PartialDate
 from gongkai.model.errors import from_validation
@@ -48,7 +50,7 @@ def recognise(blocks: list[Block]) -> tuple[DocumentKind | None, str]:
             return DocumentKind.DEPARTMENT, title
         if "自评表" in flat or "评价表" in flat:
             return DocumentKind.FORM, title
-        if "目标表" in flat or "目标申报表" in flat:
+        if "目标表" in flat or "目标申报表" in flat or "目标审批表" in flat:
             return DocumentKind.TARGETS, title
         return DocumentKind.REPORT, title
     cells = " ".join(
@@ -69,7 +71,7 @@ def _form_title(block: Block) -> bool:
     if not isinstance(block, str):
         return False
     flat = squeeze(block)
-    words = ("自评表", "评价表", "目标表", "目标申报表")
+    words = ("自评表", "评价表", "目标表", "目标申报表", "目标审批表")
     return len(flat) <= 60 and any(w in flat for w in words) and not flat.endswith("。")
 
 
@@ -162,18 +164,19 @@ def _disclosure_from_header(
 
 
 def _documents(
-    source: Path, blocks: list[Block], year: int | None, outcome: Outcome
+    source: Path, document: Document, year: int | None, outcome: Outcome
 ) -> list[tuple[str, Imported, list[str], str]]:
     """Every document found in one file: (where, what was imported, units it names, file)."""
-    meta, blocks = web_header(blocks)
+    where = f"{source}（工作表“{document.part}”）" if document.part else str(source)
+    meta, blocks = web_header(document.blocks)
     kind, title = recognise(blocks)
     if kind is None:
         outcome.errors.append(
-            f"{source}：没有可识别的内容——既没有报告标题（如“项目支出绩效自评报告”、"
+            f"{where}：没有可识别的内容——既没有报告标题（如“项目支出绩效自评报告”、"
             "“绩效目标表”），也没有绩效指标表或资金表；请确认文件是否选对"
         )
         return []
-    tables = [b for b in blocks if isinstance(b, Table)]
+    tables = [b for b in blocks if isinstance(b, Table) and not b.stream]
     texts = [b for b in blocks if isinstance(b, str)]
     if not title and tables and tables[0].rows:
         # Word forms often carry their title in the table's first, merged row.
@@ -185,11 +188,19 @@ def _documents(
     if unit:
         named.insert(0, unit)
     found: list[tuple[str, Imported, list[str], str]] = []
-    # A web copy of a form has no tables: its one-cell-a-line rows are rebuilt, once.
-    rebuilt = [] if tables or kind is DocumentKind.REPORT else rows_from_lines(blocks)
-    narrative = kind is DocumentKind.REPORT or (
-        kind is DocumentKind.DEPARTMENT and not tables and not rebuilt
+    # A web copy of a form one cell a line: its rows are rebuilt, once.
+    streams = any(isinstance(b, Table) and b.stream for b in blocks)
+    rebuilt = (
+        rows_from_lines(blocks)
+        if streams or not (tables or kind is DocumentKind.REPORT)
+        else None
     )
+    if rebuilt is not None and not rebuilt.tables:
+        rebuilt = None
+    narrative = kind is DocumentKind.REPORT or (
+        kind is DocumentKind.DEPARTMENT and not tables and rebuilt is None
+    )
+    document_year = _year_in([title, *texts[:6]])
     if narrative:
         reports, before = split_reports(blocks)
         if not reports and kind is not None:
@@ -201,16 +212,23 @@ def _documents(
             if kind is DocumentKind.DEPARTMENT:
                 _whole_department(imported, report_blocks, named, title, year)
             _disclosure_from_header(meta, kind, imported.data, imported)
-            found.append((f"{source} 第{index}份报告", imported, named, source.name))
+            _year_fallback(imported, document_year, meta, kind)
+            found.append((f"{where} 第{index}份报告", imported, named, source.name))
         return found
-    note = "表格由逐行复制的网页文字重建，请逐格核对" if rebuilt else ""
-    tables = tables or rebuilt
+    note = "表格由逐格复制的网页文字重建，请逐格核对" if rebuilt is not None else ""
+    if rebuilt is not None:
+        tables = tables + rebuilt.tables
+        texts = texts + rebuilt.leftover
     scale, unit = money_scale(texts + [c for t in tables for row in t.rows for c in row])
     parts = read_tables(tables, scale)
     imported = Imported({})
     heads = [" ".join(row) for table in tables[:1] for row in table.rows[:3]]
-    the_year = year or _year_in([title, *texts[:6], *heads])
+    the_year = year or _year_in([title, *texts[:6], *heads]) or _published_year(meta, kind)
     data = build_form(parts, kind, _form_name(kind, title), the_year, imported)
+    if rebuilt is not None:
+        imported.warnings.extend(rebuilt.warnings)
+    if not year and not _year_in([title, *texts[:6], *heads]) and the_year:
+        imported.inferred.append(f"年度 {the_year}（原文未写，由网页发布日期推断，请核对）")
     if parts.funds:
         data["form"]["unit_of_money"] = unit
         if unit == "万元":
@@ -240,8 +258,39 @@ def _documents(
     imported.data = data
     form = data.get("form", {})
     named = [form[k] for k in ("implementer", "supervisor") if form.get(k)] + named
-    found.append((f"{source}（{kind.value}）", imported, named, source.name))
+    found.append((f"{where}（{kind.value}）", imported, named, source.name))
     return found
+
+
+def _published_year(meta: dict[str, str], kind: DocumentKind) -> int | None:
+    """The year a document is about, from its page's 发布日期 when nothing else says: a
+    绩效目标表 is published in its own year (or in the last weeks of the year before), a
+    self-evaluation in the year after."""
+    match = re.search(r"(20\d{2})\D{1,3}(\d{1,2})", meta.get("发布日期", ""))
+    if not match:
+        return None
+    published, month = int(match.group(1)), int(match.group(2))
+    if kind is DocumentKind.TARGETS:
+        return published + 1 if month >= 11 else published
+    return published - 1
+
+
+def _year_fallback(
+    imported: Imported, document_year: int | None, meta: dict[str, str], kind: DocumentKind
+) -> None:
+    """A narrative report's year where its figures give none: its title's, else the page's
+    发布日期 (marked as inferred)."""
+    if imported.year() is not None:
+        return
+    year = document_year
+    how = "由标题"
+    if year is None:
+        year = _published_year(meta, kind)
+        how = "由网页发布日期推断，请核对"
+    if year is None:
+        return
+    imported.data.setdefault("budget", []).append({"year": year})
+    imported.inferred.append(f"年度 {year}（{how}）")
 
 
 def _is_label(text: str, parts: Any) -> bool:
@@ -270,8 +319,9 @@ def _form_name(kind: DocumentKind, title: str) -> str:
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder stands for the .docx and .txt files in it and below it, in
-    name order (Word's "~$" lock files left out)."""
+    """Files as given; a folder stands for the files in it and below it that a department may
+    send (Word, Excel, WPS, PDF, web pages, text, and scans to be refused with a reason), in
+    name order (Office's "~$" lock files left out)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -279,8 +329,8 @@ def expand(paths: list[Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in (".docx", ".txt")
-                and not p.name.startswith("~$")
+                and p.suffix.lower() in SUFFIXES + IMAGES
+                and not p.name.startswith(("~$", "."))
             )
         else:
             found.append(path)
@@ -295,13 +345,17 @@ def import_files(
     planned: dict[Path, tuple[str, Imported, str]] = {}
     for source in expand(files):
         try:
-            blocks = read_blocks(source)
+            documents = read_documents(source)
         except SourceError as error:
             outcome.errors.append(str(error))
             continue
-        for where, imported, named, name in _documents(source, blocks, year, outcome):
-            plan = _Plan(where, imported, named, name)
-            _place(plan, year, department, registry, out, force, planned, outcome)
+        except Exception as error:  # a damaged file a library chokes on: never a traceback
+            outcome.errors.append(f"{source}：文件无法读取（{type(error).__name__}），可能已损坏")
+            continue
+        for document in documents:
+            for where, imported, named, name in _documents(source, document, year, outcome):
+                plan = _Plan(where, imported, named, name)
+                _place(plan, year, department, registry, out, force, planned, outcome)
     if outcome.errors:
         outcome.report.clear()
         return outcome

@@ -1,0 +1,78 @@
+"""PDF files with a text layer (PDF 文字版), read with pdfplumber: the tables from their ruling
+lines, each merged cell in its first row and across its columns, and the text around them in
+reading order. A PDF without text is a scan: it is refused with that reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gongkai.commands.importing.containers.limits import MAX_PAGES
+from gongkai.commands.importing.grid import Block, Document, SourceError, Table, expand_spans
+
+
+def _table(found) -> Table:  # type: ignore[no-untyped-def]
+    texts = found.extract()
+    rows = found.rows
+    width = max((len(row) for row in texts), default=0)
+    lefts: list[float] = []
+    for c in range(width):
+        xs = [row.cells[c][0] for row in rows if c < len(row.cells) and row.cells[c]]
+        lefts.append(min(xs) if xs else float("inf"))
+    placed = []
+    for r, row in enumerate(rows):
+        for c, bbox in enumerate(row.cells):
+            if bbox is None:
+                continue
+            right = bbox[2]
+            span = 1
+            while c + span < width and lefts[c + span] < right - 1 and (
+                c + span >= len(row.cells) or row.cells[c + span] is None
+            ):
+                span += 1
+            text = texts[r][c] if c < len(texts[r]) else ""
+            placed.append((r, c, 1, span, (text or "").strip()))
+    return Table(expand_spans(width, placed, len(rows)))
+
+
+def read_pdf(path: Path) -> Document:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(str(path))
+    except Exception as error:  # pdfminer raises its own kinds for damaged and locked files
+        name = type(error).__name__
+        if "Password" in name or "Encrypt" in name or "password" in str(error).lower():
+            raise SourceError(
+                f"{path}：PDF 设有打开密码（已加密），无法读取；请让报送单位提供未加密的文件"
+            ) from None
+        raise SourceError(f"{path}：PDF 文件已损坏，无法打开（{name}）") from None
+    blocks: list[Block] = []
+    characters = 0
+    with pdf:
+        if len(pdf.pages) > MAX_PAGES:
+            raise SourceError(f"{path}：PDF 有 {len(pdf.pages)} 页，超过导入上限 {MAX_PAGES} 页")
+        for page in pdf.pages:
+            characters += len(page.chars)
+            found = page.find_tables()
+            boxes = [t.bbox for t in found]
+
+            def outside(obj, boxes=boxes) -> bool:  # type: ignore[no-untyped-def]
+                x = (obj["x0"] + obj["x1"]) / 2
+                y = (obj["top"] + obj["bottom"]) / 2
+                return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+            items: list[tuple[float, Block]] = []
+            for line in page.filter(outside).extract_text_lines():
+                text = line["text"].strip()
+                if text:
+                    items.append((line["top"], text))
+            for table in found:
+                items.append((table.bbox[1], _table(table)))
+            items.sort(key=lambda item: item[0])
+            blocks.extend(block for _, block in items)
+    if characters == 0:
+        raise SourceError(
+            f"{path}：这是扫描件（PDF 中只有图片，没有文字层），现在还不能导入；"
+            "请向报送单位索取电子版（Word、Excel 或文字版 PDF）"
+        )
+    return Document(blocks, "pdf")

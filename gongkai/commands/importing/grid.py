@@ -1,0 +1,65 @@
+"""The one shape every container reader yields (导入的共同网格): a document is a list of blocks,
+each a paragraph of text or a :class:`Table` whose cells sit in their true columns.
+
+A merged cell is read as the form means it: its text stands in every column it spans across
+(a 项目名称 value spread over eight columns is one value), and only in its first row when it
+spans down (a 原因 note beside five money rows belongs to the first). A copy that lost the
+columns (a browser copy, one cell a line, a run-together line) is marked ``certain=False``:
+the form reader then places a value only where its column can be proven.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class SourceError(Exception):
+    """The file cannot be read as a report; the message is Chinese and names the file."""
+
+
+@dataclass
+class Table:
+    """A table (表格) as rows of cell texts in grid columns.
+
+    ``certain`` is False where the source did not keep the columns (text copies): cells are in
+    order, but a row may lack the cells that a merge above it covered. ``stream`` marks cells
+    copied one a line, whose row breaks are unknown (each row then holds one cell);
+    ``blanks_lost`` such a stream whose copy dropped the empty cells."""
+
+    rows: list[list[str]] = field(default_factory=list)
+    certain: bool = True
+    stream: bool = False
+    blanks_lost: bool = False  # a stream whose empty cells the copy dropped
+
+
+Block = str | Table
+
+
+@dataclass
+class Document:
+    """What one container holds for the form and narrative readers: its blocks, the page header
+    of a web copy, and how it was read (容器, 编码, 工作表)."""
+
+    blocks: list[Block]
+    container: str
+    encoding: str | None = None
+    part: str | None = None  # the sheet or page range inside the file
+    notes: list[str] = field(default_factory=list)
+
+
+def expand_spans(
+    width: int, cells: list[tuple[int, int, int, int, str]], height: int
+) -> list[list[str]]:
+    """Rows of a grid from cells given as (row, column, rowspan, colspan, text): a cell's text
+    across all its columns, in its first row only.
+
+    >>> expand_spans(3, [(0, 0, 2, 1, "产出指标"), (0, 1, 1, 2, "数量"), (1, 1, 1, 1, "a"),
+    ...                  (1, 2, 1, 1, "b")], 2)
+    [['产出指标', '数量', '数量'], ['', 'a', 'b']]
+    """
+    rows = [[""] * width for _ in range(height)]
+    for row, column, _rowspan, colspan, text in cells:
+        for c in range(column, min(column + colspan, width)):
+            if row < height:
+                rows[row][c] = text
+    return rows
