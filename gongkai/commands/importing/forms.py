@@ -165,15 +165,6 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
                 actual = next((i for i, c in enumerate(cells) if label_of(c) in _GOAL_ACTUAL), None)
                 goal_columns = (expected, actual)
                 state = "goals"
-                if table.certain or len(distinct) <= 2:
-                    continue
-                # A copy that ran the heading and the goal into one row: the goal follows.
-                rest = [c for c in distinct if label_of(c) not in _GOAL_EXPECTED + _GOAL_ACTUAL]
-                rest = [c for c in rest if not re.match(r"^\d+[.、．]", squeeze(c))]
-                if rest:
-                    parts.goals.append(
-                        {"expected": rest[0], "actual": rest[1] if len(rest) > 1 else ""}
-                    )
                 continue
             if labels[0] in _GOAL_ROWS and len(distinct) >= 2:
                 parts.goals.append({"expected": distinct[1], "actual": ""})

@@ -40,10 +40,36 @@ class Outcome:
     written: int = 0
 
 
+def _title(blocks: list[Block]) -> str:
+    """The document's title among its first lines; one broken over two lines ("岳阳市2018年度
+    部门整体支出" / "绩效评价自评报告") is joined."""
+    for index, block in enumerate(blocks[:8]):
+        if _form_title(block) or is_title(block):
+            before = blocks[index - 1] if index else None
+            if (
+                isinstance(before, str)
+                and len(squeeze(before)) <= 30
+                and re.search(r"20\d{2}年", before)
+                and not re.search(r"[。；:：]$", before.strip())
+                and not _year_in([str(block)])
+            ):
+                return before.strip() + str(block).strip()
+            return str(block)
+    return ""
+
+
 def recognise(blocks: list[Block]) -> tuple[DocumentKind | None, str]:
     """What a document is, by its content: the title's words first, then what its tables hold
     (a 完成值 column makes a 自评表, indicators alone a 绩效目标表). ``None``: nothing known."""
-    title = next((str(b) for b in blocks[:8] if _form_title(b) or is_title(b)), "")
+    title = _title(blocks)
+    if not title:
+        # A form's title often stands in its table's first rows.
+        first = next((b for b in blocks[:8] if isinstance(b, Table) and not b.stream), None)
+        for row in first.rows[:3] if first else []:
+            text = " ".join(dict.fromkeys(c for c in row if c))
+            if _form_title(text):
+                title = text
+                break
     flat = squeeze(title)
     if flat:
         if "整体" in flat:
@@ -75,6 +101,8 @@ def _form_title(block: Block) -> bool:
     return len(flat) <= 60 and any(w in flat for w in words) and not flat.endswith("。")
 
 
+# A cover page's "部门(单位)名称: 岳阳市城市管理监督指挥中心", "预算单位: 奉节县…".
+_UNIT_LINE = re.compile(r"^(?:部门[（(]单位[)）]名称|单位名称|部门名称|预算单位|填报单位)[:：](\S{2,40})$")
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 _UNIT = re.compile(
     r"^(.{2,40}?(?:局|委员会|委|办公室|办|院|中心|人民政府|政府|街道办事处|所|站|队|馆|会))(?:\d{4}|[（(]?\d{4})"
@@ -184,6 +212,11 @@ def _documents(
         if _form_title(first):
             title = first
     named = [v for k, v in meta.items() if k == "发布机构"]
+    for text in texts[:15]:
+        stated = _UNIT_LINE.match(squeeze(text))
+        if stated:
+            named.insert(0, stated.group(1))
+            break
     unit = unit_from_title(title)
     if unit:
         named.insert(0, unit)
@@ -225,6 +258,8 @@ def _documents(
     heads = [" ".join(row) for table in tables[:1] for row in table.rows[:3]]
     the_year = year or _year_in([title, *texts[:6], *heads]) or _published_year(meta, kind)
     data = build_form(parts, kind, _form_name(kind, title), the_year, imported)
+    if the_year and not data.get("budget"):
+        data["budget"] = [{"year": the_year}]  # a form without figures still has its year
     if rebuilt is not None:
         imported.warnings.extend(rebuilt.warnings)
     if not year and not _year_in([title, *texts[:6], *heads]) and the_year:

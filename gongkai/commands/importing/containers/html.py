@@ -139,6 +139,16 @@ def _table(node: _Node) -> Table:
     return Table(expand_spans(width, cells, len(rows)))
 
 
+def _layout(node: _Node) -> bool:
+    """A table of one cell that holds paragraphs: the page's layout, not data."""
+    rows = _rows(node)
+    cells = [c for tr in rows for c in tr.children if isinstance(c, _Node) and c.tag in ("td", "th")]
+    return len(cells) == 1 and any(
+        isinstance(child, _Node) and child.tag in ("p", "div", "h1", "h2", "h3")
+        for child in cells[0].children
+    )
+
+
 def _walk(node: _Node, out: list[Block], para: list[str]) -> None:
     def flush() -> None:
         text = "".join(para)
@@ -157,7 +167,7 @@ def _walk(node: _Node, out: list[Block], para: list[str]) -> None:
         if child.tag == "br":
             para.append("\n")
             continue
-        if child.tag == "table" and not _has_table(child):
+        if child.tag == "table" and not _has_table(child) and not _layout(child):
             flush()
             table = _table(child)
             if any(any(cell for cell in row) for row in table.rows):

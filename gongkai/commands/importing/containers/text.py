@@ -196,8 +196,14 @@ def _run_together(line: str) -> list[Block] | None:
     such a copy, so the cells are marked as a stream with gaps."""
     if len(line) < 150:
         return None
-    tokens = line.split()
-    words = [i for i, token in enumerate(tokens) if token.strip(":：") in FORM_WORDS]
+    tokens: list[str] = []
+    for token in line.split():
+        # "实施单位 (盖章)", "项目资金 (万元)": a bracketed word belongs to the word before it.
+        if tokens and re.fullmatch(r"[（(][^()（）]{1,6}[)）]", token):
+            tokens[-1] += f" {token}"
+        else:
+            tokens.append(token)
+    words = [i for i, token in enumerate(tokens) if _squeeze(token).strip(":：") in FORM_WORDS]
     if len(words) < 4 or len(tokens) < 20:
         return None
     first = words[0]

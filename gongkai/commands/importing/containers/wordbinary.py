@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gongkai.commands.importing.grid import Block, Document, SourceError, Table, expand_spans
 
-_IN_TABLE, _TTP, _ITAP, _DEF_TABLE = 0x2416, 0x2417, 0x6649, 0xD608
+_IN_TABLE, _TTP, _ITAP, _DEF_TABLE, _HUGE = 0x2416, 0x2417, 0x6649, 0xD608, 0x6646
 _SIZES = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}
 
 
@@ -27,8 +27,10 @@ class _Props:
     merges: list[int] = field(default_factory=list)  # vertMerge per cell: 0, 1 continue, 3 first
 
 
-def _sprms(grpprl: bytes) -> _Props:
-    props = _Props()
+def _sprms(grpprl: bytes, data: bytes = b"", props: _Props | None = None) -> _Props:
+    """The properties a paragraph's sprms set; a row too large for its page keeps them in the
+    Data stream (sprmPHugePapx)."""
+    props = props or _Props()
     at = 0
     while at + 2 <= len(grpprl):
         (opcode,) = struct.unpack_from("<H", grpprl, at)
@@ -64,11 +66,18 @@ def _sprms(grpprl: bytes) -> _Props:
             props.ttp = True
         elif opcode == _ITAP and operand and struct.unpack_from("<i", operand.ljust(4, b"\0"))[0]:
             props.in_table = True
+        elif opcode == _HUGE and len(operand) == 4 and data:
+            (offset,) = struct.unpack_from("<I", operand)
+            if offset + 2 <= len(data):
+                (length,) = struct.unpack_from("<H", data, offset)
+                _sprms(data[offset + 2 : offset + 2 + length], b"", props)
         at += size
     return props
 
 
-def _paragraph_runs(word: bytes, table: bytes, fc: int, lcb: int) -> list[tuple[int, int, _Props]]:
+def _paragraph_runs(
+    word: bytes, table: bytes, data: bytes, fc: int, lcb: int
+) -> list[tuple[int, int, _Props]]:
     """(first FC, end FC, properties) of every paragraph run the PAPX pages describe."""
     runs: list[tuple[int, int, _Props]] = []
     if lcb < 12:
@@ -90,7 +99,7 @@ def _paragraph_runs(word: bytes, table: bytes, fc: int, lcb: int) -> list[tuple[
                     grpprl = page[offset + 2 : offset + 2 + 2 * page[offset + 1]]
                 else:
                     grpprl = page[offset + 1 : offset + 2 * cb]
-                props = _sprms(grpprl[2:])  # after the style index
+                props = _sprms(grpprl[2:], data)  # after the style index
             runs.append((fcs[index], fcs[index + 1], props))
     runs.sort(key=lambda run: run[0])
     return runs
@@ -178,12 +187,13 @@ def read_doc(path: Path) -> Document:
         if not ole.exists(name):
             raise SourceError(f"{path}：Word 文件缺少表格流 {name}，可能已损坏")
         table = ole.openstream(name).read()
+        data = ole.openstream("Data").read() if ole.exists("Data") else b""
     try:
         (ccp_text,) = struct.unpack_from("<I", word, 64 + 12)
         fc_papx, lcb_papx = struct.unpack_from("<II", word, 154 + 13 * 8)
         fc_clx, lcb_clx = struct.unpack_from("<II", word, 154 + 33 * 8)
         pieces = _pieces(table, fc_clx, lcb_clx)
-        runs = _paragraph_runs(word, table, fc_papx, lcb_papx)
+        runs = _paragraph_runs(word, table, data, fc_papx, lcb_papx)
     except (struct.error, IndexError):
         raise SourceError(f"{path}：Word (.doc) 文件的结构无法读取，可能已损坏") from None
     return Document(_blocks(word, pieces, runs, ccp_text), "doc")

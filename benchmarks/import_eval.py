@@ -1,0 +1,163 @@
+"""How well the import reads the real documents of ``tests/corpus/real`` in every container:
+for each container, the fields right, missing and **wrong**, out of the fields each document
+holds (year, kind, unit, name, code, each budget figure, each indicator's name, target,
+actual, weight and score — written by hand from the document in ``sources/``).
+
+    python benchmarks/import_eval.py            # the table
+    python benchmarks/import_eval.py --detail   # every field that is not right
+
+Each file is imported alone into a fresh folder with no flags, as a clerk would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus" / "real"
+sys.path.insert(0, str(ROOT))
+
+from gongkai.commands.importing.run import import_files  # noqa: E402
+
+
+@dataclass
+class Score:
+    right: int = 0
+    missing: int = 0
+    wrong: int = 0
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.right + self.missing + self.wrong
+
+
+def container_of(path: Path) -> str:
+    parts = path.name.split(".")
+    return ".".join(parts[1:]) if len(parts) > 2 else parts[-1]
+
+
+def _same(found: Any, expected: Any) -> bool:
+    if isinstance(expected, int | float) or isinstance(found, int | float | Decimal):
+        try:
+            return Decimal(str(found)) == Decimal(str(expected))
+        except InvalidOperation:
+            return False
+    return str(found).strip() == str(expected).strip()
+
+
+def _lookup(data: dict[str, Any], year: int | None, path: str) -> Any:
+    if path == "year":
+        return year
+    if path == "kind":
+        return data.get("kind", "自评报告")
+    value: Any = data
+    for part in re.findall(r"[^.\[\]]+|\[[^\]]*\]", path):
+        if part.startswith("["):
+            key = part[1:-1]
+            if isinstance(value, list):
+                if key.isdigit():
+                    value = value[int(key)] if int(key) < len(value) else None
+                else:
+                    value = next((row for row in value if row.get("label") == key), None)
+            else:
+                return None
+        else:
+            if part == "goals":
+                value = value.get("form", {}).get("goals") if isinstance(value, dict) else None
+                continue
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is None:
+            return None
+    return value
+
+
+def score_document(data: dict[str, Any] | None, year: int | None, expected: dict, score: Score,
+                   where: str) -> None:
+    def judge(label: str, found: Any, want: Any) -> None:
+        if want is None:
+            if found in (None, ""):
+                score.right += 1
+            else:
+                score.wrong += 1
+                score.details.append(f"{where} {label}：应为空，读成 {found!r}")
+            return
+        if found in (None, ""):
+            score.missing += 1
+            score.details.append(f"{where} {label}：缺（应为 {want!r}）")
+        elif _same(found, want):
+            score.right += 1
+        else:
+            score.wrong += 1
+            score.details.append(f"{where} {label}：读成 {found!r}，应为 {want!r}")
+
+    indicators = (data or {}).get("performance", {}).get("indicators", [])
+    for path, want in expected.items():
+        if path.startswith("indicators["):
+            name = path[len("indicators[") : -1]
+            found = next((i for i in indicators if i.get("name") == name), None)
+            judge(f"指标“{name}”", found and found.get("name"), name)
+            for key, value in want.items():
+                judge(f"指标“{name}”.{key}", found.get(key) if found else None, value)
+            continue
+        judge(path, _lookup(data, year, path) if data is not None else None, want)
+
+
+def evaluate(detail: bool = False) -> dict[str, Score]:
+    scores: dict[str, Score] = defaultdict(Score)
+    for source in sorted((CORPUS / "sources").glob("*.yml")):
+        expected = yaml.safe_load(source.read_text(encoding="utf-8"))["expected"]
+        folder_of = CORPUS / "built" / source.stem
+        for built in sorted(folder_of.iterdir()) if folder_of.is_dir() else []:
+            container = container_of(built)
+            with tempfile.TemporaryDirectory() as folder:
+                out = Path(folder) / "data"
+                outcome = import_files([built], out, None, None, False)
+                files = sorted(p for p in out.glob("[0-9]*/*/*.yml"))
+                data = yaml.safe_load(files[0].read_text(encoding="utf-8")) if files else None
+                year = int(files[0].parts[-3]) if files else None
+                where = f"{source.stem} {container}"
+                if outcome.errors:
+                    scores[container].details.append(f"{where}：导入失败 {outcome.errors[0]}")
+                score_document(data, year, expected, scores[container], where)
+    return scores
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--detail", action="store_true")
+    args = parser.parse_args()
+    scores = evaluate()
+    print("| 容器 | 字段 | 正确 | 缺失 | 错误 | 正确率 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    total = Score()
+    for container, score in sorted(scores.items()):
+        total.right += score.right
+        total.missing += score.missing
+        total.wrong += score.wrong
+        print(
+            f"| {container} | {score.total} | {score.right} | {score.missing} | {score.wrong} | "
+            f"{score.right / score.total:.1%} |"
+        )
+    print(
+        f"| 合计 | {total.total} | {total.right} | {total.missing} | {total.wrong} | "
+        f"{total.right / total.total:.1%} |"
+    )
+    if args.detail:
+        for container, score in sorted(scores.items()):
+            for line in score.details:
+                print(line)
+
+
+if __name__ == "__main__":
+    main()
