@@ -258,19 +258,55 @@ def _serve(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from gongkai.commands.importing.run import import_files
 
+    from gongkai.commands.importing.review import write_review
+
     settings = _settings(args)
     out = Path(args.out) if args.out else settings.data_path
     outcome = import_files(
-        [Path(f) for f in args.files], out, args.year, args.department, args.force
+        [Path(f) for f in args.files],
+        out,
+        args.year,
+        args.department,
+        args.force,
+        progress=_progress,
     )
-    for line in outcome.report:
-        print(line)
+    review = out.parent / "导入核对.xlsx"
+    try:
+        write_review(review, outcome.reviews)
+    except OSError as error:
+        print(f"核对表 {review} 无法写入：{error}", file=sys.stderr)
+    reviews = outcome.reviews
+    if not outcome.errors:
+        for line in outcome.report:
+            print(line)
+    checks = sum(1 for r in reviews if r.result() == "请核对")
+    failed = sum(1 for r in reviews if r.errors)
+    summary = (
+        f"共 {len(reviews)} 个文件：{len(reviews) - failed - checks} 个已导入，"
+        f"{checks} 个需要核对，{failed} 个未能导入。核对表：{review}"
+    )
     if outcome.errors:
         print("\n".join(outcome.errors), file=sys.stderr)
-        print(f"导入失败：{len(outcome.errors)} 个问题，没有写入任何文件。", file=sys.stderr)
+        print(summary, file=sys.stderr)
+        print(
+            f"导入失败：{len(outcome.errors)} 个问题，没有写入任何文件。"
+            "请按核对表处理这些文件（或把它们移出文件夹）后重新导入。",
+            file=sys.stderr,
+        )
         return EXIT_DATA_ERROR
+    print(summary)
     print(f"共写入 {outcome.written} 个文件。请逐项核对后运行 gongkai check。")
     return 0
+
+
+def _progress(done: int, total: int) -> None:
+    """A progress bar on the terminal for a batch; nothing when the output is not a terminal."""
+    if total < 20 or not sys.stderr.isatty():
+        return
+    width = 30
+    filled = width * done // total
+    end = "\n" if done == total else ""
+    print(f"\r导入 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr)
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -325,14 +361,16 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     import_cmd = commands.add_parser(
-        "import", help="把已有的报告（Word .docx 或文本 .txt）导入为数据文件"
+        "import",
+        help="把各单位报送的文件（Excel、WPS、Word、PDF、网页、文本，或整个文件夹）导入为数据文件",
     )
     import_cmd.add_argument(
         "files",
         nargs="+",
-        help="报告文件（.docx、.txt）或放着它们的文件夹，可一次导入多个；一个文件可含多份报告",
+        help="文件（.xlsx .xls .et .docx .doc .wps .pdf .html .mhtml .txt）或放着它们的文件夹；"
+        "一个文件可含多份报告或多个工作表",
     )
-    import_cmd.add_argument("--year", type=int, help="年度（默认由报告中的预算年度推断）")
+    import_cmd.add_argument("--year", type=int, help="年度（默认由标题、表头或网页发布日期推断）")
     import_cmd.add_argument("--department", help="部门代号（部门名录只有一个部门时可省略）")
     import_cmd.add_argument("--out", help="数据目录（默认 data）")
     import_cmd.add_argument("--force", action="store_true", help="覆盖已有的数据文件")

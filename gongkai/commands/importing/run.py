@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,6 +22,7 @@ from gongkai.commands.importing.parse import (
     squeeze,
 )
 from gongkai.commands.importing.registry import Registry
+from gongkai.commands.importing.review import FileReview
 from gongkai.commands.importing.containers import IMAGES, SUFFIXES, read_documents
 from gongkai.commands.importing.grid import Document
 from gongkai.commands.importing.sources import Block, SourceError, Table, web_header
@@ -33,11 +35,13 @@ from gongkai.model.slug import slugify
 
 @dataclass
 class Outcome:
-    """What the import did (report lines for the clerk) or why it did nothing (errors)."""
+    """What the import did (report lines for the clerk) or why it did nothing (errors), and a
+    review of every input file for 导入核对.xlsx."""
 
     report: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     written: int = 0
+    reviews: list[FileReview] = field(default_factory=list)
 
 
 def _title(blocks: list[Block]) -> str:
@@ -284,6 +288,9 @@ def _documents(
         for text in rest:
             imported.warnings.append(f"未能归类的文字已放入 unplaced：“{text[:24]}”")
     _disclosure_from_header(meta, kind, data, imported)
+    if not data.get("name") and kind is DocumentKind.DEPARTMENT and named:
+        data["name"] = f"{named[0]}部门整体支出"
+        imported.inferred.append(f"名称（由单位“{named[0]}”）")
     if not data.get("name"):
         data["name"] = source.stem
         data["incomplete"] = True
@@ -373,24 +380,43 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def import_files(
-    files: list[Path], out: Path, year: int | None, department: str | None, force: bool
+    files: list[Path],
+    out: Path,
+    year: int | None,
+    department: str | None,
+    force: bool,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Outcome:
     outcome = Outcome()
     registry = Registry.load(out)
     planned: dict[Path, tuple[str, Imported, str]] = {}
-    for source in expand(files):
+    sources = expand(files)
+    for number, source in enumerate(sources, start=1):
+        if progress is not None:
+            progress(number, len(sources))
+        review = FileReview(str(source))
+        outcome.reviews.append(review)
+        errors_before = len(outcome.errors)
         try:
             documents = read_documents(source)
         except SourceError as error:
             outcome.errors.append(str(error))
+            review.errors.append(str(error))
             continue
         except Exception as error:  # a damaged file a library chokes on: never a traceback
-            outcome.errors.append(f"{source}：文件无法读取（{type(error).__name__}），可能已损坏")
+            message = f"{source}：文件无法读取（{type(error).__name__}），可能已损坏"
+            outcome.errors.append(message)
+            review.errors.append(message)
             continue
         for document in documents:
+            review.container = document.container + (
+                f"（{document.encoding}）" if document.encoding else ""
+            )
             for where, imported, named, name in _documents(source, document, year, outcome):
                 plan = _Plan(where, imported, named, name)
-                _place(plan, year, department, registry, out, force, planned, outcome)
+                target = _place(plan, year, department, registry, out, force, planned, outcome)
+                _note(review, imported, target)
+        review.errors.extend(outcome.errors[errors_before:])
     if outcome.errors:
         outcome.report.clear()
         return outcome
@@ -424,42 +450,68 @@ def _place(
     force: bool,
     planned: dict[Path, tuple[str, Imported, str]],
     outcome: Outcome,
-) -> None:
-    """Check one document, find its department and file, and plan its writing."""
+) -> Path | None:
+    """Check one document, find its department and file, and plan its writing; the file, or
+    None where the document cannot be written."""
     where, imported, named = plan.where, plan.imported, plan.named
     if not imported.name:
         outcome.errors.append(
             f"{where}：找不到项目名称（标题下的“（项目名称）”或表中的“项目名称”）"
         )
-        return
+        return None
     the_year = year or imported.year()
     if the_year is None:
         outcome.errors.append(f"{where}（{imported.name}）：无法从原文推断年度，请用 --year 指定")
-        return
+        return None
     try:
         Report.model_validate(imported.data)
     except ValidationError as error:
         for problem in from_validation(error, Report, where, lambda loc: None):
             outcome.errors.append(str(problem))
-        return
+        return None
     slug, why = registry.choose(department, named)
     if slug is None:
         outcome.errors.append(f"{where}：{why}")
-        return
+        return None
     target = out / str(the_year) / slug / f"{slugify(imported.name)}.yml"
     if target in planned:
         outcome.errors.append(
             f"{where}（{imported.name}）与 {planned[target][0]} 会写入同一个文件 {target}"
         )
-        return
+        return None
     text = to_yaml(imported.data, plan.source_name)
     if target.exists() and not force and target.read_text(encoding="utf-8") != text:
         outcome.errors.append(
             f"{target} 已存在；确认要覆盖时加 --force（已公开的报告请改用更正记录）"
         )
-        return
+        return None
     planned[target] = (where, imported, text)
     outcome.report.extend(_summary(imported, where, target))
+    return target
+
+
+def _note(review: FileReview, imported: Imported, target: Path | None) -> None:
+    """One document's findings on its file's review row."""
+    data = imported.data
+    if target is not None:
+        review.written.append(str(target))
+        review.year = review.year or target.parent.parent.name
+    review.kind = review.kind or str(data.get("kind", DocumentKind.REPORT.value))
+    form = data.get("form", {})
+    review.unit = review.unit or str(form.get("implementer") or form.get("supervisor") or "")
+    review.project = "、".join(p for p in (review.project, imported.name) if p)
+    lines = data.get("budget", [])
+    if lines:
+        line = max(lines, key=lambda b: b.get("year", 0))
+        adjusted = Decimal(line.get("initial", 0) or 0) + Decimal(line.get("supplementary", 0) or 0)
+        adjusted -= Decimal(line.get("reduction", 0) or 0)
+        review.budget = str(adjusted) if "initial" in line else ""
+        review.executed = str(line.get("executed", ""))
+    review.indicators += len(data.get("performance", {}).get("indicators", []))
+    review.inferred.extend(imported.inferred)
+    review.missing.extend(imported.missing)
+    review.mismatches.extend(imported.mismatches)
+    review.warnings.extend(imported.warnings)
 
 
 def _summary(imported: Imported, where: str, target: Path) -> list[str]:
@@ -474,6 +526,8 @@ def _summary(imported: Imported, where: str, target: Path) -> list[str]:
         lines.append("  不完整：已标为 incomplete: true，补全后删去这一行")
     for warning in imported.warnings:
         lines.append(f"  注意：{warning}")
+    for mismatch in imported.mismatches:
+        lines.append(f"  表内勾稽不符：{mismatch}")
     return lines
 
 

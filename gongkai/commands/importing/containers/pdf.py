@@ -10,6 +10,21 @@ from gongkai.commands.importing.containers.limits import MAX_PAGES
 from gongkai.commands.importing.grid import Block, Document, SourceError, Table, expand_spans
 
 
+def _unwrap(text: str) -> str:
+    r"""A cell's text without the line breaks the PDF's narrow column made: Chinese runs on
+    without a space, Latin words keep one.
+
+    >>> _unwrap("全市空气质\n量达到优良"), _unwrap("2023.07-\n2024.01"), _unwrap("Table\nGrid")
+    ('全市空气质量达到优良', '2023.07-2024.01', 'Table Grid')
+    """
+    parts = [part.strip() for part in text.strip().split("\n")]
+    joined = parts[0] if parts else ""
+    for part in parts[1:]:
+        latin = joined[-1:].isascii() and joined[-1:].isalpha() and part[:1].isascii() and part[:1].isalpha()
+        joined += (" " if latin else "") + part
+    return joined
+
+
 def _table(found) -> Table:  # type: ignore[no-untyped-def]
     texts = found.extract()
     rows = found.rows
@@ -30,7 +45,7 @@ def _table(found) -> Table:  # type: ignore[no-untyped-def]
             ):
                 span += 1
             text = texts[r][c] if c < len(texts[r]) else ""
-            placed.append((r, c, 1, span, (text or "").strip()))
+            placed.append((r, c, 1, span, _unwrap(text or "")))
     return Table(expand_spans(width, placed, len(rows)))
 
 

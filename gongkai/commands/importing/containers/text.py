@@ -11,6 +11,12 @@ from gongkai.commands.importing.grid import Block, Document, SourceError, Table
 # Words that stand alone in a cell of a form: their lines mark a form copied one cell a line.
 FORM_WORDS = (
     "项目名称",
+    "项目支出名称",
+    "预算部门",
+    "预算单位",
+    "单位名称",
+    "部门名称",
+    "业务主管部门",
     "主管部门",
     "实施单位",
     "一级指标",
