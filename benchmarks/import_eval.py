@@ -82,8 +82,9 @@ def _lookup(data: dict[str, Any], year: int | None, path: str) -> Any:
     return value
 
 
-def score_document(data: dict[str, Any] | None, year: int | None, expected: dict, score: Score,
-                   where: str) -> None:
+def score_document(
+    data: dict[str, Any] | None, year: int | None, expected: dict, score: Score, where: str
+) -> None:
     def judge(label: str, found: Any, want: Any) -> None:
         if want is None:
             if found in (None, ""):
@@ -154,7 +155,7 @@ def main() -> None:
         f"{total.right / total.total:.1%} |"
     )
     if args.detail:
-        for container, score in sorted(scores.items()):
+        for _container, score in sorted(scores.items()):
             for line in score.details:
                 print(line)
 

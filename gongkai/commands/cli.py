@@ -256,9 +256,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from gongkai.commands.importing.run import import_files
-
     from gongkai.commands.importing.review import write_review
+    from gongkai.commands.importing.run import import_files
 
     settings = _settings(args)
     out = Path(args.out) if args.out else settings.data_path
@@ -306,7 +305,9 @@ def _progress(done: int, total: int) -> None:
     width = 30
     filled = width * done // total
     end = "\n" if done == total else ""
-    print(f"\r导入 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr)
+    print(
+        f"\r导入 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr
+    )
 
 
 class _Formatter(argparse.HelpFormatter):

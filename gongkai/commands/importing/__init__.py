@@ -1,5 +1,8 @@
-"""Importing published reports (导入): Word (.docx) and text from Word or web pages (.txt)
-become the project's YAML data files. ``sources`` reads a document into paragraphs, tables and
-its web header; ``run`` recognises each document's kind and places it; ``parse`` reads a
-narrative report, ``forms`` a form's tables, ``lines`` rebuilds a one-cell-a-line web copy into
-rows; ``registry`` finds or adds the department; ``writer`` writes the YAML."""
+"""Importing the files departments publish (导入) into the project's YAML data files.
+
+``containers`` holds one small reader per container (text, html, spreadsheet, word,
+wordbinary, pdf), each yielding the common grid of ``grid`` (paragraphs and tables whose cells
+sit in their true columns); ``run`` recognises each document's kind and places it; ``forms``
+reads a form from any grid, ``lines`` rebuilds a form copied one cell a line, ``levels`` knows
+the indicator table's words, ``parse`` reads a narrative report; ``registry`` finds or adds the
+department; ``writer`` writes the YAML and ``review`` the clerk's 导入核对.xlsx."""

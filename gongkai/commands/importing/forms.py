@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from gongkai.commands.importing.grid import Table
+from gongkai.commands.importing.levels import is_total, label_of, level_of, tail_key
 from gongkai.commands.importing.parse import (
     INDICATOR_COLUMNS,
     Imported,
@@ -22,8 +24,6 @@ from gongkai.commands.importing.parse import (
     squeeze,
     whole,
 )
-from gongkai.commands.importing.grid import Table
-from gongkai.commands.importing.levels import is_total, label_of, level_of, tail_key
 from gongkai.model.money import YUAN_PER_WAN
 from gongkai.model.report import DocumentKind, is_total_label
 
@@ -460,7 +460,11 @@ def arithmetic(data: dict[str, Any]) -> list[str]:
     total_at = next((i for i, row in enumerate(funds) if is_total_label(row["label"])), None)
     if total_at is not None:
         below = funds[total_at + 1 :]
-        for key, word in (("initial", "年初预算数"), ("adjusted", "全年预算数"), ("executed", "执行数")):
+        for key, word in (
+            ("initial", "年初预算数"),
+            ("adjusted", "全年预算数"),
+            ("executed", "执行数"),
+        ):
             stated = funds[total_at].get(key)
             values = [row[key] for row in below if key in row]
             if stated is not None and values and sum(map(Decimal, values)) != Decimal(stated):
@@ -474,7 +478,11 @@ def arithmetic(data: dict[str, Any]) -> list[str]:
         weight, score = indicator.get("weight"), indicator.get("score")
         if isinstance(weight, int | Decimal):
             weights.append(Decimal(weight))
-        if isinstance(weight, int | Decimal) and isinstance(score, int | Decimal) and score > weight:
+        if (
+            isinstance(weight, int | Decimal)
+            and isinstance(score, int | Decimal)
+            and score > weight
+        ):
             found.append(f"第{index}个指标：得分 {score} 大于分值 {weight}")
     stated_total = form.get("total_weight")
     if isinstance(stated_total, int | Decimal) and weights:

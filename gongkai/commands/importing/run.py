@@ -4,15 +4,17 @@ check everything, and only then write — a problem anywhere means nothing is wr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
 
+from gongkai.commands.importing.containers import IMAGES, SUFFIXES, read_documents
 from gongkai.commands.importing.forms import build_form, exact_amount, money_scale, read_tables
+from gongkai.commands.importing.grid import Document
 from gongkai.commands.importing.lines import rows_from_lines
 from gongkai.commands.importing.parse import (
     Imported,
@@ -23,8 +25,6 @@ from gongkai.commands.importing.parse import (
 )
 from gongkai.commands.importing.registry import Registry
 from gongkai.commands.importing.review import FileReview
-from gongkai.commands.importing.containers import IMAGES, SUFFIXES, read_documents
-from gongkai.commands.importing.grid import Document
 from gongkai.commands.importing.sources import Block, SourceError, Table, web_header
 from gongkai.commands.importing.writer import to_yaml
 from gongkai.model.dates import DateError, PartialDate
@@ -106,7 +106,9 @@ def _form_title(block: Block) -> bool:
 
 
 # A cover page's "部门(单位)名称: 岳阳市城市管理监督指挥中心", "预算单位: 奉节县…".
-_UNIT_LINE = re.compile(r"^(?:部门[（(]单位[)）]名称|单位名称|部门名称|预算单位|填报单位)[:：](\S{2,40})$")
+_UNIT_LINE = re.compile(
+    r"^(?:部门[（(]单位[)）]名称|单位名称|部门名称|预算单位|填报单位)[:：](\S{2,40})$"
+)
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 _UNIT = re.compile(
     r"^(.{2,40}?(?:局|委员会|委|办公室|办|院|中心|人民政府|政府|街道办事处|所|站|队|馆|会))(?:\d{4}|[（(]?\d{4})"
@@ -228,9 +230,7 @@ def _documents(
     # A web copy of a form one cell a line: its rows are rebuilt, once.
     streams = any(isinstance(b, Table) and b.stream for b in blocks)
     rebuilt = (
-        rows_from_lines(blocks)
-        if streams or not (tables or kind is DocumentKind.REPORT)
-        else None
+        rows_from_lines(blocks) if streams or not (tables or kind is DocumentKind.REPORT) else None
     )
     if rebuilt is not None and not rebuilt.tables:
         rebuilt = None

@@ -58,10 +58,6 @@ def place(rows: list[list]) -> tuple[list[tuple[int, int, int, int, str]], int, 
     return placed, width, len(rows)
 
 
-def is_form(doc: dict) -> bool:
-    return doc["kind"] in ("自评表", "绩效目标表") or any("table" in b for b in doc["blocks"] if isinstance(b, dict)) and doc["kind"] != "部门整体"
-
-
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?%?$")
 
 
@@ -99,7 +95,7 @@ def write_xlsx(doc: dict, path: Path) -> None:
             sheet.cell(row0, 1, block)
             row0 += 1
             continue
-        placed, width, height = place(block["table"])
+        placed, _width, height = place(block["table"])
         for r, c, rowspan, colspan, text in placed:
             value, number_format = typed(text)
             target = sheet.cell(row0 + r, c + 1, value if text != "" else None)
@@ -133,7 +129,7 @@ def write_xls(doc: dict, path: Path) -> None:
             sheet.write(row0, 0, block)
             row0 += 1
             continue
-        placed, width, height = place(block["table"])
+        placed, _width, height = place(block["table"])
         for r, c, rowspan, colspan, text in placed:
             value, number_format = typed(text)
             style = xlwt.easyxf(
@@ -197,12 +193,14 @@ def page_html(doc: dict) -> str:
         rows.append("</tbody></table>")
         parts.append("\n".join(rows))
     parts.append('<div class="foot">主办单位：某某县人民政府办公室 网站标识码：5100000000</div>')
-    title = html.escape(next(b for b in doc["blocks"] if isinstance(b, str) or True) if False else "")
+    title = html.escape(next((b for b in doc["blocks"] if isinstance(b, str)), "预决算公开"))
     return (
-        "<!DOCTYPE html>\n<html><head><meta http-equiv=\"Content-Type\" "
+        '<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" '
         'content="text/html; charset=CHARSET"><title>' + title + "</title>"
         "<script>var x = '<table>';</script><style>td{border:1px solid}</style></head>"
-        "<body><table class='layout'><tr><td>" + "\n".join(parts) + "</td></tr></table></body></html>"
+        "<body><table class='layout'><tr><td>"
+        + "\n".join(parts)
+        + "</td></tr></table></body></html>"
     )
 
 
@@ -216,7 +214,6 @@ def write_mhtml(doc: dict, path: Path) -> None:
     message["Subject"] = "saved page"
     message["MIME-Version"] = "1.0"
     part = email.mime.text.MIMEText(page_html(doc).replace("CHARSET", "utf-8"), "html", "utf-8")
-    part.replace_header("Content-Transfer-Encoding", "quoted-printable") if False else None
     message.attach(part)
     buffer = io.StringIO()
     email.generator.Generator(buffer, mangle_from_=False).flatten(message)
@@ -263,7 +260,7 @@ def write_runon(doc: dict, path: Path) -> None:
     for item in copied_rows(doc):
         cells = [item] if isinstance(item, str) else item
         words.extend(c for c in cells if c)
-    path.write_text("\n".join(header_lines(doc) + [" ".join(words)]) + "\n", encoding="gb18030")
+    path.write_text("\n".join([*header_lines(doc), " ".join(words)]) + "\n", encoding="gb18030")
 
 
 def write_text(doc: dict, path: Path) -> None:
@@ -301,7 +298,6 @@ def build(path: Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     written = []
     form = doc["kind"] in ("自评表", "绩效目标表")
-    tabled = any(isinstance(b, dict) for b in doc["blocks"])
     if form:
         write_xlsx(doc, target / f"{name}.xlsx")
         write_xls(doc, target / f"{name}.xls")
@@ -316,7 +312,6 @@ def build(path: Path) -> list[Path]:
     write_mhtml(doc, target / f"{name}.mhtml")
     convert(target / f"{name}.docx", "doc:MS Word 97", target)
     convert(target / f"{name}.docx", "pdf", target)
-    del tabled
     written.extend(sorted(target.iterdir()))
     return written
 

@@ -68,9 +68,11 @@ def read_documents(path: Path) -> list[Document]:
         return [read_html(raw, str(path))]
     from gongkai.commands.importing.containers.text import read_text
 
-    if b"\x00" in raw[:4096] and not (raw[:2] in (b"\xff\xfe", b"\xfe\xff")) and raw.count(
-        b"\x00"
-    ) < len(raw) // 4:
+    if (
+        b"\x00" in raw[:4096]
+        and raw[:2] not in (b"\xff\xfe", b"\xfe\xff")
+        and raw.count(b"\x00") < len(raw) // 4
+    ):
         raise SourceError(f"{path}：不是文本文件，也不是可识别的文档格式")
     return [read_text(raw, str(path))]
 

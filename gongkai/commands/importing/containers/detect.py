@@ -53,9 +53,14 @@ def detect(path: Path, head: bytes) -> str:
         return "unknown"
     if head.lstrip().startswith(b"%PDF") or head[:1024].find(b"%PDF-") >= 0:
         return "pdf"
-    if head[:4] in (b"\x89PNG", b"GIF8") or head[:3] == b"\xff\xd8\xff" or head[:4] in (
-        b"II*\x00",
-        b"MM\x00*",
+    if (
+        head[:4] in (b"\x89PNG", b"GIF8")
+        or head[:3] == b"\xff\xd8\xff"
+        or head[:4]
+        in (
+            b"II*\x00",
+            b"MM\x00*",
+        )
     ):
         return "image"
     sample = head[:4096]
@@ -63,7 +68,7 @@ def detect(path: Path, head: bytes) -> str:
     if b"mime-version:" in lowered[:2048] and b"multipart/related" in lowered:
         return "mhtml"
     for encoding in ("utf-16", "utf-8", "gb18030"):
-        if encoding == "utf-16" and not (sample[:2] in (b"\xff\xfe", b"\xfe\xff")):
+        if encoding == "utf-16" and sample[:2] not in (b"\xff\xfe", b"\xfe\xff"):
             continue
         try:
             text = sample.decode(encoding, errors="ignore").lower()

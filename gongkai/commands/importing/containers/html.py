@@ -92,7 +92,9 @@ def _text(node: _Node | str) -> str:
 
 
 def _cell_text(node: _Node) -> str:
-    lines = [re.sub(r"[ \t\r\f\v\u00a0\u3000]+", " ", line).strip() for line in _text(node).split("\n")]
+    lines = [
+        re.sub(r"[ \t\r\f\v\u00a0\u3000]+", " ", line).strip() for line in _text(node).split("\n")
+    ]
     return "\n".join(line for line in lines if line)
 
 
@@ -142,7 +144,9 @@ def _table(node: _Node) -> Table:
 def _layout(node: _Node) -> bool:
     """A table of one cell that holds paragraphs: the page's layout, not data."""
     rows = _rows(node)
-    cells = [c for tr in rows for c in tr.children if isinstance(c, _Node) and c.tag in ("td", "th")]
+    cells = [
+        c for tr in rows for c in tr.children if isinstance(c, _Node) and c.tag in ("td", "th")
+    ]
     return len(cells) == 1 and any(
         isinstance(child, _Node) and child.tag in ("p", "div", "h1", "h2", "h3")
         for child in cells[0].children

@@ -35,7 +35,7 @@ def check_zip(path: Path) -> zipfile.ZipFile:
         raise SourceError(f"{path}：文件已损坏，无法打开（{error}）") from None
     packed = max(path.stat().st_size, 1)
     unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_UNPACKED_BYTES or unpacked > packed * MAX_RATIO and unpacked > 20_000_000:
+    if unpacked > MAX_UNPACKED_BYTES or (unpacked > packed * MAX_RATIO and unpacked > 20_000_000):
         archive.close()
         raise SourceError(
             f"{path}：文件解压后有 {unpacked / 1024 / 1024:.0f} MB（原文件 "

@@ -20,7 +20,12 @@ def _unwrap(text: str) -> str:
     parts = [part.strip() for part in text.strip().split("\n")]
     joined = parts[0] if parts else ""
     for part in parts[1:]:
-        latin = joined[-1:].isascii() and joined[-1:].isalpha() and part[:1].isascii() and part[:1].isalpha()
+        latin = (
+            joined[-1:].isascii()
+            and joined[-1:].isalpha()
+            and part[:1].isascii()
+            and part[:1].isalpha()
+        )
         joined += (" " if latin else "") + part
     return joined
 
@@ -40,8 +45,10 @@ def _table(found) -> Table:  # type: ignore[no-untyped-def]
                 continue
             right = bbox[2]
             span = 1
-            while c + span < width and lefts[c + span] < right - 1 and (
-                c + span >= len(row.cells) or row.cells[c + span] is None
+            while (
+                c + span < width
+                and lefts[c + span] < right - 1
+                and (c + span >= len(row.cells) or row.cells[c + span] is None)
             ):
                 span += 1
             text = texts[r][c] if c < len(texts[r]) else ""

@@ -32,7 +32,11 @@ def shown(value: Any, number_format: str = "General") -> str:
         if decimals is not None:
             text = f"{round(number, decimals):f}"
         else:
-            text = format(number.normalize(), "f") if number != number.to_integral() else str(int(number))
+            text = (
+                format(number.normalize(), "f")
+                if number != number.to_integral()
+                else str(int(number))
+            )
         if "," in number_format and "#" in number_format:
             whole, _, fraction = text.partition(".")
             text = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
@@ -109,13 +113,17 @@ def read_xls(path: Path) -> list[Document]:
             ) from None
         raise SourceError(f"{path}：Excel (.xls) 文件无法读取（{error}）") from None
     except Exception as error:
-        raise SourceError(f"{path}：Excel (.xls) 文件已损坏，无法打开（{type(error).__name__}）") from None
+        raise SourceError(
+            f"{path}：Excel (.xls) 文件已损坏，无法打开（{type(error).__name__}）"
+        ) from None
     documents = []
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
             if sheet.nrows * sheet.ncols > MAX_CELLS:
-                raise SourceError(f"{path}：工作表“{sheet.name}”超过 {MAX_CELLS} 格，不像一份绩效表")
+                raise SourceError(
+                    f"{path}：工作表“{sheet.name}”超过 {MAX_CELLS} 格，不像一份绩效表"
+                )
             merged = {(r0, c0): (r1 - r0, c1 - c0) for r0, r1, c0, c1 in sheet.merged_cells}
             covered = {
                 (row, col)

@@ -169,9 +169,10 @@ def _stream_blocks(lines: list[str]) -> list[Block]:
     """The lines before the form as paragraphs, then every line a cell. Where the copy marks each
     cell with a trailing ``|``, a line of only ``|`` is an empty cell and unmarked blank lines
     are noise; where it does not, a blank line inside the form is the empty cell it was."""
-    marked = sum(1 for line in lines if line.rstrip().endswith("|")) >= len(
-        [line for line in lines if line.strip()]
-    ) // 2
+    marked = (
+        sum(1 for line in lines if line.rstrip().endswith("|"))
+        >= len([line for line in lines if line.strip()]) // 2
+    )
     start = next(i for i, line in enumerate(lines) if _squeeze(line) in FORM_WORDS)
     found: list[Block] = []
     for line in lines[:start]:

@@ -122,7 +122,9 @@ def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int
                 (value,) = struct.unpack_from("<I", table, at + 5 + 4 * (count + 1) + 8 * index + 2)
                 compressed = bool(value & 0x40000000)
                 fc = value & 0x3FFFFFFF
-                pieces.append((cps[index], cps[index + 1], fc // 2 if compressed else fc, compressed))
+                pieces.append(
+                    (cps[index], cps[index + 1], fc // 2 if compressed else fc, compressed)
+                )
             return pieces
         else:
             break

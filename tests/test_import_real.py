@@ -1,0 +1,161 @@
+"""Real published documents (tests/corpus/real/sources, each with its source address), rebuilt
+into every container departments use, imported with no flags: no field is ever wrong, and the
+digital containers read them (nearly) in full. The figures are those of
+``benchmarks/import_eval.py``."""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from import_eval import CORPUS, Score, container_of, score_document  # noqa: E402
+
+from gongkai.commands.importing.containers import read_documents  # noqa: E402
+from gongkai.commands.importing.grid import SourceError  # noqa: E402
+from gongkai.commands.importing.run import import_files  # noqa: E402
+
+BUILT = sorted((CORPUS / "built").glob("*/*"))
+# What each container gets right at least, measured on this corpus (README: the table).
+FLOORS = {
+    "xlsx": 1.0, "xls": 1.0, "pipes.txt": 1.0, "browser.txt": 1.0, "lines.txt": 0.99,
+    "docx": 0.95, "doc": 0.95, "html": 0.95, "mhtml": 0.95, "pdf": 0.92, "runon.txt": 0.7,
+}  # fmt: skip
+
+
+def imported(path: Path, tmp_path: Path) -> tuple[dict | None, int | None]:
+    out = tmp_path / "data"
+    import_files([path], out, None, None, False)
+    files = sorted(out.glob("[0-9]*/*/*.yml"))
+    if not files:
+        return None, None
+    return yaml.safe_load(files[0].read_text(encoding="utf-8")), int(files[0].parts[-3])
+
+
+def test_the_corpus_has_its_sources_and_every_container() -> None:
+    sources = sorted((CORPUS / "sources").glob("*.yml"))
+    assert len(sources) >= 8
+    provinces = set()
+    for source in sources:
+        spec = yaml.safe_load(source.read_text(encoding="utf-8"))
+        assert spec["source"].startswith("http"), source
+        provinces.add(spec["province"])
+        built = {container_of(p) for p in (CORPUS / "built" / source.stem).iterdir()}
+        assert {"docx", "doc", "pdf", "html", "mhtml"} <= built, source
+    assert len(provinces) >= 5
+
+
+@pytest.mark.parametrize("path", BUILT, ids=[p.name for p in BUILT])
+def test_no_field_is_wrong(path: Path, tmp_path: Path) -> None:
+    expected = yaml.safe_load((CORPUS / "sources" / f"{path.parent.name}.yml").read_text("utf-8"))
+    data, year = imported(path, tmp_path)
+    score = Score()
+    score_document(data, year, expected["expected"], score, path.name)
+    assert score.wrong == 0, score.details
+
+
+def test_each_container_reads_at_least_its_measured_share(tmp_path: Path) -> None:
+    totals: dict[str, Score] = {}
+    for index, path in enumerate(BUILT):
+        expected = yaml.safe_load(
+            (CORPUS / "sources" / f"{path.parent.name}.yml").read_text("utf-8")
+        )
+        data, year = imported(path, tmp_path / str(index))
+        score = totals.setdefault(container_of(path), Score())
+        score_document(data, year, expected["expected"], score, path.name)
+    for container, floor in FLOORS.items():
+        score = totals[container]
+        assert score.right / score.total >= floor, (container, score.details)
+
+
+def test_blank_completion_cells_never_take_the_weight(tmp_path: Path) -> None:
+    """The Sichuan form leaves 完成值 and 得分 blank: copied one cell a line, with the empty
+    cells marked or with them dropped, 权重 60 never becomes 完成值."""
+    lines = (CORPUS / "built/sc-qingshen-2023-gongzi/sc-qingshen-2023-gongzi.lines.txt").read_text(
+        encoding="utf-8"
+    )
+    for name, text in (
+        ("marked.txt", lines),
+        (
+            "blank-lines.txt",
+            "\n".join(line.removesuffix("|").rstrip() for line in lines.splitlines()),
+        ),
+        (
+            "dropped.txt",
+            "\n".join(
+                line.removesuffix("|").rstrip() for line in lines.splitlines() if line.strip("| ")
+            ),
+        ),
+    ):
+        source = tmp_path / name
+        source.write_text(text, encoding="utf-8")
+        data, _ = imported(source, tmp_path / name.split(".")[0])
+        assert data is not None, name
+        for indicator in data.get("performance", {}).get("indicators", []):
+            assert "actual" not in indicator, (name, indicator)
+            assert indicator.get("weight") in (None, 60, 30), (name, indicator)
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig"])
+def test_text_in_any_encoding_is_read_and_named(encoding: str, tmp_path: Path) -> None:
+    text = (CORPUS / "built/sc-qingshen-2023-gongzi/sc-qingshen-2023-gongzi.pipes.txt").read_text(
+        encoding="utf-8"
+    )
+    source = tmp_path / "form.txt"
+    source.write_bytes(text.encode(encoding))
+    (document,) = read_documents(source)
+    assert document.encoding == {"gb18030": "GB18030（GBK）", "utf-16": "UTF-16"}.get(
+        encoding, "UTF-8"
+    )
+    data, year = imported(source, tmp_path)
+    assert data is not None and year == 2023 and data["name"] == "工资性支出"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/media/padding.bin", b"\0" * (300 * 1024 * 1024))
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(SourceError, match="解压后"):
+        read_documents(bomb)
+
+
+def test_an_oversized_file_is_refused_unread(tmp_path: Path) -> None:
+    big = tmp_path / "big.pdf"
+    with big.open("wb") as handle:
+        handle.write(b"%PDF-1.4\n")
+        handle.truncate(60 * 1024 * 1024)
+    with pytest.raises(SourceError, match="超过导入上限"):
+        read_documents(big)
+
+
+def test_a_pdf_without_text_is_named_a_scan(tmp_path: Path) -> None:
+    blank = tmp_path / "scan.pdf"
+    blank.write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    with pytest.raises(SourceError, match="扫描件"):
+        read_documents(blank)
+
+
+def test_a_spreadsheet_that_is_not_a_form_is_refused_in_chinese(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "电话"])
+    book.active.append(["张三", "123"])
+    path = tmp_path / "通讯录.xlsx"
+    book.save(path)
+    outcome = import_files([path], tmp_path / "data", None, None, False)
+    assert outcome.errors and "没有可识别的内容" in outcome.errors[0]
+    assert not (tmp_path / "data").exists() or not list((tmp_path / "data").rglob("*.yml"))
