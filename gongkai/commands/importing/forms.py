@@ -16,7 +16,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from gongkai.commands.importing.grid import Table
-from gongkai.commands.importing.levels import is_total, label_of, level_of, tail_key
+from gongkai.commands.importing.levels import (
+    GOAL_ACTUAL,
+    GOAL_EXPECTED,
+    is_total,
+    label_of,
+    level_of,
+    tail_key,
+)
 from gongkai.commands.importing.parse import (
     INDICATOR_COLUMNS,
     Imported,
@@ -50,9 +57,7 @@ HEADER_FIELDS = {
     "预算单位": "unit",
     "预算部门": "unit",
 }
-# The overall goals (年度总体目标) under the names the provinces give them.
-_GOAL_EXPECTED = ("预期目标", "项目年度目标", "年初设定目标")
-_GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成")
+# A goal given as a row of its own: its label, then the goal.
 _GOAL_ROWS = ("本年度绩效目标", "年度绩效目标", "年度目标", "年度主要目标和成果")
 _NATURES = {"正向": "≥", "反向": "≤", "大于等于": "≥", "小于等于": "≤", "等于": "="}
 _EMPTY = {"", "—", "-", "–", "/", "／", "无", "——"}
@@ -158,11 +163,11 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
                 state = "money"
                 continue
             labels = [label_of(c) for c in distinct]
-            if any(label in _GOAL_EXPECTED for label in labels) and (
-                any(label in _GOAL_ACTUAL for label in labels) or state != "indicators"
+            if any(label in GOAL_EXPECTED for label in labels) and (
+                any(label in GOAL_ACTUAL for label in labels) or state != "indicators"
             ):
-                expected = next(i for i, c in enumerate(cells) if label_of(c) in _GOAL_EXPECTED)
-                actual = next((i for i, c in enumerate(cells) if label_of(c) in _GOAL_ACTUAL), None)
+                expected = next(i for i, c in enumerate(cells) if label_of(c) in GOAL_EXPECTED)
+                actual = next((i for i, c in enumerate(cells) if label_of(c) in GOAL_ACTUAL), None)
                 goal_columns = (expected, actual)
                 state = "goals"
                 continue

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from gongkai.commands.importing.grid import Block, Table
 from gongkai.commands.importing.levels import (
+    GOAL_ACTUAL,
+    GOAL_EXPECTED,
     ends_indicators,
     is_total,
     label_of,
@@ -37,8 +39,6 @@ HEADER_LABELS = (
     "项目名称", "项目代码", "主管部门", "实施单位", "单位名称", "部门名称", "预算单位",
     "预算部门", "项目支出名称", "业务主管部门",
 )  # fmt: skip
-_GOAL_EXPECTED = ("预期目标", "项目年度目标", "年度目标", "年初设定目标")
-_GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成", "年度总体目标完成情况")
 _VALUE = re.compile(r"^$|^[-—/／]+$|^[≥≤<>=＝]?\s*-?[\d,，.]+\s*(%|％|万元|元)?$")
 _FUND_WORDS = ("资金", "总额", "合计", "拨款", "结转", "其中", "收入", "支出", "预算")
 
@@ -97,7 +97,7 @@ def _rebuild(cells: list[str], blanks_lost: bool, out: Rebuilt) -> None:
                 out.tables.append(Table([[label, value]]))
                 index += 2
                 continue
-        if label in _GOAL_EXPECTED:
+        if label in GOAL_EXPECTED:
             index = _goals(cells, index, out)
             continue
         key = tail_key(cell)
@@ -112,7 +112,7 @@ def _rebuild(cells: list[str], blanks_lost: bool, out: Rebuilt) -> None:
 
 def _goals(cells: list[str], index: int, out: Rebuilt) -> int:
     index += 1
-    has_actual = index < len(cells) and label_of(cells[index]) in _GOAL_ACTUAL
+    has_actual = index < len(cells) and label_of(cells[index]) in GOAL_ACTUAL
     table = Table([["预期目标", "实际完成情况"] if has_actual else ["预期目标"]])
     index += 1 if has_actual else 0
     width = 2 if has_actual else 1

@@ -55,6 +55,17 @@ def _decimals(number_format: str) -> int | None:
     return None
 
 
+def _covered(merged: dict[tuple[int, int], tuple[int, int]]) -> set[tuple[int, int]]:
+    """The cells a merge hides: all of its area but its first cell."""
+    return {
+        (row, col)
+        for (r0, c0), (height, width) in merged.items()
+        for row in range(r0, r0 + height)
+        for col in range(c0, c0 + width)
+        if (row, col) != (r0, c0)
+    }
+
+
 def _trim(rows: list[list[str]]) -> list[list[str]]:
     while rows and not any(rows[-1]):
         rows.pop()
@@ -78,13 +89,7 @@ def read_xlsx(path: Path) -> list[Document]:
             (r.min_row, r.min_col): (r.max_row - r.min_row + 1, r.max_col - r.min_col + 1)
             for r in sheet.merged_cells.ranges
         }
-        covered = {
-            (row, col)
-            for (r0, c0), (h, w) in merged.items()
-            for row in range(r0, r0 + h)
-            for col in range(c0, c0 + w)
-            if (row, col) != (r0, c0)
-        }
+        covered = _covered(merged)
         cells = []
         for row in sheet.iter_rows():
             for cell in row:
@@ -125,13 +130,7 @@ def read_xls(path: Path) -> list[Document]:
                     f"{path}：工作表“{sheet.name}”超过 {MAX_CELLS} 格，不像一份绩效表"
                 )
             merged = {(r0, c0): (r1 - r0, c1 - c0) for r0, r1, c0, c1 in sheet.merged_cells}
-            covered = {
-                (row, col)
-                for (r0, c0), (h, w) in merged.items()
-                for row in range(r0, r0 + h)
-                for col in range(c0, c0 + w)
-                if (row, col) != (r0, c0)
-            }
+            covered = _covered(merged)
             cells = []
             for r in range(sheet.nrows):
                 for c in range(sheet.ncols):
