@@ -114,23 +114,49 @@ def score_document(
         judge(path, _lookup(data, year, path) if data is not None else None, want)
 
 
+def expectations(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The expected fields of each document a source holds (one, or one per project)."""
+    if "documents" in spec:
+        return [document["expected"] for document in spec["documents"]]
+    return [spec["expected"]]
+
+
+def imported_documents(built: Path, out: Path) -> tuple[list[tuple[dict, int]], list[str]]:
+    """Every data file one input gives, with its year, and the import's errors."""
+    outcome = import_files([built], out, None, None, False)
+    files = sorted(out.glob("[0-9]*/*/*.yml"))
+    documents = [
+        (yaml.safe_load(path.read_text(encoding="utf-8")), int(path.parts[-3])) for path in files
+    ]
+    return documents, outcome.errors
+
+
+def score_input(
+    built: Path, spec: dict[str, Any], out: Path, score: Score, where: str
+) -> None:
+    """Score one input file against every document its source is expected to hold."""
+    documents, errors = imported_documents(built, out)
+    if errors:
+        score.details.append(f"{where}：导入失败 {errors[0]}")
+    for expected in expectations(spec):
+        name = expected.get("name")
+        match = next((d for d in documents if name and d[0].get("name") == name), None)
+        if match is None and len(expectations(spec)) == 1 and documents:
+            match = documents[0]
+        data, year = match if match else (None, None)
+        score_document(data, year, expected, score, where)
+
+
 def evaluate(detail: bool = False) -> dict[str, Score]:
     scores: dict[str, Score] = defaultdict(Score)
     for source in sorted((CORPUS / "sources").glob("*.yml")):
-        expected = yaml.safe_load(source.read_text(encoding="utf-8"))["expected"]
+        spec = yaml.safe_load(source.read_text(encoding="utf-8"))
         folder_of = CORPUS / "built" / source.stem
         for built in sorted(folder_of.iterdir()) if folder_of.is_dir() else []:
             container = container_of(built)
             with tempfile.TemporaryDirectory() as folder:
-                out = Path(folder) / "data"
-                outcome = import_files([built], out, None, None, False)
-                files = sorted(p for p in out.glob("[0-9]*/*/*.yml"))
-                data = yaml.safe_load(files[0].read_text(encoding="utf-8")) if files else None
-                year = int(files[0].parts[-3]) if files else None
                 where = f"{source.stem} {container}"
-                if outcome.errors:
-                    scores[container].details.append(f"{where}：导入失败 {outcome.errors[0]}")
-                score_document(data, year, expected, scores[container], where)
+                score_input(built, spec, Path(folder) / "data", scores[container], where)
     return scores
 
 

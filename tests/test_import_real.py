@@ -15,7 +15,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from import_eval import CORPUS, Score, container_of, score_document  # noqa: E402
+from import_eval import CORPUS, Score, container_of, score_input  # noqa: E402
 
 from gongkai.commands.importing.containers import read_documents  # noqa: E402
 from gongkai.commands.importing.grid import SourceError  # noqa: E402
@@ -51,24 +51,22 @@ def test_the_corpus_has_its_sources_and_every_container() -> None:
     assert len(provinces) >= 5
 
 
+def spec_of(path: Path) -> dict:
+    return yaml.safe_load((CORPUS / "sources" / f"{path.parent.name}.yml").read_text("utf-8"))
+
+
 @pytest.mark.parametrize("path", BUILT, ids=[p.name for p in BUILT])
 def test_no_field_is_wrong(path: Path, tmp_path: Path) -> None:
-    expected = yaml.safe_load((CORPUS / "sources" / f"{path.parent.name}.yml").read_text("utf-8"))
-    data, year = imported(path, tmp_path)
     score = Score()
-    score_document(data, year, expected["expected"], score, path.name)
+    score_input(path, spec_of(path), tmp_path / "data", score, path.name)
     assert score.wrong == 0, score.details
 
 
 def test_each_container_reads_at_least_its_measured_share(tmp_path: Path) -> None:
     totals: dict[str, Score] = {}
     for index, path in enumerate(BUILT):
-        expected = yaml.safe_load(
-            (CORPUS / "sources" / f"{path.parent.name}.yml").read_text("utf-8")
-        )
-        data, year = imported(path, tmp_path / str(index))
         score = totals.setdefault(container_of(path), Score())
-        score_document(data, year, expected["expected"], score, path.name)
+        score_input(path, spec_of(path), tmp_path / str(index), score, path.name)
     for container, floor in FLOORS.items():
         score = totals[container]
         assert score.right / score.total >= floor, (container, score.details)

@@ -216,8 +216,11 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
                     columns = parts.indicator_columns
                     for key, target in (("weight", "total_weight"), ("score", "total_score")):
                         at = columns.get(key)
-                        if at is not None and at < len(cells) and cells[at]:
-                            setattr(parts, target, as_number(cells[at]))
+                        value = as_number(cells[at]) if at is not None and at < len(cells) else ""
+                        if isinstance(value, int | Decimal):
+                            setattr(parts, target, value)
+                        elif value and not is_total(str(value)):
+                            parts.doubts.append(f"{distinct[0]}一行的{key}“{value}”不是数字")
                     continue
                 if not table.certain:
                     anchored = _anchor_indicator(cells, parts)

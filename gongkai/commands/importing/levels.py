@@ -19,7 +19,13 @@ _LEVEL2 = re.compile(
 _TOTAL = ("合计", "总分", "总计")
 # The overall goals (年度总体目标) under the names the provinces give their two columns.
 GOAL_EXPECTED = ("预期目标", "项目年度目标", "年初设定目标")
-GOAL_ACTUAL = ("实际完成情况", "年度目标完成情况", "实际完成", "年度总体目标完成情况")
+GOAL_ACTUAL = (
+    "实际完成情况",
+    "年度目标完成情况",
+    "实际完成",
+    "年度总体目标完成情况",
+    "年度总体目标完成情况综述",
+)
 # Rows after the indicator table in Sichuan's and other forms: never indicators.
 TAIL = {
     "评价结论": "conclusion",

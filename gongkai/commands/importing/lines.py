@@ -29,8 +29,11 @@ from gongkai.commands.importing.parse import squeeze
 INDICATOR_HEADS = (
     "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "指标值", "度量单位",
     "实际完成值", "完成值", "全年实际值", "分值", "权重", "得分", "偏差原因分析及改进措施",
-    "未完成原因分析", "指标值及单位", "绩效标准", "指标方向性", "指标解释",
+    "未完成原因分析", "未完成原因及拟采取的改进措施", "指标值及单位", "绩效标准", "指标方向性",
+    "指标解释",
 )  # fmt: skip
+# The project columns of a list of projects (项目清单式目标表), before its indicator columns.
+LIST_HEADS = ("单位名称", "项目名称", "预算数", "年度目标")
 MONEY_HEADS = (
     "年初预算数", "年初预算", "全年预算数", "调整后预算数", "全年执行数", "预算执行数", "分值",
     "权重", "执行率", "预算执行率", "得分", "原因",
@@ -65,10 +68,15 @@ def rows_from_lines(blocks: list[Block]) -> Rebuilt:
     return rebuilt
 
 
+def _head(cell: str) -> str:
+    """A column heading without its formula letters: 全年预算数(A) → 全年预算数."""
+    return re.sub(r"[（(][A-Z/÷]+[)）]$", "", squeeze(cell))
+
+
 def _run(cells: list[str], start: int, words: tuple[str, ...]) -> list[str]:
     run = []
     for cell in cells[start:]:
-        if squeeze(cell) not in words:
+        if _head(cell) not in words:
             break
         run.append(cell)
     return run
@@ -82,6 +90,10 @@ def _rebuild(cells: list[str], blanks_lost: bool, out: Rebuilt) -> None:
     index = 0
     while index < len(cells):
         cell = cells[index]
+        listed = _run(cells, index, LIST_HEADS + INDICATOR_HEADS)
+        if sum(1 for c in listed if squeeze(c) in LIST_HEADS) >= 2 and len(listed) >= 6:
+            index = _list_rows(cells, index + len(listed), listed, out)
+            continue
         money = _run(cells, index, MONEY_HEADS)
         indicators = _run(cells, index, INDICATOR_HEADS)
         if len(money) >= 3 and len(money) >= len(indicators):
@@ -108,6 +120,28 @@ def _rebuild(cells: list[str], blanks_lost: bool, out: Rebuilt) -> None:
         if cell:
             out.leftover.append(cell)
         index += 1
+
+
+def _list_rows(cells: list[str], index: int, heads: list[str], out: Rebuilt) -> int:
+    """A list of projects one cell a line: each row ends with the indicator cells from its 一级
+    word on; the cells before that word are the project's own, right-aligned under the project
+    columns (a continuing row has none: they were merged from above)."""
+    table = Table([heads])
+    first = next(i for i, h in enumerate(heads) if squeeze(h) == "一级指标")
+    tail = len(heads) - first
+    while index < len(cells):
+        level = next((i for i in range(index, len(cells)) if level_of(cells, i) == 0), None)
+        if level is None:
+            break
+        prefix = cells[index:level]
+        if len(prefix) > first:
+            out.leftover.extend(c for c in prefix[: len(prefix) - first] if c)
+            prefix = prefix[len(prefix) - first :]
+        row = [""] * (first - len(prefix)) + prefix + cells[level : level + tail]
+        table.rows.append(row + [""] * (len(heads) - len(row)))
+        index = level + tail
+    out.tables.append(table)
+    return index
 
 
 def _goals(cells: list[str], index: int, out: Rebuilt) -> int:

@@ -16,6 +16,7 @@ from gongkai.commands.importing.containers import IMAGES, SUFFIXES, read_documen
 from gongkai.commands.importing.forms import build_form, exact_amount, money_scale, read_tables
 from gongkai.commands.importing.grid import Document
 from gongkai.commands.importing.lines import rows_from_lines
+from gongkai.commands.importing.listform import read_list
 from gongkai.commands.importing.parse import (
     Imported,
     is_title,
@@ -59,7 +60,17 @@ def _title(blocks: list[Block]) -> str:
             ):
                 return before.strip() + str(block).strip()
             return str(block)
+    for block in blocks[:4]:
+        # A title inside a line that a text extraction ran together.
+        found = _TITLE_IN_LINE.search(squeeze(str(block))) if isinstance(block, str) else None
+        if found:
+            return found.group(0)
     return ""
+
+
+_TITLE_IN_LINE = re.compile(
+    r"[^:：，。,;；]{0,30}(?:自评表|目标表|目标申报表|目标审批表|评价表)(?:[（(]\d{4}年度?[）)])?"
+)
 
 
 def recognise(blocks: list[Block]) -> tuple[DocumentKind | None, str]:
@@ -90,7 +101,7 @@ def recognise(blocks: list[Block]) -> tuple[DocumentKind | None, str]:
     indicators = sum(w in content for w in ("一级指标", "二级指标", "三级指标")) >= 2
     money = "年初预算" in content
     if indicators or money:
-        done = "完成值" in content or "实际完成" in content
+        done = any(word in content for word in ("完成值", "实际完成", "实际值", "执行数", "执行率"))
         return (DocumentKind.FORM if done else DocumentKind.TARGETS), ""
     if "项目概况" in content and ("评价结论" in content or "绩效情况" in content):
         return DocumentKind.REPORT, ""
@@ -257,7 +268,34 @@ def _documents(
         tables = tables + rebuilt.tables
         texts = texts + rebuilt.leftover
     scale, unit = money_scale(texts + [c for t in tables for row in t.rows for c in row])
-    parts = read_tables(tables, scale)
+    listed = read_list(tables, scale)
+    for index, parts in enumerate(listed or [read_tables(tables, scale)]):
+        where_in = f"{where} 第{index + 1}个项目" if listed and len(listed) > 1 else where
+        found.append(
+            _form_document(
+                source, where_in, parts, kind, title, texts if index == 0 else [], tables,
+                meta, named, year, unit, rebuilt, note,
+            )
+        )  # fmt: skip
+    return found
+
+
+def _form_document(
+    source: Path,
+    where: str,
+    parts: Any,
+    kind: DocumentKind,
+    title: str,
+    texts: list[str],
+    tables: list[Table],
+    meta: dict[str, str],
+    named: list[str],
+    year: int | None,
+    unit: str,
+    rebuilt: Any,
+    note: str,
+) -> tuple[str, Imported, list[str], str]:
+    """One form read from a file, with what the clerk must know about it."""
     imported = Imported({})
     heads = [" ".join(row) for table in tables[:1] for row in table.rows[:3]]
     the_year = year or _year_in([title, *texts[:6], *heads]) or _published_year(meta, kind)
@@ -300,8 +338,7 @@ def _documents(
     imported.data = data
     form = data.get("form", {})
     named = [form[k] for k in ("implementer", "supervisor") if form.get(k)] + named
-    found.append((f"{where}（{kind.value}）", imported, named, source.name))
-    return found
+    return (f"{where}（{kind.value}）", imported, named, source.name)
 
 
 def _published_year(meta: dict[str, str], kind: DocumentKind) -> int | None:
