@@ -4,6 +4,7 @@ reading order. A PDF without text is a scan: it is refused with that reason."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from gongkai.commands.importing.containers.limits import MAX_PAGES
@@ -56,6 +57,35 @@ def _table(found) -> Table:  # type: ignore[no-untyped-def]
     return Table(expand_spans(width, placed, len(rows)))
 
 
+_FIGURE = re.compile(r"^[-+]?[\d,，.]+%?$")
+
+
+def _continues(before: Block, after: Block) -> bool:
+    """A table at the top of a page that goes on from the table at the foot of the page before
+    (the same columns)."""
+    return (
+        isinstance(before, Table)
+        and isinstance(after, Table)
+        and bool(before.rows and after.rows)
+        and len(before.rows[-1]) == len(after.rows[0])
+    )
+
+
+def _join(table: Table, rest: Table) -> None:
+    """Put a table split by a page break back together. Its first row is the rest of the last
+    row when a page cut that row: its cells stand only under cells of that row, and it leaves
+    empty the short figures that row already holds whole."""
+    last, first = table.rows[-1], rest.rows[0]
+    under = all(not cell or last[i] for i, cell in enumerate(first))
+    figures = [i for i, cell in enumerate(last) if _FIGURE.match(cell)]
+    cut = under and figures and all(not first[i] for i in figures) and any(first)
+    rows = rest.rows
+    if cut:
+        table.rows[-1] = [a + b if b else a for a, b in zip(last, first, strict=True)]
+        rows = rows[1:]
+    table.rows.extend(rows)
+
+
 def read_pdf(path: Path) -> Document:
     import pdfplumber
 
@@ -91,7 +121,10 @@ def read_pdf(path: Path) -> Document:
             for table in found:
                 items.append((table.bbox[1], _table(table)))
             items.sort(key=lambda item: item[0])
-            blocks.extend(block for _, block in items)
+            page_blocks = [block for _, block in items]
+            if page_blocks and blocks and _continues(blocks[-1], page_blocks[0]):
+                _join(blocks[-1], page_blocks.pop(0))  # type: ignore[arg-type]
+            blocks.extend(page_blocks)
     if characters == 0:
         raise SourceError(
             f"{path}：这是扫描件（PDF 中只有图片，没有文字层），现在还不能导入；"
