@@ -292,13 +292,17 @@ def test_bad_input_writes_nothing(
 ) -> None:
     bad = tmp_path / name
     bad.write_bytes(content)
-    result = run_import(
-        out, str(REFERENCE), str(bad)
-    )  # a good file beside it is not written either
+    alone = run_import(tmp_path / "alone", str(bad))
+    assert alone.returncode == 1
+    assert message in alone.stderr and "没有写入任何文件" in alone.stderr
+    assert "Traceback" not in alone.stderr
+    assert not list((tmp_path / "alone").rglob("*.yml"))
+    # In a batch the bad file is left out whole, named with its reason; the good one is written.
+    result = run_import(out, str(REFERENCE), str(bad))
     assert result.returncode == 1
-    assert message in result.stderr and "没有写入任何文件" in result.stderr
+    assert message in result.stderr and "1 个文件有问题" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not (out / "2023").exists()
+    assert len(list((out / "2023").rglob("*.yml"))) == 4
 
 
 @needs_reference

@@ -275,21 +275,25 @@ def _import(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"核对表 {review} 无法写入：{error}", file=sys.stderr)
     reviews = outcome.reviews
-    if not outcome.errors:
-        for line in outcome.report:
-            print(line)
+    for line in outcome.report:
+        print(line)
     checks = sum(1 for r in reviews if r.result() == "请核对")
     failed = sum(1 for r in reviews if r.errors)
     summary = (
         f"共 {len(reviews)} 个文件：{len(reviews) - failed - checks} 个已导入，"
-        f"{checks} 个需要核对，{failed} 个未能导入。核对表：{review}"
+        f"{checks} 个已导入但需要核对，{failed} 个未能导入。核对表：{review}"
     )
     if outcome.errors:
         print("\n".join(outcome.errors), file=sys.stderr)
         print(summary, file=sys.stderr)
+        written = (
+            f"其余文件共写入 {outcome.written} 个数据文件。"
+            if outcome.written
+            else "没有写入任何文件。"
+        )
         print(
-            f"导入失败：{len(outcome.errors)} 个问题，没有写入任何文件。"
-            "请按核对表处理这些文件（或把它们移出文件夹）后重新导入。",
+            f"导入失败：{failed} 个文件有问题（{len(outcome.errors)} 处），这些文件没有导入；{written}"
+            "请按核对表处理这些文件后重新导入。",
             file=sys.stderr,
         )
         return EXIT_DATA_ERROR

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from gongkai.commands.importing.writer import write_atomically
 from gongkai.model.catalog import DEPARTMENTS_FILE
 from gongkai.model.slug import slugify
 
@@ -103,5 +104,4 @@ class Registry:
             text = self.path.read_text(encoding="utf-8").rstrip("\n") + "\n" + entries
         else:
             text = _HEADER + "departments:\n" + entries
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(text, encoding="utf-8")
+        write_atomically(self.path, text)

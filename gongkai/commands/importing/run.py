@@ -1,5 +1,6 @@
 """The import as a whole: read every file, recognise what kind of document it is, parse it,
-check everything, and only then write — a problem anywhere means nothing is written."""
+check everything, and only then write. A file with a problem is left out whole, with its reason
+in the review; the files without one are written."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from gongkai.commands.importing.parse import (
 from gongkai.commands.importing.registry import Registry
 from gongkai.commands.importing.review import FileReview
 from gongkai.commands.importing.sources import Block, SourceError, Table, web_header
-from gongkai.commands.importing.writer import to_yaml
+from gongkai.commands.importing.writer import to_yaml, write_atomically
 from gongkai.model.dates import DateError, PartialDate
 from gongkai.model.errors import from_validation
 from gongkai.model.report import DocumentKind, Report
@@ -433,39 +434,60 @@ def import_files(
             progress(number, len(sources))
         review = FileReview(str(source))
         outcome.reviews.append(review)
-        errors_before = len(outcome.errors)
-        try:
-            documents = read_documents(source)
-        except SourceError as error:
-            outcome.errors.append(str(error))
-            review.errors.append(str(error))
-            continue
-        except Exception as error:  # a damaged file a library chokes on: never a traceback
-            message = f"{source}：文件无法读取（{type(error).__name__}），可能已损坏"
-            outcome.errors.append(message)
-            review.errors.append(message)
-            continue
-        for document in documents:
-            review.container = document.container + (
-                f"（{document.encoding}）" if document.encoding else ""
-            )
-            for where, imported, named, name in _documents(source, document, year, outcome):
-                plan = _Plan(where, imported, named, name)
-                target = _place(plan, year, department, registry, out, force, planned, outcome)
-                _note(review, imported, target)
+        errors_before, report_before = len(outcome.errors), len(outcome.report)
+        targets = _import_one(source, year, department, registry, out, force, planned, outcome)
         review.errors.extend(outcome.errors[errors_before:])
-    if outcome.errors:
-        outcome.report.clear()
-        return outcome
-    registry.save()
-    for entry in registry.added:
-        outcome.report.append(f"新建部门：{entry['name']}（代号 {entry['slug']}）→ {registry.path}")
+        for imported, target in targets:
+            _note(review, imported, target)
+        if review.errors:
+            # A file with a problem is left out whole; the others are written.
+            for _, target in targets:
+                if target is not None:
+                    planned.pop(target, None)
+            review.written.clear()
+            del outcome.report[report_before:]
+    if planned:
+        registry.save()
+        for entry in registry.added:
+            outcome.report.append(
+                f"新建部门：{entry['name']}（代号 {entry['slug']}）→ {registry.path}"
+            )
     for target, (_, _, text) in planned.items():
-        target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
+            write_atomically(target, text)
             outcome.written += 1
     return outcome
+
+
+def _import_one(
+    source: Path,
+    year: int | None,
+    department: str | None,
+    registry: Registry,
+    out: Path,
+    force: bool,
+    planned: dict[Path, tuple[str, Imported, str]],
+    outcome: Outcome,
+) -> list[tuple[Imported, Path | None]]:
+    """Read one file and plan each document in it; what was planned, with its target."""
+    try:
+        documents = read_documents(source)
+    except SourceError as error:
+        outcome.errors.append(str(error))
+        return []
+    except Exception as error:  # a damaged file a library chokes on: never a traceback
+        outcome.errors.append(f"{source}：文件无法读取（{type(error).__name__}），可能已损坏")
+        return []
+    targets: list[tuple[Imported, Path | None]] = []
+    for document in documents:
+        outcome.reviews[-1].container = document.container + (
+            f"（{document.encoding}）" if document.encoding else ""
+        )
+        for where, imported, named, name in _documents(source, document, year, outcome):
+            plan = _Plan(where, imported, named, name)
+            target = _place(plan, year, department, registry, out, force, planned, outcome)
+            targets.append((imported, target))
+    return targets
 
 
 @dataclass
