@@ -157,3 +157,71 @@ def test_a_spreadsheet_that_is_not_a_form_is_refused_in_chinese(tmp_path: Path) 
     outcome = import_files([path], tmp_path / "data", None, None, False)
     assert outcome.errors and "没有可识别的内容" in outcome.errors[0]
     assert not (tmp_path / "data").exists() or not list((tmp_path / "data").rglob("*.yml"))
+
+
+def test_encrypted_files_are_refused_with_a_reason(tmp_path: Path) -> None:
+    """A workbook, a PDF and an old Word file with an opening password: each is named as such."""
+    import io
+
+    from msoffcrypto.format.ooxml import OOXMLFile
+    from pypdf import PdfReader, PdfWriter
+
+    built = CORPUS / "built" / "sc-qingshen-2023-gongzi"
+    locked_xlsx = tmp_path / "locked.xlsx"
+    with (built / "sc-qingshen-2023-gongzi.xlsx").open("rb") as plain:
+        encrypted = io.BytesIO()
+        OOXMLFile(plain).encrypt("1234", encrypted)
+    locked_xlsx.write_bytes(encrypted.getvalue())
+
+    writer = PdfWriter()
+    for page in PdfReader(built / "sc-qingshen-2023-gongzi.pdf").pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="1234", owner_password="5678")
+    locked_pdf = tmp_path / "locked.pdf"
+    with locked_pdf.open("wb") as handle:
+        writer.write(handle)
+
+    # The Word binary's FIB says fEncrypted (bit 8 of the flags at 0x0A of WordDocument).
+    import olefile
+
+    locked_doc = tmp_path / "locked.doc"
+    locked_doc.write_bytes((built / "sc-qingshen-2023-gongzi.doc").read_bytes())
+    with olefile.OleFileIO(str(locked_doc), write_mode=True) as ole:
+        word = bytearray(ole.openstream("WordDocument").read())
+        word[0x0B] |= 0x01
+        ole.write_stream("WordDocument", bytes(word))
+
+    for path in (locked_xlsx, locked_pdf, locked_doc):
+        outcome = import_files([path], tmp_path / "data", None, None, False)
+        assert outcome.errors, path
+        assert "密码" in outcome.errors[0], outcome.errors
+        assert not list((tmp_path / "data").rglob("*.yml"))
+
+
+def test_memory_stays_bounded_on_a_bomb_and_a_large_sheet(tmp_path: Path) -> None:
+    """The refusals above happen before anything large is read: a child process that imports a
+    zip bomb and a sheet of 2 million empty cells stays under 500 MiB."""
+    import subprocess
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            block = b" " * (1024 * 1024)
+            for _ in range(400):  # written a megabyte at a time: this process stays small too
+                sheet.write(block)
+    script = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from gongkai.commands.importing.run import import_files\n"
+        f"outcome = import_files([Path({str(bomb)!r})], Path({str(tmp_path / 'data')!r}), "
+        "None, None, False)\n"
+        "print(outcome.errors[0])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    message, peak = result.stdout.strip().splitlines()
+    assert "解压后" in message
+    assert int(peak) < 500

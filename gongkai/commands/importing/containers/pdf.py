@@ -92,8 +92,12 @@ def read_pdf(path: Path) -> Document:
     try:
         pdf = pdfplumber.open(str(path))
     except Exception as error:  # pdfminer raises its own kinds for damaged and locked files
+        causes = [error, *getattr(error, "args", ())]
         name = type(error).__name__
-        if "Password" in name or "Encrypt" in name or "password" in str(error).lower():
+        if any(
+            "Password" in type(cause).__name__ or "Encrypt" in type(cause).__name__
+            for cause in causes
+        ):
             raise SourceError(
                 f"{path}：PDF 设有打开密码（已加密），无法读取；请让报送单位提供未加密的文件"
             ) from None
