@@ -5,6 +5,7 @@ digital containers read them (nearly) in full. The figures are those of
 
 from __future__ import annotations
 
+import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -225,3 +226,79 @@ def test_memory_stays_bounded_on_a_bomb_and_a_large_sheet(tmp_path: Path) -> Non
     message, peak = result.stdout.strip().splitlines()
     assert "解压后" in message
     assert int(peak) < 500
+
+
+def test_a_department_report_gives_a_file_per_project_it_states(tmp_path: Path) -> None:
+    """南县政协's report lists its projects with their amounts in one sentence of spending: the
+    department's file, and one file per project, its amount as the executed figure, marked
+    incomplete and inferred; the unfinished last item (调研协商, no amount) gives none."""
+    source = CORPUS / "built/hn-nanxian-2021-zhengxie/hn-nanxian-2021-zhengxie.docx"
+    outcome = import_files([source], tmp_path / "data", None, "南县政协", False)
+    assert not outcome.errors, outcome.errors
+    files = {
+        data["name"]: data
+        for data in (
+            yaml.safe_load(p.read_text(encoding="utf-8"))
+            for p in (tmp_path / "data/2021").rglob("*.yml")
+        )
+    }
+    stated = {  # 万元 in the sentence, yuan by hand
+        "委员活动经费": 363000,
+        "扫黑除恶工作经费": 10000,
+        "信息网络运行经费": 50000,
+        "老干部活动经费": 105000,
+        "派出纪检监察组专项经费": 50000,
+    }
+    assert set(files) == {*stated, "部门整体支出"}
+    for name, executed in stated.items():
+        data = files[name]
+        assert data["incomplete"] is True
+        assert data["budget"] == [{"year": 2021, "executed": executed}]
+        assert "initial" not in data["budget"][0]
+    assert files["部门整体支出"]["kind"] == "部门整体"
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    """A fresh project with one container of every real document imported (the workbook a
+    budget system exports for forms, the old Word file for reports), then built."""
+    from conftest import copy_project, mkdocs_build, run_cli
+
+    root = tmp_path_factory.mktemp("real")
+    project = copy_project(root / "project")
+    shutil.rmtree(project / "data")
+    for source in sorted((CORPUS / "sources").glob("*.yml")):
+        kind = yaml.safe_load(source.read_text(encoding="utf-8"))["kind"]
+        suffix = ".xls" if kind in ("自评表", "绩效目标表") else ".doc"
+        path = CORPUS / "built" / source.stem / f"{source.stem}{suffix}"
+        given = ["--department", "南县政协"] if "nanxian" in source.stem else []
+        result = run_cli(project, "import", str(path), "--out", "data", *given)
+        assert result.returncode == 0, (path.name, result.stdout, result.stderr)
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    documents = []
+    for path in sorted((project / "data").rglob("*.yml")):
+        if path.name != "departments.yml":
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data["_path"] = path
+            documents.append(data)
+    return project / "site", documents
+
+
+def test_the_site_shows_every_figure_of_every_real_document(
+    real_site: tuple[Path, list[dict]],
+) -> None:
+    import re
+
+    from test_import_kinds import _figures
+    from test_site import soup, text_of
+
+    site, documents = real_site
+    assert len(documents) >= 16
+    for data in documents:
+        path: Path = data["_path"]
+        page = soup(site, f"{path.parent.parent.name}/{data.get('slug') or path.stem}/index.html")
+        shown = re.sub(r"\s+", "", text_of(page.find("article")))
+        assert re.sub(r"\s+", "", data["name"]) in shown, path
+        for figure in _figures(data):
+            assert re.sub(r"\s+", "", figure) in shown, (path.name, figure)

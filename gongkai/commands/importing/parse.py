@@ -83,7 +83,7 @@ class Imported:
 
     @property
     def name(self) -> str:
-        return str(self.data.get("name", ""))
+        return str(self.data.get("name") or "")
 
     def year(self) -> int | None:
         years = [line["year"] for line in self.data.get("budget", [])]

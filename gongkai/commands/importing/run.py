@@ -25,6 +25,7 @@ from gongkai.commands.importing.parse import (
     split_reports,
     squeeze,
 )
+from gongkai.commands.importing.prose import StatedProject, stated_projects
 from gongkai.commands.importing.registry import Registry
 from gongkai.commands.importing.review import FileReview
 from gongkai.commands.importing.sources import Block, SourceError, Table, web_header
@@ -176,7 +177,51 @@ def _whole_department(
         imported.inferred.append("部门整体支出预算与执行金额（由正文，万元换算为元）")
     elif the_year and not data.get("budget"):
         data["budget"] = [{"year": the_year}]
-    imported.inferred.append("年度（由标题）")
+    if the_year and not year:
+        imported.inferred.append("年度（由标题）")
+
+
+def _unit_report(imported: Imported, title: str) -> None:
+    """A unit's report on several projects, with no project of its own: named by its title."""
+    name = re.sub(r"[（(]?\d{4}\s*年度?[）)]?", "", squeeze(title)) or None
+    if name:
+        imported.data["name"] = name
+        imported.inferred.append("名称（由标题；这是单位对多个项目的报告，不是单个项目）")
+        if "项目名称" in imported.missing:
+            imported.missing.remove("项目名称")
+
+
+def _stated_project(project: StatedProject, parent: Imported, meta: dict[str, str]) -> Imported:
+    """A project a unit's report states in prose, as a data file of its own: its amounts where
+    the words say what they are, its sentences as its basic information, marked incomplete."""
+    imported = Imported({})
+    line: dict[str, Any] = {}
+    year = parent.year()
+    if year is not None:
+        line["year"] = year
+    for key, value in (("initial", project.initial), ("executed", project.executed)):
+        if value is not None:
+            line[key] = exact_amount(value)
+    if project.adjusted is not None:
+        line["stated_adjusted"] = exact_amount(project.adjusted)
+    data: dict[str, Any] = {
+        "name": project.name,
+        "kind": DocumentKind.REPORT.value,
+        "incomplete": True,
+        "budget": [line] if line else [],
+        "overview": {"basic_info": project.text},
+    }
+    parent_title = parent.data.get("title") or parent.data.get("name") or ""
+    data["title"] = "项目支出绩效自评报告"
+    imported.data = data
+    imported.inferred.append(f"项目及金额由单位报告正文摘出（{parent_title}）")
+    imported.inferred.extend(project.how)
+    imported.warnings.append(
+        "这个项目没有自己的报告，只在单位报告中提到；已标为 incomplete: true，请按原件核对金额"
+    )
+    imported.filled.append("项目基本情况（单位报告中的原句）")
+    _disclosure_from_header(meta, DocumentKind.REPORT, data, imported)
+    return imported
 
 
 def _disclosure_from_header(
@@ -249,7 +294,7 @@ def _documents(
     narrative = kind is DocumentKind.REPORT or (
         kind is DocumentKind.DEPARTMENT and not tables and rebuilt is None
     )
-    document_year = _year_in([title, *texts[:6]])
+    document_year = _year_in([title])
     if narrative:
         reports, before = split_reports(blocks)
         if not reports and kind is not None:
@@ -258,11 +303,21 @@ def _documents(
             imported = parse_report(report_blocks)
             if index == 1 and before:
                 imported.warnings.append(f"报告标题之前的文字未导入：“{str(before[0])[:24]}”")
+            unit_report = kind is DocumentKind.DEPARTMENT or not imported.name
             if kind is DocumentKind.DEPARTMENT:
                 _whole_department(imported, report_blocks, named, title, year)
+            elif not imported.name:
+                _unit_report(imported, str(report_blocks[0]))
             _disclosure_from_header(meta, kind, imported.data, imported)
             _year_fallback(imported, document_year, meta, kind)
             found.append((f"{where} 第{index}份报告", imported, named, source.name))
+            if unit_report:
+                paragraphs = [b for b in report_blocks if isinstance(b, str)]
+                for project in stated_projects(paragraphs):
+                    stated = _stated_project(project, imported, meta)
+                    found.append(
+                        (f"{where} 第{index}份报告中的“{project.name}”", stated, named, source.name)
+                    )
         return found
     note = "表格由逐格复制的网页文字重建，请逐格核对" if rebuilt is not None else ""
     if rebuilt is not None:
@@ -362,11 +417,12 @@ def _year_fallback(
     发布日期 (marked as inferred)."""
     if imported.year() is not None:
         return
-    year = document_year
-    how = "由标题"
+    year, how = document_year, "由标题"
     if year is None:
-        year = _published_year(meta, kind)
-        how = "由网页发布日期推断，请核对"
+        texts = [str(t) for t in imported.data.get("unplaced", [])[:3]]
+        year, how = _year_in(texts), "由正文开头，请核对"
+    if year is None:
+        year, how = _published_year(meta, kind), "由网页发布日期推断，请核对"
     if year is None:
         return
     imported.data.setdefault("budget", []).append({"year": year})
