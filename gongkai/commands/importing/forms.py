@@ -130,6 +130,47 @@ def _distinct(row: list[str]) -> list[str]:
     return out
 
 
+def split_forms(tables: list[Table]) -> list[list[Table]]:
+    """The forms of a document that holds several, one list of tables each: a form starts at
+    its 项目名称 row, or at the title row just above it.
+
+    >>> len(split_forms([Table([["项目名称", "甲"], ["一级指标", "二级指标"], ["项目名称", "乙"]])]))
+    2
+    """
+    starts: list[tuple[int, int]] = []
+    for t, table in enumerate(tables):
+        for r, row in enumerate(table.rows):
+            distinct = _distinct([c.strip() for c in row])
+            if distinct and HEADER_FIELDS.get(label_of(distinct[0])) == "name":
+                start = r
+                while start > max(r - 3, 0):  # its title rows above it: "…自评表", "(2022年度)"
+                    before = _distinct(table.rows[start - 1])
+                    if not (
+                        len(before) == 1
+                        and len(before[0]) <= 60
+                        and ("表" in before[0] or re.search(r"\d{4}\s*年", before[0]))
+                    ):
+                        break
+                    start -= 1
+                starts.append((t, start))
+    if len(starts) < 2:
+        return [tables]
+    forms: list[list[Table]] = []
+    bounds = [*starts[1:], (len(tables), 0)]
+    begin = (0, 0)
+    for end in bounds:
+        part: list[Table] = []
+        for t in range(begin[0], min(end[0], len(tables) - 1) + 1):
+            table = tables[t]
+            first = begin[1] if t == begin[0] else 0
+            last = end[1] if t == end[0] else len(table.rows)
+            if first < last:
+                part.append(Table(table.rows[first:last], table.certain, table.stream))
+        forms.append(part)
+        begin = end
+    return forms
+
+
 def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
     """Walk every row of the form's tables in order: header fields, the money block, the
     overall goals, the indicators, the total and the evaluation rows after it, each found by

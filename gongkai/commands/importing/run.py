@@ -14,7 +14,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from gongkai.commands.importing.containers import IMAGES, SUFFIXES, read_documents
-from gongkai.commands.importing.forms import build_form, exact_amount, money_scale, read_tables
+from gongkai.commands.importing.forms import (
+    build_form,
+    exact_amount,
+    money_scale,
+    read_tables,
+    split_forms,
+)
 from gongkai.commands.importing.grid import Document
 from gongkai.commands.importing.lines import rows_from_lines
 from gongkai.commands.importing.listform import read_list
@@ -51,6 +57,13 @@ def _title(blocks: list[Block]) -> str:
     """The document's title among its first lines; one broken over two lines ("岳阳市2018年度
     部门整体支出" / "绩效评价自评报告") is joined."""
     for index, block in enumerate(blocks[:8]):
+        if isinstance(block, Table) and not block.stream:
+            # A form's title often stands in its table's first rows.
+            for row in block.rows[:3]:
+                text = " ".join(dict.fromkeys(c for c in row if c))
+                if _form_title(text):
+                    return text
+            continue
         if _form_title(block) or is_title(block):
             before = blocks[index - 1] if index else None
             if (
@@ -79,14 +92,6 @@ def recognise(blocks: list[Block]) -> tuple[DocumentKind | None, str]:
     """What a document is, by its content: the title's words first, then what its tables hold
     (a 完成值 column makes a 自评表, indicators alone a 绩效目标表). ``None``: nothing known."""
     title = _title(blocks)
-    if not title:
-        # A form's title often stands in its table's first rows.
-        first = next((b for b in blocks[:8] if isinstance(b, Table) and not b.stream), None)
-        for row in first.rows[:3] if first else []:
-            text = " ".join(dict.fromkeys(c for c in row if c))
-            if _form_title(text):
-                title = text
-                break
     flat = squeeze(title)
     if flat:
         if "整体" in flat:
@@ -269,11 +274,6 @@ def _documents(
         return []
     tables = [b for b in blocks if isinstance(b, Table) and not b.stream]
     texts = [b for b in blocks if isinstance(b, str)]
-    if not title and tables and tables[0].rows:
-        # Word forms often carry their title in the table's first, merged row.
-        first = " ".join(dict.fromkeys(c for c in tables[0].rows[0] if c))
-        if _form_title(first):
-            title = first
     named = [v for k, v in meta.items() if k == "发布机构"]
     for text in texts[:15]:
         stated = _UNIT_LINE.match(squeeze(text))
@@ -324,12 +324,16 @@ def _documents(
         tables = tables + rebuilt.tables
         texts = texts + rebuilt.leftover
     scale, unit = money_scale(texts + [c for t in tables for row in t.rows for c in row])
-    listed = read_list(tables, scale)
-    for index, parts in enumerate(listed or [read_tables(tables, scale)]):
-        where_in = f"{where} 第{index + 1}个项目" if listed and len(listed) > 1 else where
+    listed = [(parts, tables, title) for parts in read_list(tables, scale) or []] or [
+        (read_tables(form, scale), form, title if index == 0 else "")
+        for index, form in enumerate(split_forms(tables))
+    ]
+    for index, (parts, own_tables, own_title) in enumerate(listed):
+        where_in = f"{where} 第{index + 1}份" if len(listed) > 1 else where
         found.append(
             _form_document(
-                source, where_in, parts, kind, title, texts if index == 0 else [], tables,
+                source, where_in, parts, kind, own_title,
+                texts if index == 0 else [], own_tables,
                 meta, named, year, unit, rebuilt, note,
             )
         )  # fmt: skip
