@@ -125,7 +125,7 @@ def _form_title(block: Block) -> bool:
 
 # A cover page's "部门(单位)名称: 岳阳市城市管理监督指挥中心", "预算单位: 奉节县…".
 _UNIT_LINE = re.compile(
-    r"^(?:部门[（(]单位[)）]名称|单位名称|部门名称|预算单位|填报单位)[:：](\S{2,40})$"
+    r"^(?:部门[（(]单位[)）]名称|单位名称|部门名称|预算单位|填报单位)[:：]([^:：]{2,40})$"
 )
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 _UNIT = re.compile(
@@ -134,9 +134,21 @@ _UNIT = re.compile(
 _WHOLE_BUDGET = re.compile(r"预算(?:安排|数)?([\d,，.]+)万元[，,]?实际(?:执行|支出)([\d,，.]+)万元")
 
 
+_UNIT_AFTER_YEAR = re.compile(
+    r"^[（(]?\d{4}年度?[）)]?(.{2,40}?(?:局|委员会|委|办公室|办|院|中心|人民政府|政府|街道办事处|所|站|队|馆|会))"
+    r"(?=部门|整体|项目|单位)"
+)
+
+
 def unit_from_title(title: str) -> str | None:
-    """The unit a title names before its year: "攀枝花市西区民政局2023年度…" → 攀枝花市西区民政局."""
-    match = _UNIT.match(squeeze(title))
+    """The unit a title names before its year, or right after it: "攀枝花市西区民政局2023年度…"
+    and "2021年茂名市发展和改革局整体支出…" name 攀枝花市西区民政局 and 茂名市发展和改革局.
+
+    >>> unit_from_title("2021年茂名市发展和改革局整体支出绩效自评报告")
+    '茂名市发展和改革局'
+    """
+    flat = squeeze(title)
+    match = _UNIT.match(flat) or _UNIT_AFTER_YEAR.match(flat)
     return match.group(1) if match else None
 
 

@@ -58,6 +58,12 @@ def _table(found) -> Table:  # type: ignore[no-untyped-def]
 
 
 _FIGURE = re.compile(r"^[-+]?[\d,，.]+%?$")
+# A line "预 算 编 码: 906017" of a cover page: a field of its own, never a paragraph's end.
+_LABELLED = re.compile(r"^[^:：，,。]{1,12}[:：]")
+# A line that starts a heading or a numbered item starts a paragraph of its own.
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
+)
 
 
 def _continues(before: Block, after: Block) -> bool:
@@ -118,10 +124,23 @@ def read_pdf(path: Path) -> Document:
                 return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
             items: list[tuple[float, Block]] = []
-            for line in page.filter(outside).extract_text_lines():
+            lines = [ln for ln in page.filter(outside).extract_text_lines() if ln["text"].strip()]
+            right = max((ln["x1"] for ln in lines), default=0)
+            for line in lines:
                 text = line["text"].strip()
-                if text:
-                    items.append((line["top"], text))
+                previous = items[-1] if items else None
+                if (
+                    previous is not None
+                    and isinstance(previous[1], str)
+                    and previous[2] >= right - 14  # type: ignore[misc]
+                    and not _HEADING.match(text)
+                    and not _LABELLED.match(text)
+                ):
+                    # The line before ran to the right margin: this line goes on with its paragraph.
+                    items[-1] = (previous[0], _unwrap(f"{previous[1]}\n{text}"), line["x1"])  # type: ignore[assignment]
+                else:
+                    items.append((line["top"], text, line["x1"]))  # type: ignore[arg-type]
+            items = [(top, block) for top, block, *_ in items]  # type: ignore[misc]
             for table in found:
                 items.append((table.bbox[1], _table(table)))
             items.sort(key=lambda item: item[0])
