@@ -382,7 +382,6 @@ def test_the_review_workbook_has_a_row_per_file_worst_first(tmp_path: Path) -> N
     """导入核对.xlsx beside the data folder: a failed file first with its reason, then the files
     to check (here the 贵池 form whose 年度资金总额 row says 0 above parts of 90), then the rest."""
     import openpyxl
-
     from conftest import copy_project, run_cli
 
     project = copy_project(tmp_path / "project")
