@@ -109,6 +109,12 @@ def score_document(
 
     indicators = (data or {}).get("performance", {}).get("indicators", [])
     container = where.rsplit(" ", 1)[-1]
+    named = {path[len("indicators[") : -1] for path in expected if path.startswith("indicators[")}
+    for indicator in indicators:
+        if named and indicator.get("name") not in named:
+            # An indicator the document does not hold: a row read out of its columns.
+            score.wrong += 1
+            score.details.append(f"{where} 多出的指标：{indicator}")
     for path, want in expected.items():
         if path.startswith("disclosure.") and container not in WEB:
             continue

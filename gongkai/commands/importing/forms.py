@@ -19,6 +19,8 @@ from gongkai.commands.importing.grid import Table
 from gongkai.commands.importing.levels import (
     GOAL_ACTUAL,
     GOAL_EXPECTED,
+    GOAL_ROWS,
+    ends_indicators,
     is_total,
     label_of,
     level_of,
@@ -57,10 +59,9 @@ HEADER_FIELDS = {
     "预算单位": "unit",
     "预算部门": "unit",
 }
-# A goal given as a row of its own: its label, then the goal.
-_GOAL_ROWS = ("本年度绩效目标", "年度绩效目标", "年度目标", "年度主要目标和成果")
 _NATURES = {"正向": "≥", "反向": "≤", "大于等于": "≥", "小于等于": "≤", "等于": "="}
 _EMPTY = {"", "—", "-", "–", "/", "／", "无", "——"}
+_PLACEHOLDERS = {"……", "…", "...", "......", "——", "—", "-", "/"}
 _CODE = re.compile(r"^\s*([0-9A-Za-z]{2,})\s*[-－—–_]\s*(\S.*)$")
 
 
@@ -212,9 +213,11 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
                 goal_columns = (expected, actual)
                 state = "goals"
                 continue
-            if labels[0] in _GOAL_ROWS and len(distinct) >= 2:
+            if labels[0] in GOAL_ROWS and len(distinct) >= 2:
                 parts.goals.append({"expected": distinct[1], "actual": ""})
                 continue
+            if state == "indicators" and ends_indicators(distinct[0]) and not is_total(distinct[0]):
+                state = "tail"  # 财政部门审核意见, 项目负责人: rows below the indicators
             tail = tail_key(distinct[0])
             if tail is not None:
                 text = "\n".join(distinct[1:]).strip()
@@ -399,6 +402,8 @@ def _indicator(
             if nature != "定量":  # kept beside the target rather than lost
                 indicator["target"] = f"{nature}{indicator.get('target', '')}"
     cleaned = {k: v for k, v in indicator.items() if v not in (None, "")}
+    if cleaned.get("name") in _PLACEHOLDERS and set(cleaned) <= {"level1", "level2", "name"}:
+        cleaned.pop("name")  # "……": a row the form left for more indicators, left empty
     if "name" not in cleaned and "target" not in cleaned:
         return None, level1, level2
     return cleaned, level1, level2

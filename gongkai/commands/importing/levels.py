@@ -19,6 +19,8 @@ _LEVEL2 = re.compile(
 _TOTAL = ("合计", "总分", "总计")
 # The overall goals (年度总体目标) under the names the provinces give their two columns.
 GOAL_EXPECTED = ("预期目标", "项目年度目标", "年初设定目标")
+# A goal given as a row of its own: its label, then the goal.
+GOAL_ROWS = ("本年度绩效目标", "年度绩效目标", "年度目标", "年度主要目标和成果")
 GOAL_ACTUAL = (
     "实际完成情况",
     "年度目标完成情况",

@@ -18,6 +18,7 @@ from gongkai.commands.importing.grid import Block, Table
 from gongkai.commands.importing.levels import (
     GOAL_ACTUAL,
     GOAL_EXPECTED,
+    GOAL_ROWS,
     ends_indicators,
     is_total,
     label_of,
@@ -97,7 +98,7 @@ def _rebuild(cells: list[str], blanks_lost: bool, out: Rebuilt) -> None:
         money = _run(cells, index, MONEY_HEADS)
         indicators = _run(cells, index, INDICATOR_HEADS)
         if len(money) >= 3 and len(money) >= len(indicators):
-            index = _money(cells, index + len(money), money, out)
+            index = _money(cells, index + len(money), money, blanks_lost, out)
             continue
         if len(indicators) >= 3:
             index = _indicators(cells, index + len(indicators), indicators, blanks_lost, out)
@@ -111,6 +112,10 @@ def _rebuild(cells: list[str], blanks_lost: bool, out: Rebuilt) -> None:
                 continue
         if label in GOAL_EXPECTED:
             index = _goals(cells, index, out)
+            continue
+        if label in GOAL_ROWS and index + 1 < len(cells):
+            out.tables.append(Table([[cell, cells[index + 1]]]))
+            index += 2
             continue
         key = tail_key(cell)
         if key is not None and index + 1 < len(cells):
@@ -171,10 +176,13 @@ def _ends_goals(cell: str) -> bool:
     )
 
 
-def _money(cells: list[str], index: int, heads: list[str], out: Rebuilt) -> int:
-    """Money rows: a label, then at most one cell a column; a long note may fill 原因."""
+def _money(cells: list[str], index: int, heads: list[str], blanks_lost: bool, out: Rebuilt) -> int:
+    """Money rows: a label, then at most one cell a column; a long note fills 原因. Where the
+    copy dropped the empty cells, a row with fewer figures than figure columns cannot say which
+    column each stands in: its figures are left out, with a warning."""
     table = Table([["", *heads]])
     reason_at = next((i for i, h in enumerate(heads) if "原因" in h), None)
+    figure_columns = len(heads) - (1 if reason_at is not None else 0)
     while index < len(cells):
         label = cells[index]
         flat = squeeze(label)
@@ -186,17 +194,99 @@ def _money(cells: list[str], index: int, heads: list[str], out: Rebuilt) -> int:
         ):
             break
         values: list[str] = []
+        note = ""
         index += 1
         while index < len(cells) and len(values) < len(heads):
             cell = cells[index]
-            note = reason_at is not None and len(values) == reason_at and len(squeeze(cell)) > 20
-            if not (_is_value(cell) or note):
+            if reason_at is not None and len(squeeze(cell)) > 20 and not note:
+                note = cell  # a long text in a money row is its 原因, wherever it stands
+                index += 1
+                continue
+            if not _is_value(cell):
                 break
             values.append(cell)
             index += 1
-        table.rows.append([label, *values])
+        if blanks_lost and len(values) < figure_columns and values:
+            out.warnings.append(
+                f"资金情况“{label}”一行的空白格在复制时丢失，无法确定各数所在的列，未导入，请按原件填写"
+            )
+            values = []
+        row = [label, *values]
+        if note:
+            row = [label, *(values + [""] * len(heads))[:reason_at], note]
+        table.rows.append(row)
     out.tables.append(table)
     return index
+
+
+_WHOLE_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def _figure_columns(heads: list[str]) -> list[int]:
+    return [i for i, h in enumerate(heads) if squeeze(h) in ("分值", "权重", "得分")]
+
+
+def _block(cells: list[str], at: int, start: int, heads: list[str], levels: int) -> int | None:
+    """Where the cells of a row up to its last figure column end, when they fit the columns
+    from ``start`` exactly: every figure column holds a number and no level word stands where
+    a value belongs. None where they do not fit."""
+    figures = _figure_columns(heads)
+    if not figures:
+        return None
+    last = max(figures)
+    end = at + last - start + 1
+    if end > len(cells):
+        return None
+    for offset, cell in enumerate(cells[at:end]):
+        column = start + offset
+        if column in figures and not _WHOLE_NUMBER.match(squeeze(cell)):
+            return None
+        if offset and (
+            ends_indicators(cell) or (column >= levels and level_of(cells, at + offset) < 2)
+        ):
+            return None
+    return end
+
+
+def _starts_row(cells: list[str], at: int, heads: list[str], levels: int) -> bool:
+    if at >= len(cells):
+        return True
+    cell = cells[at]
+    if (
+        ends_indicators(cell)
+        or level_of(cells, at) < 2
+        or re.match(r"^[一二三四五六七八九十]+、", squeeze(cell))
+    ):
+        return True
+    return _block(cells, at, levels, heads, levels) is not None
+
+
+def _without_blanks(
+    cells: list[str], at: int, start: int, heads: list[str], levels: int
+) -> tuple[list[str], int] | str | None:
+    """A row of a copy that dropped its empty cells, placed only where that is certain: its
+    cells up to the last figure column fit exactly, and of the text columns after it (原因),
+    just one count of cells lets the next row start where a row can start. "ambiguous" where
+    more than one count does; None where the row itself does not fit."""
+    end = _block(cells, at, start, heads, levels)
+    if end is None:
+        return None
+    trailing = len(heads) - 1 - max(_figure_columns(heads))
+    fits = [
+        k
+        for k in range(trailing + 1)
+        if end + k <= len(cells)
+        and not any(
+            ends_indicators(c) or level_of(cells, end + i) < 2
+            for i, c in enumerate(cells[end : end + k])
+        )
+        and _starts_row(cells, end + k, heads, levels)
+    ]
+    if len(fits) != 1:
+        return "ambiguous" if fits else None
+    taken = cells[at : end + fits[0]]
+    row = [""] * start + taken
+    return row + [""] * (len(heads) - len(row)), end + fits[0]
 
 
 def _indicators(
@@ -216,13 +306,27 @@ def _indicators(
             continue
         level = min(level_of(cells, index), len(levels))
         start = level
+        if blanks_lost:
+            placed = _without_blanks(cells, index, start, heads, len(levels))
+            if placed == "ambiguous":
+                out.warnings.append(
+                    f"从“{cell}”起的指标行，复制时丢失了空白格，行与行的分界无法确定，未导入；"
+                    "请按原件填写"
+                )
+                out.leftover.extend(c for c in cells[index:] if c)
+                index = len(cells)
+                break
+            if placed is not None:
+                row, index = placed
+                table.rows.append(row)
+                continue
         taken: list[str] = []
         at = index
         while at < len(cells) and len(taken) < width - start:
             candidate = cells[at]
             if taken and (
                 ends_indicators(candidate)
-                or (level_of(cells, at) < 2 and len(taken) > max(0, len(levels) - start))
+                or (level_of(cells, at) < 2 and len(taken) >= len(levels) - start)
             ):
                 break
             taken.append(candidate)

@@ -79,15 +79,27 @@ def _continues(before: Block, after: Block) -> bool:
 
 def _join(table: Table, rest: Table) -> None:
     """Put a table split by a page break back together. Its first row is the rest of the last
-    row when a page cut that row: its cells stand only under cells of that row, and it leaves
-    empty the short figures that row already holds whole."""
+    row when a page cut that row: its cells stand only under cells of that row (or of a cell
+    merged down into it), and it leaves empty the short figures that row already holds whole.
+    The rest of a merged cell's text goes back to that cell."""
     last, first = table.rows[-1], rest.rows[0]
-    under = all(not cell or last[i] for i, cell in enumerate(first))
+
+    def origin(column: int) -> int | None:
+        """The row whose cell reaches down into the last row at ``column``."""
+        for index in range(len(table.rows) - 1, -1, -1):
+            if table.rows[index][column]:
+                return index
+        return None
+
+    under = all(not cell or origin(i) is not None for i, cell in enumerate(first))
     figures = [i for i, cell in enumerate(last) if _FIGURE.match(cell)]
     cut = under and figures and all(not first[i] for i in figures) and any(first)
     rows = rest.rows
     if cut:
-        table.rows[-1] = [a + b if b else a for a, b in zip(last, first, strict=True)]
+        for column, cell in enumerate(first):
+            at = origin(column)
+            if cell and at is not None:
+                table.rows[at][column] += cell
         rows = rows[1:]
     table.rows.extend(rows)
 
