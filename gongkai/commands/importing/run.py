@@ -387,8 +387,8 @@ def import_files(
     progress: Callable[[int, int], None] | None = None,
 ) -> Outcome:
     outcome = Outcome()
-    registry = Registry.load(out)
-    planned: dict[Path, tuple[str, Imported, str]] = {}
+    batch = _Batch(out, year, department, force, Registry.load(out), outcome)
+    registry, planned = batch.registry, batch.planned
     sources = expand(files)
     for number, source in enumerate(sources, start=1):
         if progress is not None:
@@ -396,7 +396,7 @@ def import_files(
         review = FileReview(str(source))
         outcome.reviews.append(review)
         errors_before, report_before = len(outcome.errors), len(outcome.report)
-        targets = _import_one(source, year, department, registry, out, force, planned, outcome)
+        targets = _import_one(source, batch)
         review.errors.extend(outcome.errors[errors_before:])
         for imported, target in targets:
             _note(review, imported, target)
@@ -420,17 +420,23 @@ def import_files(
     return outcome
 
 
-def _import_one(
-    source: Path,
-    year: int | None,
-    department: str | None,
-    registry: Registry,
-    out: Path,
-    force: bool,
-    planned: dict[Path, tuple[str, Imported, str]],
-    outcome: Outcome,
-) -> list[tuple[Imported, Path | None]]:
+@dataclass
+class _Batch:
+    """What every file of one import shares: the clerk's flags, the registry, the files planned
+    so far and the outcome."""
+
+    out: Path
+    year: int | None
+    department: str | None
+    force: bool
+    registry: Registry
+    outcome: Outcome
+    planned: dict[Path, tuple[str, Imported, str]] = field(default_factory=dict)
+
+
+def _import_one(source: Path, batch: _Batch) -> list[tuple[Imported, Path | None]]:
     """Read one file and plan each document in it; what was planned, with its target."""
+    outcome = batch.outcome
     try:
         documents = read_documents(source)
     except SourceError as error:
@@ -444,10 +450,8 @@ def _import_one(
         outcome.reviews[-1].container = document.container + (
             f"（{document.encoding}）" if document.encoding else ""
         )
-        for where, imported, named, name in _documents(source, document, year, outcome):
-            plan = _Plan(where, imported, named, name)
-            target = _place(plan, year, department, registry, out, force, planned, outcome)
-            targets.append((imported, target))
+        for where, imported, named, name in _documents(source, document, batch.year, outcome):
+            targets.append((imported, _place(_Plan(where, imported, named, name), batch)))
     return targets
 
 
@@ -461,18 +465,16 @@ class _Plan:
     source_name: str
 
 
-def _place(
-    plan: _Plan,
-    year: int | None,
-    department: str | None,
-    registry: Registry,
-    out: Path,
-    force: bool,
-    planned: dict[Path, tuple[str, Imported, str]],
-    outcome: Outcome,
-) -> Path | None:
+def _place(plan: _Plan, batch: _Batch) -> Path | None:
     """Check one document, find its department and file, and plan its writing; the file, or
     None where the document cannot be written."""
+    year, department, registry, outcome = (
+        batch.year,
+        batch.department,
+        batch.registry,
+        batch.outcome,
+    )
+    out, force, planned = batch.out, batch.force, batch.planned
     where, imported, named = plan.where, plan.imported, plan.named
     if not imported.name:
         outcome.errors.append(
