@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from gongkai.commands.importing.containers import IMAGES, SUFFIXES, read_documents
+from gongkai.commands.importing.containers.detect import NAMES
 from gongkai.commands.importing.forms import (
     build_form,
     exact_amount,
@@ -446,6 +447,12 @@ def _import_one(source: Path, batch: _Batch) -> list[tuple[Imported, Path | None
         outcome.errors.append(f"{source}：文件无法读取（{type(error).__name__}），可能已损坏")
         return []
     targets: list[tuple[Imported, Path | None]] = []
+    if documents:
+        first = documents[0]
+        encoding = f"，文字编码 {first.encoding}" if first.encoding else ""
+        outcome.report.append(
+            f"{source}：按{NAMES.get(first.container, first.container)}读取{encoding}"
+        )
     for document in documents:
         outcome.reviews[-1].container = document.container + (
             f"（{document.encoding}）" if document.encoding else ""
