@@ -104,6 +104,24 @@ def _join(table: Table, rest: Table) -> None:
     table.rows.extend(rows)
 
 
+def _paragraphs(lines: list[dict]) -> list[tuple[float, str]]:  # type: ignore[type-arg]
+    """A page's lines of text as paragraphs: a line that ran to the right margin goes on in
+    the next one, unless that one starts a heading, a numbered item or a labelled field."""
+    lines = [line for line in lines if line["text"].strip()]
+    right = max((line["x1"] for line in lines), default=0)
+    paragraphs: list[tuple[float, str]] = []
+    ran_on = False
+    for line in lines:
+        text = line["text"].strip()
+        if ran_on and not _HEADING.match(text) and not _LABELLED.match(text):
+            top, before = paragraphs[-1]
+            paragraphs[-1] = (top, _unwrap(f"{before}\n{text}"))
+        else:
+            paragraphs.append((line["top"], text))
+        ran_on = line["x1"] >= right - 14  # within a character of the margin
+    return paragraphs
+
+
 def read_pdf(path: Path) -> Document:
     import pdfplumber
 
@@ -135,24 +153,9 @@ def read_pdf(path: Path) -> Document:
                 y = (obj["top"] + obj["bottom"]) / 2
                 return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
-            items: list[tuple[float, Block]] = []
-            lines = [ln for ln in page.filter(outside).extract_text_lines() if ln["text"].strip()]
-            right = max((ln["x1"] for ln in lines), default=0)
-            for line in lines:
-                text = line["text"].strip()
-                previous = items[-1] if items else None
-                if (
-                    previous is not None
-                    and isinstance(previous[1], str)
-                    and previous[2] >= right - 14  # type: ignore[misc]
-                    and not _HEADING.match(text)
-                    and not _LABELLED.match(text)
-                ):
-                    # The line before ran to the right margin: this line goes on with its paragraph.
-                    items[-1] = (previous[0], _unwrap(f"{previous[1]}\n{text}"), line["x1"])  # type: ignore[assignment]
-                else:
-                    items.append((line["top"], text, line["x1"]))  # type: ignore[arg-type]
-            items = [(top, block) for top, block, *_ in items]  # type: ignore[misc]
+            items: list[tuple[float, Block]] = [
+                (top, text) for top, text in _paragraphs(page.filter(outside).extract_text_lines())
+            ]
             for table in found:
                 items.append((table.bbox[1], _table(table)))
             items.sort(key=lambda item: item[0])
