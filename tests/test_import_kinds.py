@@ -715,7 +715,7 @@ def _figures(data: dict[str, Any]) -> list[str]:
         shown.append(row["label"])
         for key in ("initial", "adjusted", "executed"):
             if key in row:
-                shown.append(wan_exact(Decimal(row[key])))
+                shown.append(wan_exact(Decimal(str(row[key]))))
         shown.extend(str(row[key]) for key in ("weight", "rate", "score", "reason") if key in row)
     for goal in data.get("form", {}).get("goals", []):
         shown.extend(goal.values())

@@ -25,7 +25,7 @@ from gongkai.commands.importing.run import import_files  # noqa: E402
 BUILT = sorted((CORPUS / "built").glob("*/*"))
 # What each container gets right at least, measured on this corpus (README: the table).
 FLOORS = {
-    "xlsx": 1.0, "xls": 1.0, "pipes.txt": 1.0, "browser.txt": 1.0, "lines.txt": 0.99,
+    "xlsx": 1.0, "xls": 1.0, "pipes.txt": 1.0, "browser.txt": 1.0, "lines.txt": 0.98,
     "docx": 0.99, "doc": 0.99, "html": 0.99, "mhtml": 0.99, "pdf": 0.97, "runon.txt": 0.75,
     "txt": 0.8,
 }  # fmt: skip

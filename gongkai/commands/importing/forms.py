@@ -27,9 +27,9 @@ from gongkai.commands.importing.levels import (
     tail_key,
 )
 from gongkai.commands.importing.parse import (
-    INDICATOR_COLUMNS,
     Imported,
     as_number,
+    indicator_columns,
     squeeze,
     whole,
 )
@@ -50,6 +50,12 @@ _LEVEL_WORDS = ("一级指标", "二级指标", "三级指标")
 HEADER_FIELDS = {
     "项目名称": "name",
     "项目支出名称": "name",
+    "项目主管部门": "supervisor",
+    "主管部门及编码": "supervisor",
+    "主管部门及代码": "supervisor",
+    "项目执行单位": "implementer",
+    "项目实施单位": "implementer",
+    "部门": "unit",
     "项目代码": "project_code",
     "主管部门": "supervisor",
     "业务主管部门": "supervisor",
@@ -59,10 +65,24 @@ HEADER_FIELDS = {
     "预算单位": "unit",
     "预算部门": "unit",
 }
-_NATURES = {"正向": "≥", "反向": "≤", "大于等于": "≥", "小于等于": "≤", "等于": "="}
+_NATURES = {
+    "正向": "≥",
+    "反向": "≤",
+    "大于等于": "≥",
+    "小于等于": "≤",
+    "等于": "=",
+    # Look-alikes that forms use for the same signs.
+    "≧": "≥",
+    "≦": "≤",
+    "═": "=",
+    "＝": "=",
+    "=": "=",
+}
 _EMPTY = {"", "—", "-", "–", "/", "／", "无", "——"}
 _PLACEHOLDERS = {"……", "…", "...", "......", "——", "—", "-", "/"}
-_CODE = re.compile(r"^\s*([0-9A-Za-z]{2,})\s*[-－—–_]\s*(\S.*)$")
+_CODE = re.compile(
+    r"^\s*([0-9A-Za-z]{2,})\s*[-－—–_]\s*(\S.*)$|^\s*[\[［【]([0-9A-Za-z]{2,})[\]］】]\s*(\S.*)$"
+)
 
 
 def split_code(text: str) -> tuple[str | None, str]:
@@ -70,9 +90,14 @@ def split_code(text: str) -> tuple[str | None, str]:
 
     >>> split_code("51000021R000000019951-工资性支出"), split_code("保安费用")
     (('51000021R000000019951', '工资性支出'), (None, '保安费用'))
+    >>> split_code("[015001]武汉市青山区教育局")
+    ('015001', '武汉市青山区教育局')
     """
     match = _CODE.match(text)
-    return (match.group(1), match.group(2).strip()) if match else (None, text.strip())
+    if not match:
+        return None, text.strip()
+    code, name = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+    return code, name.strip()
 
 
 def amount(text: str, scale: Decimal) -> Decimal | None:
@@ -180,6 +205,7 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
     state = "header"
     level1 = level2 = None
     goal_columns: tuple[int, int | None] | None = None
+    header_row: list[str] = []
     for table in tables:
         for raw in table.rows:
             cells = [c.strip() for c in raw]
@@ -189,15 +215,19 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
             keys = {k: i for i, c in reversed(list(enumerate(cells))) if (k := cell_key(c, _MONEY))}
             levels = sum(any(w in squeeze(c) for c in cells) for w in _LEVEL_WORDS)
             if levels >= 2:  # the indicator header
-                parts.indicator_columns = {}
-                header = [squeeze(c) for c in cells]
-                for key, words in INDICATOR_COLUMNS:
-                    for index, cell in enumerate(header):
-                        if any(w in cell for w in words) and key not in parts.indicator_columns:
-                            parts.indicator_columns[key] = index
+                parts.indicator_columns = indicator_columns(cells)
                 parts.indicator_width = len(cells)
+                header_row = cells
                 state = "indicators"
                 continue
+            if header_row and state == "indicators" and _subheader(distinct):
+                # A second heading row (指标性质 | 指标值 | 度量单位 under 年度指标值).
+                header_row = _with_subheader(header_row, cells, table.certain)
+                parts.indicator_columns = indicator_columns(header_row)
+                parts.indicator_width = len(header_row)
+                header_row = []
+                continue
+            header_row = []
             if len(keys) >= 3 and {"initial", "executed"} & set(keys) and state != "indicators":
                 parts.money_columns = keys
                 # The block's own name (项目资金（万元）), repeated down a merged column.
@@ -225,9 +255,11 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
                     parts.evaluation.setdefault(tail, text)
                 state = "tail"
                 continue
-            if state == "tail":
+            if state == "tail" and not (is_total(distinct[0]) and parts.indicator_columns):
                 parts.notes.extend(distinct)
                 continue
+            if state == "tail":
+                state = "indicators"  # a 总分 row below the notes: read as the total
             if state == "header" or any(label in HEADER_FIELDS for label in labels):
                 _header_fields(distinct, parts)
                 if state == "header":
@@ -246,7 +278,7 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
                 actual = (
                     cells[actual_at] if actual_at is not None and actual_at < len(cells) else ""
                 )
-                if re.match(r"^\d+[.、．]", squeeze(expected)):
+                if re.match(r"^\d+[.、．]", squeeze(expected)) and len(squeeze(expected)) <= 20:
                     state = "after-goals"  # "2.项目实施内容及过程概述" and its text
                     parts.notes.extend(distinct)
                     continue
@@ -282,6 +314,27 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
     return parts
 
 
+def _subheader(distinct: list[str]) -> bool:
+    """A row of column headings only, none of them a level: the second row of a heading."""
+    keys = indicator_columns(distinct)
+    return bool(distinct) and len(keys) == len(distinct) and not {"level1", "level2"} & set(keys)
+
+
+def _with_subheader(header: list[str], sub: list[str], certain: bool) -> list[str]:
+    """The heading with its second row read in: in a grid, a sub-heading stands under the cell
+    it divides; in a copy that lost the merges, the divided cell (年度指标值) is replaced by
+    the sub-headings in their order."""
+    if certain:
+        return [
+            below or above for above, below in zip(header, sub + [""] * len(header), strict=False)
+        ]
+    words = [c for c in sub if c]
+    at = next((i for i, c in enumerate(header) if "指标值" in squeeze(c)), None)
+    if at is None:
+        return header
+    return header[:at] + words + header[at + 1 :]
+
+
 def _anchor_indicator(cells: list[str], parts: FormParts) -> list[str] | None:
     """An indicator row of a copy that dropped the cells merged from above, put back in its
     columns: its first cell's level (一级, 二级 or 三级) says where it starts. None where the
@@ -304,7 +357,12 @@ def _anchor_indicator(cells: list[str], parts: FormParts) -> list[str] | None:
         return None
     if start + len(present) > width:
         return None
-    return [""] * start + present + [""] * (width - start - len(present))
+    row = [""] * start + present + [""] * (width - start - len(present))
+    for key in ("weight", "score"):
+        at = columns.get(key)
+        if at is not None and row[at] and not isinstance(as_number(row[at]), int | Decimal):
+            return None  # a figure column holds words: the row is not where it seems
+    return row
 
 
 def _anchor_money(cells: list[str], parts: FormParts) -> list[str]:

@@ -45,6 +45,8 @@ _TAIL_START = (
     "单位负责人",
     "财政部门审核意见",
     "主管部门审核意见",
+    "其他需要说明事项",
+    "其他说明的问题",
 )
 
 
@@ -87,7 +89,13 @@ def level_of(cells: list[str], at: int) -> int:
     following = cells[at + 1] if at + 1 < len(cells) else ""
     one, two = is_level1(text), is_level2(text)
     if one and two:
-        return 0 if is_level2(following) else 1
+        # "满意度指标 | 服务对象满意度指标等": a 二级 word, however worded, after it makes it the 一级.
+        follows = flat(following)
+        return (
+            0
+            if is_level2(following) or (follows.endswith(("指标", "指标等")) and len(follows) <= 16)
+            else 1
+        )
     if one:
         return 0
     if two:

@@ -31,7 +31,7 @@ INDICATOR_HEADS = (
     "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "指标值", "度量单位",
     "实际完成值", "完成值", "全年实际值", "分值", "权重", "得分", "偏差原因分析及改进措施",
     "未完成原因分析", "未完成原因及拟采取的改进措施", "指标值及单位", "绩效标准", "指标方向性",
-    "指标解释",
+    "指标解释", "指标内容", "指标名称",
 )  # fmt: skip
 # The project columns of a list of projects (项目清单式目标表), before its indicator columns.
 LIST_HEADS = ("单位名称", "项目名称", "预算数", "年度目标")
@@ -40,8 +40,9 @@ MONEY_HEADS = (
     "权重", "执行率", "预算执行率", "得分", "原因",
 )  # fmt: skip
 HEADER_LABELS = (
-    "项目名称", "项目代码", "主管部门", "实施单位", "单位名称", "部门名称", "预算单位",
-    "预算部门", "项目支出名称", "业务主管部门",
+    "部门", "项目名称", "项目代码", "主管部门", "实施单位", "单位名称", "部门名称", "预算单位",
+    "预算部门", "项目支出名称", "业务主管部门", "项目主管部门", "主管部门及编码",
+    "主管部门及代码", "项目执行单位", "项目实施单位",
 )  # fmt: skip
 _VALUE = re.compile(r"^$|^[-—/／]+$|^[≥≤<>=＝]?\s*-?[\d,，.]+\s*(%|％|万元|元)?$")
 _FUND_WORDS = ("资金", "总额", "合计", "拨款", "结转", "其中", "收入", "支出", "预算")
@@ -70,8 +71,13 @@ def rows_from_lines(blocks: list[Block]) -> Rebuilt:
 
 
 def _head(cell: str) -> str:
-    """A column heading without its formula letters: 全年预算数(A) → 全年预算数."""
-    return re.sub(r"[（(][A-Z/÷]+[)）]$", "", squeeze(cell))
+    """A column heading without its formula letters or its term: 全年预算数(A) → 全年预算数,
+    二级指标(年度) → 二级指标."""
+    return re.sub(r"[（(](?:[A-Z/÷]+|长期|年度|中期)[)）]$", "", squeeze(cell))
+
+
+def _is_level_heading(head: str) -> bool:
+    return _head(head) in ("一级指标", "二级指标")
 
 
 def _run(cells: list[str], start: int, words: tuple[str, ...]) -> list[str]:
@@ -100,10 +106,17 @@ def _rebuild(cells: list[str], blanks_lost: bool, out: Rebuilt) -> None:
         if len(money) >= 3 and len(money) >= len(indicators):
             index = _money(cells, index + len(money), money, blanks_lost, out)
             continue
-        if len(indicators) >= 3:
-            index = _indicators(cells, index + len(indicators), indicators, blanks_lost, out)
+        if len(indicators) >= 3 and any(
+            not _is_level_heading(h) and "三级" not in h for h in indicators
+        ):
+            heads = _divided(indicators)
+            index = _indicators(cells, index + len(indicators), heads, blanks_lost, out)
             continue
         label = label_of(cell)
+        if index + 1 < len(cells) and label_of(cell + cells[index + 1]) in HEADER_LABELS:
+            # A label broken over two cells of a copy ("主管部门" "及编码").
+            label = label_of(cell + cells[index + 1])
+            cells = [*cells[:index], cell + cells[index + 1], *cells[index + 2 :]]
         if label in HEADER_LABELS and index + 1 < len(cells):
             value = cells[index + 1]
             if label_of(value) not in HEADER_LABELS:
@@ -125,6 +138,28 @@ def _rebuild(cells: list[str], blanks_lost: bool, out: Rebuilt) -> None:
         if cell:
             out.leftover.append(cell)
         index += 1
+
+
+_DIVIDED = ("指标性质", "指标值", "度量单位")
+
+
+def _divided(heads: list[str]) -> list[str]:
+    """Headings copied from two rows: a group heading (年度指标值) followed, after the first
+    row's other headings, by the sub-headings it divides into; the sub-headings take its place.
+
+    >>> _divided(["一级指标", "年度指标值", "分值", "指标性质", "指标值", "度量单位"])
+    ['一级指标', '指标性质', '指标值', '度量单位', '分值']
+    """
+    flat = [squeeze(h) for h in heads]
+    if "年度指标值" not in flat:
+        return heads
+    group = flat.index("年度指标值")
+    tail = [i for i in range(group + 1, len(flat)) if flat[i] in _DIVIDED]
+    if len(tail) < 2 or tail != list(range(len(flat) - len(tail), len(flat))):
+        return heads
+    sub = [heads[i] for i in tail]
+    rest = heads[: len(heads) - len(tail)]
+    return rest[:group] + sub + rest[group + 1 :]
 
 
 def _list_rows(cells: list[str], index: int, heads: list[str], out: Rebuilt) -> int:
@@ -242,7 +277,8 @@ def _block(cells: list[str], at: int, start: int, heads: list[str], levels: int)
         if column in figures and not _WHOLE_NUMBER.match(squeeze(cell)):
             return None
         if offset and (
-            ends_indicators(cell) or (column >= levels and level_of(cells, at + offset) < 2)
+            ends_indicators(cell)
+            or (not _is_level_heading(heads[column]) and level_of(cells, at + offset) < 2)
         ):
             return None
     return end
@@ -294,7 +330,10 @@ def _indicators(
 ) -> int:
     table = Table([heads])
     width = len(heads)
-    levels = [i for i, h in enumerate(heads) if squeeze(h) in ("一级指标", "二级指标")]
+    levels = []  # the level columns a row starts with
+    for i, head in enumerate(heads):
+        if i == len(levels) and _is_level_heading(head):
+            levels.append(i)
     weight_at = next((i for i, h in enumerate(heads) if squeeze(h) in ("分值", "权重")), None)
     score_at = next((i for i, h in enumerate(heads) if squeeze(h) == "得分"), None)
     while index < len(cells):
@@ -326,7 +365,11 @@ def _indicators(
             candidate = cells[at]
             if taken and (
                 ends_indicators(candidate)
-                or (level_of(cells, at) < 2 and len(taken) >= len(levels) - start)
+                or (
+                    level_of(cells, at) < 2
+                    and not _is_level_heading(heads[min(start + len(taken), width - 1)])
+                )
+                or (level_of(cells, at) == 0 and start + len(taken) > 0)
             ):
                 break
             taken.append(candidate)
@@ -336,11 +379,19 @@ def _indicators(
         doubt = len(taken) < width - start and blanks_lost
         if not doubt and any(row[i] and not _is_value(row[i]) for i in figures):
             doubt = True
+        if doubt and blanks_lost:
+            # Even the name's column is in doubt: nothing of the row is placed.
+            out.warnings.append(
+                f"从“{taken[0]}”起的一行，空白格在复制时丢失，各格所在的列无法确定，未导入，"
+                "请按原件填写"
+            )
+            out.leftover.extend(c for c in taken if c)
+            index = at
+            continue
         if doubt:
             name = row[2] if len(row) > 2 and len(levels) >= 2 else row[0]
             out.warnings.append(
-                f"指标“{name or taken[0]}”一行的空白格在复制时丢失，无法确定各值所在的列，"
-                "数值未导入，请按原件填写"
+                f"指标“{name or taken[0]}”一行的值放不进它的列，数值未导入，请按原件填写"
             )
             row = row[: max(len(levels), 0) + 1] + [""] * (width - len(levels) - 1)
         table.rows.append(row)

@@ -16,7 +16,7 @@ from typing import Any
 from gongkai.commands.importing.forms import FormParts, _indicator, amount, exact_amount
 from gongkai.commands.importing.grid import Table
 from gongkai.commands.importing.levels import flat, is_level1
-from gongkai.commands.importing.parse import INDICATOR_COLUMNS
+from gongkai.commands.importing.parse import indicator_columns
 
 _PROJECT_COLUMNS = (
     ("unit", ("单位名称", "预算单位")),
@@ -33,11 +33,7 @@ def _header(cells: list[str]) -> tuple[dict[str, int], dict[str, int]] | None:
         for index, head in enumerate(heads):
             if head in words and key not in projects:
                 projects[key] = index
-    indicators: dict[str, int] = {}
-    for key, words in INDICATOR_COLUMNS:
-        for index, head in enumerate(heads):
-            if any(w in head for w in words) and key not in indicators:
-                indicators[key] = index
+    indicators = indicator_columns(cells)
     if "name" not in projects or "level1" not in indicators:
         return None
     if projects["name"] > indicators["level1"]:

@@ -52,7 +52,7 @@ _FIELD_OF = {
 INDICATOR_COLUMNS = [
     ("level1", ("一级指标",)),
     ("level2", ("二级指标",)),
-    ("name", ("三级指标",)),
+    ("name", ("三级指标", "指标内容", "指标名称")),
     ("nature", ("指标性质",)),
     ("target", ("指标值", "年度指标值", "目标值")),
     ("unit", ("度量单位", "计量单位")),
@@ -61,6 +61,26 @@ INDICATOR_COLUMNS = [
     ("score", ("得分",)),
     ("reason", ("未完成原因", "偏差原因")),
 ]
+
+
+def indicator_columns(header: list[str]) -> dict[str, int]:
+    """Which column of an indicator table holds what, by its heading's words. Where two
+    columns name the same thing (二级指标(长期) and 二级指标(年度)), the year's is read.
+
+    >>> indicator_columns(["一级指标", "三级指标(长期)", "指标值(长期)", "三级指标(年度)", "指标值(年度)"])
+    {'level1': 0, 'name': 3, 'target': 4}
+    """
+    cells = [squeeze(c) for c in header]
+    columns: dict[str, int] = {}
+    for key, words in INDICATOR_COLUMNS:
+        found = [i for i, cell in enumerate(cells) if any(w in cell for w in words)]
+        if found:
+            yearly = [i for i in found if "年度" in cells[i] and "长期" not in cells[i]]
+            lasting = [i for i in found if "长期" not in cells[i]]
+            columns[key] = (yearly or lasting or found)[0]
+    return columns
+
+
 # In the older forms the 三级 column holds a value for these (全年, 80000, 满意).
 _VALUE_LEVELS = ("时效", "成本", "满意度")
 
@@ -449,12 +469,7 @@ def _indicators(table: Table, result: Imported) -> list[dict[str, Any]] | None:
     )
     if header_index is None:
         return None
-    header = [squeeze(c) for c in table.rows[header_index]]
-    columns: dict[str, int] = {}
-    for key, words in INDICATOR_COLUMNS:
-        for index, cell in enumerate(header):
-            if any(word in cell for word in words) and key not in columns:
-                columns[key] = index
+    columns = indicator_columns(table.rows[header_index])
     has_target_column = "target" in columns
     indicators: list[dict[str, Any]] = []
     level1 = level2 = None

@@ -297,7 +297,7 @@ def build(path: Path) -> list[Path]:
     target = BUILT / name
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    form = doc["kind"] in ("自评表", "绩效目标表")
+    form = doc["kind"] in ("自评表", "绩效目标表") or "一级指标" in str(doc["blocks"])
     if form:
         write_xlsx(doc, target / f"{name}.xlsx")
         write_xls(doc, target / f"{name}.xls")

@@ -93,7 +93,18 @@ def _join(table: Table, rest: Table) -> None:
 
     under = all(not cell or origin(i) is not None for i, cell in enumerate(first))
     figures = [i for i, cell in enumerate(last) if _FIGURE.match(cell)]
-    cut = under and figures and all(not first[i] for i in figures) and any(first)
+    filled_first = [i for i, cell in enumerate(first) if cell]
+    filled_last = [i for i, cell in enumerate(last) if cell]
+    if figures:
+        cut = under and all(not first[i] for i in figures) and bool(filled_first)
+    else:
+        # A row without figures (a 其中 line): cut when the rest holds fewer of its cells.
+        cut = (
+            under
+            and 0 < len(filled_first) < len(filled_last)
+            and set(filled_first) <= set(filled_last)
+            and not all(first[i].strip("…. ") == "" for i in filled_first)
+        )
     rows = rest.rows
     if cut:
         for column, cell in enumerate(first):

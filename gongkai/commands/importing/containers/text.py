@@ -10,6 +10,7 @@ from gongkai.commands.importing.grid import Block, Document, SourceError, Table
 
 # Words that stand alone in a cell of a form: their lines mark a form copied one cell a line.
 FORM_WORDS = (
+    "部门",
     "项目名称",
     "项目支出名称",
     "预算部门",
@@ -69,7 +70,9 @@ def clean(text: str) -> str:
 
 
 def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text).rstrip("|").strip()
+    """A line as a column word: no spaces, no trailing "|", no term or formula letters."""
+    flat = re.sub(r"\s+", "", text).rstrip("|").strip()
+    return re.sub(r"[（(](?:长期|年度|[A-Z/]+)[)）]$", "", flat)
 
 
 def read_text(raw: bytes, where: str) -> Document:
@@ -197,6 +200,30 @@ def _stream_blocks(lines: list[str]) -> list[Block]:
     return found
 
 
+# Column headings that a cell broke over two lines ("年度\n指标值"), so a run-together copy
+# gives them as two words.
+_HEADINGS = (
+    "年度指标值", "实际完成值", "全年实际值", "年初预算数", "全年预算数", "全年执行数",
+    "指标性质", "度量单位", "三级指标", "二级指标", "一级指标", "主管部门及编码",
+    "偏差原因分析及改进措施", "未完成原因分析",
+)  # fmt: skip
+
+
+def _joined_headings(tokens: list[str]) -> list[str]:
+    """Words that together make a column heading, joined: "年度" "指标值" → "年度指标值".
+
+    >>> _joined_headings(["三级指标", "年度", "指标值", "实际", "完成值", "分值"])
+    ['三级指标', '年度指标值', '实际完成值', '分值']
+    """
+    joined: list[str] = []
+    for token in tokens:
+        if joined and _squeeze(joined[-1] + token) in _HEADINGS:
+            joined[-1] += token
+        else:
+            joined.append(token)
+    return joined
+
+
 def _run_together(line: str) -> list[Block] | None:
     """A table that text extraction ran together on one line: what stands before its first
     column word is a paragraph (the title), the rest one cell a word. Empty cells are lost in
@@ -210,6 +237,7 @@ def _run_together(line: str) -> list[Block] | None:
             tokens[-1] += f" {token}"
         else:
             tokens.append(token)
+    tokens = _joined_headings(tokens)
     words = [i for i, token in enumerate(tokens) if _squeeze(token).strip(":：") in FORM_WORDS]
     if len(words) < 4 or len(tokens) < 20:
         return None
