@@ -80,6 +80,15 @@ _NATURES = {
 }
 _EMPTY = {"", "—", "-", "–", "/", "／", "无", "——"}
 _PLACEHOLDERS = {"……", "…", "...", "......", "——", "—", "-", "/"}
+
+
+def _placeholder(name: Any) -> bool:
+    """A template's name for a row left to fill: "……", "指标2", "指标3："."""
+    return isinstance(name, str) and (
+        name in _PLACEHOLDERS or bool(re.fullmatch(r"指标\s*\d+\s*[:：]?", name))
+    )
+
+
 _CODE = re.compile(
     r"^\s*([0-9A-Za-z]{2,})\s*[-－—–_]\s*(\S.*)$|^\s*[\[［【]([0-9A-Za-z]{2,})[\]］】]\s*(\S.*)$"
 )
@@ -278,7 +287,7 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
                 actual = (
                     cells[actual_at] if actual_at is not None and actual_at < len(cells) else ""
                 )
-                if re.match(r"^\d+[.、．]", squeeze(expected)) and len(squeeze(expected)) <= 20:
+                if re.match(r"^\d+[.、．]\D", squeeze(expected)) and len(squeeze(expected)) <= 20:
                     state = "after-goals"  # "2.项目实施内容及过程概述" and its text
                     parts.notes.extend(distinct)
                     continue
@@ -460,8 +469,8 @@ def _indicator(
             if nature != "定量":  # kept beside the target rather than lost
                 indicator["target"] = f"{nature}{indicator.get('target', '')}"
     cleaned = {k: v for k, v in indicator.items() if v not in (None, "")}
-    if cleaned.get("name") in _PLACEHOLDERS and set(cleaned) <= {"level1", "level2", "name"}:
-        cleaned.pop("name")  # "……": a row the form left for more indicators, left empty
+    if _placeholder(cleaned.get("name")) and set(cleaned) <= {"level1", "level2", "name"}:
+        cleaned.pop("name")  # "……", "指标2": a row the form left for more indicators, empty
     if "name" not in cleaned and "target" not in cleaned:
         return None, level1, level2
     return cleaned, level1, level2

@@ -20,6 +20,7 @@ from gongkai.commands.importing.levels import (
     GOAL_EXPECTED,
     GOAL_ROWS,
     ends_indicators,
+    is_level2,
     is_total,
     label_of,
     level_of,
@@ -272,7 +273,13 @@ def _block(cells: list[str], at: int, start: int, heads: list[str], levels: int)
     end = at + last - start + 1
     if end > len(cells):
         return None
-    for offset, cell in enumerate(cells[at:end]):
+    block = cells[at:end]
+    name_at = next((i for i, h in enumerate(heads) if not _is_level_heading(h)), 0)
+    if start == 0 and name_at >= 2 and not is_level2(block[1]):
+        return None  # a new 一级 starts a new 二级 too: the next cell must be one
+    if name_at >= start and _WHOLE_NUMBER.match(squeeze(block[name_at - start])):
+        return None  # a number where the indicator's name belongs
+    for offset, cell in enumerate(block):
         column = start + offset
         if column in figures and not _WHOLE_NUMBER.match(squeeze(cell)):
             return None
