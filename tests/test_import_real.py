@@ -25,8 +25,8 @@ from gongkai.commands.importing.run import import_files  # noqa: E402
 BUILT = sorted((CORPUS / "built").glob("*/*"))
 # What each container gets right at least, measured on this corpus (README: the table).
 FLOORS = {
-    "xlsx": 1.0, "xls": 1.0, "pipes.txt": 1.0, "browser.txt": 1.0, "lines.txt": 0.98,
-    "docx": 0.99, "doc": 0.99, "html": 0.99, "mhtml": 0.99, "pdf": 0.97, "runon.txt": 0.75,
+    "xlsx": 0.99, "xls": 0.99, "pipes.txt": 0.99, "browser.txt": 0.99, "lines.txt": 0.98,
+    "docx": 0.99, "doc": 0.99, "html": 0.99, "mhtml": 0.99, "pdf": 0.99, "runon.txt": 0.85,
     "txt": 0.8,
 }  # fmt: skip
 
@@ -42,7 +42,7 @@ def imported(path: Path, tmp_path: Path) -> tuple[dict | None, int | None]:
 
 def test_the_corpus_has_its_sources_and_every_container() -> None:
     sources = sorted((CORPUS / "sources").glob("*.yml"))
-    assert len(sources) >= 8
+    assert len(sources) >= 20
     provinces = set()
     for source in sources:
         spec = yaml.safe_load(source.read_text(encoding="utf-8"))
@@ -50,7 +50,7 @@ def test_the_corpus_has_its_sources_and_every_container() -> None:
         provinces.add(spec["province"])
         built = {container_of(p) for p in (CORPUS / "built" / source.stem).iterdir()}
         assert {"docx", "doc", "pdf", "html", "mhtml"} <= built, source
-    assert len(provinces) >= 5
+    assert len(provinces) >= 6
 
 
 def spec_of(path: Path) -> dict:

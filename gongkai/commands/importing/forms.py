@@ -17,6 +17,7 @@ from typing import Any
 
 from gongkai.commands.importing.grid import Table
 from gongkai.commands.importing.levels import (
+    COLUMN_HEADINGS,
     GOAL_ACTUAL,
     GOAL_EXPECTED,
     GOAL_ROWS,
@@ -41,7 +42,7 @@ _MONEY = [
     ("rate", ("执行率",)),
     ("executed", ("全年执行", "执行数")),
     ("initial", ("年初预算",)),
-    ("adjusted", ("全年预算", "调整后预算", "调整预算")),
+    ("adjusted", ("全年预算", "调整后预算", "调整预算", "预算数(A)")),
     ("weight", ("分值", "权重")),
     ("score", ("得分",)),
     ("reason", ("原因",)),
@@ -50,6 +51,9 @@ _LEVEL_WORDS = ("一级指标", "二级指标", "三级指标")
 HEADER_FIELDS = {
     "项目名称": "name",
     "项目支出名称": "name",
+    "转移支付(项目)名称": "name",
+    "地方主管部门": "supervisor",
+    "资金使用单位": "implementer",
     "项目主管部门": "supervisor",
     "主管部门及编码": "supervisor",
     "主管部门及代码": "supervisor",
@@ -165,6 +169,9 @@ def _distinct(row: list[str]) -> list[str]:
     return out
 
 
+_PREFIX = "（表前内容）"
+
+
 def split_forms(tables: list[Table]) -> list[list[Table]]:
     """The forms of a document that holds several, one list of tables each: a form starts at
     its 项目名称 row, or at the title row just above it.
@@ -176,7 +183,11 @@ def split_forms(tables: list[Table]) -> list[list[Table]]:
     for t, table in enumerate(tables):
         for r, row in enumerate(table.rows):
             distinct = _distinct([c.strip() for c in row])
-            if distinct and HEADER_FIELDS.get(label_of(distinct[0])) == "name":
+            if (
+                len(distinct) > 1
+                and HEADER_FIELDS.get(label_of(distinct[0])) == "name"
+                and label_of(distinct[1]) not in COLUMN_HEADINGS
+            ):
                 start = r
                 while start > max(r - 3, 0):  # its title rows above it: "…自评表", "(2022年度)"
                     before = _distinct(table.rows[start - 1])
@@ -188,11 +199,21 @@ def split_forms(tables: list[Table]) -> list[list[Table]]:
                         break
                     start -= 1
                 starts.append((t, start))
-    if len(starts) < 2:
+    if not starts:
         return [tables]
     forms: list[list[Table]] = []
     bounds = [*starts[1:], (len(tables), 0)]
-    begin = (0, 0)
+    begin = starts[0]
+    before = [
+        row
+        for t, table in enumerate(tables[: starts[0][0] + 1])
+        for row in (table.rows[: starts[0][1]] if t == starts[0][0] else table.rows)
+    ]
+    if before:
+        # What stands above the first form (a list of the forms that follow, a note) is kept
+        # as a table of its own, read as notes, never as the form's header.
+        forms_prefix = Table(before, certain=False)
+        forms_prefix.rows.insert(0, [_PREFIX])
     for end in bounds:
         part: list[Table] = []
         for t in range(begin[0], min(end[0], len(tables) - 1) + 1):
@@ -203,6 +224,8 @@ def split_forms(tables: list[Table]) -> list[list[Table]]:
                 part.append(Table(table.rows[first:last], table.certain, table.stream))
         forms.append(part)
         begin = end
+    if before:
+        forms[0].insert(0, forms_prefix)
     return forms
 
 
@@ -216,6 +239,9 @@ def read_tables(tables: list[Table], scale: Decimal) -> FormParts:
     goal_columns: tuple[int, int | None] | None = None
     header_row: list[str] = []
     for table in tables:
+        if table.rows and table.rows[0] == [_PREFIX]:
+            parts.notes.extend(" | ".join(c for c in _distinct(row) if c) for row in table.rows[1:])
+            continue
         for raw in table.rows:
             cells = [c.strip() for c in raw]
             distinct = _distinct(cells)
@@ -413,7 +439,13 @@ def _header_fields(distinct: list[str], parts: FormParts) -> None:
     distinct = [re.sub(r"\s*\n\s*", "", cell) for cell in distinct]
     for index, cell in enumerate(distinct):
         key = HEADER_FIELDS.get(label_of(cell))
-        if key and index + 1 < len(distinct) and label_of(distinct[index + 1]) not in HEADER_FIELDS:
+        following = label_of(distinct[index + 1]) if index + 1 < len(distinct) else ""
+        if (
+            key
+            and following
+            and following not in HEADER_FIELDS
+            and following not in COLUMN_HEADINGS
+        ):
             parts.header.setdefault(key, distinct[index + 1])
         elif ":" in cell or "：" in cell:
             label, _, value = re.split(r"([:：])", cell, maxsplit=1)

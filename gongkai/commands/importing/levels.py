@@ -18,7 +18,7 @@ _LEVEL2 = re.compile(
 )
 _TOTAL = ("合计", "总分", "总计")
 # The overall goals (年度总体目标) under the names the provinces give their two columns.
-GOAL_EXPECTED = ("预期目标", "项目年度目标", "年初设定目标")
+GOAL_EXPECTED = ("预期目标", "项目年度目标", "年初设定目标", "总体目标")
 # A goal given as a row of its own: its label, then the goal.
 GOAL_ROWS = ("本年度绩效目标", "年度绩效目标", "年度目标", "年度主要目标和成果")
 GOAL_ACTUAL = (
@@ -27,6 +27,7 @@ GOAL_ACTUAL = (
     "实际完成",
     "年度总体目标完成情况",
     "年度总体目标完成情况综述",
+    "全年实际完成情况",
 )
 # Rows after the indicator table in Sichuan's and other forms: never indicators.
 TAIL = {
@@ -48,6 +49,10 @@ _TAIL_START = (
     "其他需要说明事项",
     "其他说明的问题",
 )
+
+
+# Words that head a column, never the value of a header field ("序号 | 项目名称 | 备注").
+COLUMN_HEADINGS = {"备注", "序号", "说明", "金额", "单位", "合计", "名称", "类别", "编号"}
 
 
 def flat(text: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from gongkai.commands.importing.grid import Block, Table
 from gongkai.commands.importing.levels import (
+    COLUMN_HEADINGS,
     GOAL_ACTUAL,
     GOAL_EXPECTED,
     GOAL_ROWS,
@@ -32,18 +33,19 @@ INDICATOR_HEADS = (
     "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "指标值", "度量单位",
     "实际完成值", "完成值", "全年实际值", "分值", "权重", "得分", "偏差原因分析及改进措施",
     "未完成原因分析", "未完成原因及拟采取的改进措施", "指标值及单位", "绩效标准", "指标方向性",
-    "指标解释", "指标内容", "指标名称",
+    "指标解释", "指标内容", "指标名称", "年初目标值", "目标值",
 )  # fmt: skip
 # The project columns of a list of projects (项目清单式目标表), before its indicator columns.
 LIST_HEADS = ("单位名称", "项目名称", "预算数", "年度目标")
 MONEY_HEADS = (
-    "年初预算数", "年初预算", "全年预算数", "调整后预算数", "全年执行数", "预算执行数", "分值",
+    "预算数", "执行数", "年初预算数", "年初预算", "全年预算数", "调整后预算数", "全年执行数", "预算执行数", "分值",
     "权重", "执行率", "预算执行率", "得分", "原因",
 )  # fmt: skip
 HEADER_LABELS = (
     "部门", "项目名称", "项目代码", "主管部门", "实施单位", "单位名称", "部门名称", "预算单位",
     "预算部门", "项目支出名称", "业务主管部门", "项目主管部门", "主管部门及编码",
-    "主管部门及代码", "项目执行单位", "项目实施单位",
+    "主管部门及代码", "项目执行单位", "项目实施单位", "转移支付(项目)名称", "地方主管部门",
+    "资金使用单位",
 )  # fmt: skip
 _VALUE = re.compile(r"^$|^[-—/／]+$|^[≥≤<>=＝]?\s*-?[\d,，.]+\s*(%|％|万元|元)?$")
 _FUND_WORDS = ("资金", "总额", "合计", "拨款", "结转", "其中", "收入", "支出", "预算")
@@ -74,7 +76,7 @@ def rows_from_lines(blocks: list[Block]) -> Rebuilt:
 def _head(cell: str) -> str:
     """A column heading without its formula letters or its term: 全年预算数(A) → 全年预算数,
     二级指标(年度) → 二级指标."""
-    return re.sub(r"[（(](?:[A-Z/÷]+|长期|年度|中期)[)）]$", "", squeeze(cell))
+    return re.sub(r"[（(](?:[A-Z/÷×\d%]+|长期|年度|中期)[)）]$", "", squeeze(cell))
 
 
 def _is_level_heading(head: str) -> bool:
@@ -120,7 +122,7 @@ def _rebuild(cells: list[str], blanks_lost: bool, out: Rebuilt) -> None:
             cells = [*cells[:index], cell + cells[index + 1], *cells[index + 2 :]]
         if label in HEADER_LABELS and index + 1 < len(cells):
             value = cells[index + 1]
-            if label_of(value) not in HEADER_LABELS:
+            if label_of(value) not in HEADER_LABELS and label_of(value) not in COLUMN_HEADINGS:
                 out.tables.append(Table([[label, value]]))
                 index += 2
                 continue
@@ -204,7 +206,7 @@ def _goals(cells: list[str], index: int, out: Rebuilt) -> int:
 def _ends_goals(cell: str) -> bool:
     flat = squeeze(cell)
     return (
-        bool(re.match(r"^\d+[.、．]", flat))
+        bool(re.match(r"^\d+[.、．]\D", flat))
         or flat in MONEY_HEADS
         or flat in INDICATOR_HEADS
         or bool(re.search(r"(情况|指标)[（(]\d+分[)）]$", flat))

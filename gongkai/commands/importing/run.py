@@ -272,7 +272,7 @@ def _form_document(
 ) -> tuple[str, Imported, list[str], str]:
     """One form read from a file, with what the clerk must know about it."""
     imported = Imported({})
-    heads = [" ".join(row) for table in tables[:1] for row in table.rows[:6]]
+    heads = [" ".join(row) for table in tables for row in table.rows][:8]
     the_year = year or year_in([title, *texts[:6], *heads]) or published_year(meta, kind)
     data = build_form(parts, kind, _form_name(kind, title), the_year, imported)
     if the_year and not data.get("budget"):

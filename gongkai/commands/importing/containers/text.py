@@ -11,6 +11,9 @@ from gongkai.commands.importing.grid import Block, Document, SourceError, Table
 # Words that stand alone in a cell of a form: their lines mark a form copied one cell a line.
 FORM_WORDS = (
     "部门",
+    "转移支付(项目)名称",
+    "地方主管部门",
+    "资金使用单位",
     "项目名称",
     "项目支出名称",
     "预算部门",
