@@ -409,3 +409,28 @@ def test_the_review_workbook_has_a_row_per_file_worst_first(tmp_path: Path) -> N
     assert guichi["年度"] == "2022" and guichi["种类"] == "自评表"
     qingshen = next(r for r in records if "qingshen" in r["文件"])
     assert qingshen["全年预算（元）"] == "2518900" and qingshen["指标数"] == 2
+
+
+def test_a_form_page_shows_only_the_money_columns_its_form_has(
+    real_site: tuple[Path, list[dict]],
+) -> None:
+    """中江's form has no 年初预算数 column: its page shows none (never a column of 未填 that the
+    department could not have filled); 青神's has one, and its page shows it."""
+    from test_site import soup
+
+    site, documents = real_site
+    heads = {}
+    for data in documents:
+        path: Path = data["_path"]
+        page = soup(site, f"{path.parent.parent.name}/{data.get('slug') or path.stem}/index.html")
+        table = page.select_one("table.gk-form")
+        if table is not None:
+            heads[data["name"]] = table.get_text(" ", strip=True)
+    assert (
+        "年初预算数"
+        not in heads["中江县农业水价综合改革精准补贴和节水奖励项目小型水库水标尺制作安装"]
+    )
+    assert (
+        "全年执行数" in heads["中江县农业水价综合改革精准补贴和节水奖励项目小型水库水标尺制作安装"]
+    )
+    assert "年初预算数" in heads["工资性支出"]

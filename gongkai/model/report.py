@@ -462,6 +462,18 @@ class FundRow(Strict):
         return is_total_label(self.label)
 
 
+class FundColumn(StrEnum):
+    """A column of a form's money block (资金情况表的列)."""
+
+    INITIAL = "initial"
+    ADJUSTED = "adjusted"
+    EXECUTED = "executed"
+    WEIGHT = "weight"
+    RATE = "rate"
+    SCORE = "score"
+    REASON = "reason"
+
+
 class Goal(Strict):
     """年度总体目标: one row of the form's 预期目标 | 实际完成情况."""
 
@@ -479,6 +491,11 @@ class Form(Strict):
     implementer: Text | None = Field(None, description="实施单位")
     implementer_code: Text | None = Field(None, description="实施单位代码")
     unit_of_money: Text | None = Field(None, description="表中金额单位，原样照录，如 万元")
+    fund_columns: list[FundColumn] = Field(
+        default_factory=list,
+        description="原表资金情况有哪些列（initial、adjusted、executed、weight、rate、score、reason），"
+        "没有写时按全国表式显示",
+    )
     funds: list[FundRow] = Field(default_factory=list, description="资金情况各行，按表中顺序")
     goals: list[Goal] = Field(default_factory=list, description="年度总体目标")
     total_weight: Number | None = Field(None, description="总分一行所填的分值合计")

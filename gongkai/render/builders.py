@@ -408,7 +408,9 @@ def _report(site: Site, page: SitePage) -> Context:
         "corrections": [(c, field_label(entry.report, c.field)) for c in entry.report.corrections],
         "kinds": DocumentKind,
         "form_columns": _form_columns(entry.report.kind, indicators),
-        "fund_columns": _fund_columns(entry.report.kind, entry.report.form.funds),
+        "fund_columns": _fund_columns(
+            entry.report.kind, entry.report.form.funds, entry.report.form.fund_columns
+        ),
         "fund_gaps": {index for index, *_ in form_total_gaps(entry.report.form.funds)},
         "department_year": (
             department_year_uri(entry.department, entry.year)
@@ -481,9 +483,16 @@ _FUND_COLUMNS = [
 ]
 
 
-def _fund_columns(kind: DocumentKind, funds: list[Any]) -> list[tuple[str, str]]:
-    """The money block's columns that hold something; a self-evaluation always shows the
-    three amounts (a blank one is a gap), a 绩效目标表 only what it states."""
+def _fund_columns(
+    kind: DocumentKind, funds: list[Any], stated: list[Any] | None = None
+) -> list[tuple[str, str]]:
+    """The money block's columns: those the form has where the data says which (a column the
+    form lacks is never shown as left blank); otherwise those that hold something, and for a
+    self-evaluation always the three amounts (a blank one is a gap), a 绩效目标表 only what it
+    states."""
+    if stated:
+        own = {str(column) for column in stated}
+        return [(k, label) for k, label in _FUND_COLUMNS if k in own]
     always = () if kind is DocumentKind.TARGETS else ("initial", "adjusted", "executed")
     return [
         (k, label)

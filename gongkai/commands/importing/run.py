@@ -283,6 +283,13 @@ def _form_document(
         imported.inferred.append(f"年度 {the_year}（原文未写，由网页发布日期推断，请核对）")
     if parts.funds:
         data["form"]["unit_of_money"] = unit
+        stated = [
+            key
+            for key in ("initial", "adjusted", "executed", "weight", "rate", "score", "reason")
+            if key in parts.money_columns
+        ]
+        if stated:  # the money block's own columns, so the page shows no column it lacks
+            data["form"]["fund_columns"] = stated
         if unit == "万元":
             imported.inferred.append("金额单位为万元，换算为元（不四舍五入）")
     if note:
