@@ -44,7 +44,6 @@ class Document:
     container: str
     encoding: str | None = None
     part: str | None = None  # the sheet or page range inside the file
-    notes: list[str] = field(default_factory=list)
 
 
 def expand_spans(
