@@ -238,3 +238,58 @@ def test_feed_is_atom_and_lists_the_sample_disclosures(built_site: Path) -> None
 def test_sample_records_are_committed() -> None:
     records = json.loads((ROOT / "data/publication-records.json").read_text(encoding="utf-8"))
     assert len(records["records"]) == 4
+
+
+@pytest.mark.parametrize(
+    ("damage", "where"),
+    [
+        (lambda text: text[: len(text) // 2], "第"),  # cut short by a crash or a full disk
+        (lambda text: "不是 JSON\n", "第1行"),
+        (lambda text: '{"records": "x", "serials": {}}\n', "内容结构不对"),
+        (lambda text: text.encode("utf-16").decode("latin-1"), "不是 UTF-8 文本"),
+    ],
+)
+def test_damaged_records_are_named_with_the_way_back_never_a_traceback(
+    project: Path, damage, where: str
+) -> None:
+    """A publication-records file cut short, not JSON, edited out of shape or not UTF-8: check
+    and publish both stop with a Chinese message that names the file and the place and says how
+    to restore it; publish leaves the damaged file as it is (no record is overwritten)."""
+    assert run_cli(project, "publish").returncode == 0
+    records = project / "data/publication-records.json"
+    damaged = damage(records.read_text(encoding="utf-8"))
+    records.write_bytes(damaged.encode("latin-1") if "UTF-8" in where else damaged.encode())
+    before = records.read_bytes()
+    for command in ("check", "publish"):
+        result = run_cli(project, command)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        message = result.stdout + result.stderr
+        assert "Traceback" not in message
+        assert "publication-records.json" in message and "公开记录文件已损坏" in message
+        assert where in message and "git checkout" in message
+    assert records.read_bytes() == before
+
+
+def test_a_write_that_fails_leaves_the_old_file_and_no_leftover(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The atomic write: when the rename fails (as a kill or a full disk would stop it), the old
+    content stays whole and no temporary file is left beside it."""
+    import os
+
+    from gongkai import files
+
+    target = tmp_path / "publication-records.json"
+    target.write_text('{"old": true}\n', encoding="utf-8")
+
+    def broken(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError):
+        files.write_text_atomically(target, '{"new": true}\n')
+    assert target.read_text(encoding="utf-8") == '{"old": true}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["publication-records.json"]
+    monkeypatch.undo()
+    files.write_text_atomically(target, '{"new": true}\n')
+    assert json.loads(target.read_text(encoding="utf-8")) == {"new": True}

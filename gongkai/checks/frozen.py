@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from gongkai.files import write_text_atomically
 from gongkai.model.catalog import Catalog
 from gongkai.model.errors import DataError
 
@@ -36,10 +37,8 @@ class Manifest:
 
     def save(self, root: Path) -> Path:
         path = root / ARCHIVE_DIR / f"{self.year}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-            encoding="utf-8",
+        write_text_atomically(
+            path, json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         )
         return path
 

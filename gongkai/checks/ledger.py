@@ -12,8 +12,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gongkai.checks.frozen import ARCHIVE_DIR
+from gongkai.files import write_text_atomically
 from gongkai.model.catalog import Catalog, ProjectYear
-from gongkai.model.errors import DataError
+from gongkai.model.errors import DataError, DataErrors
 
 LEDGER_FILE = "publication-records.json"
 EVENTS = {"targets": "绩效目标", "self_evaluation": "自评报告"}
@@ -37,8 +39,24 @@ class Ledger:
         path = data_dir / LEDGER_FILE
         if not path.is_file():
             return cls()
-        content = json.loads(path.read_text(encoding="utf-8"))
-        return cls(content.get("records", {}), content.get("serials", {}))
+        try:
+            content = json.loads(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise DataErrors([_damaged(path, None, "不是 UTF-8 文本")]) from None
+        except json.JSONDecodeError as error:
+            raise DataErrors(
+                [_damaged(path, error.lineno, f"第{error.colno}列起无法读取")]
+            ) from None
+        records, serials = (
+            (content.get("records"), content.get("serials"))
+            if isinstance(content, dict)
+            else (None, None)
+        )
+        if not _well_formed(records, serials):
+            raise DataErrors(
+                [_damaged(path, None, "内容结构不对：records 或 serials 缺失或被改动")]
+            )
+        return cls(records, serials)
 
     def save(self, data_dir: Path) -> None:
         content = {
@@ -48,7 +66,32 @@ class Ledger:
             "serials": self.serials,
         }
         text = json.dumps(content, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-        (data_dir / LEDGER_FILE).write_text(text, encoding="utf-8")
+        write_text_atomically(data_dir / LEDGER_FILE, text)
+
+
+def _well_formed(records: object, serials: object) -> bool:
+    return (
+        isinstance(records, dict)
+        and all(
+            isinstance(fields, dict) and all(isinstance(v, str) for v in fields.values())
+            for fields in records.values()
+        )
+        and isinstance(serials, dict)
+        and all(isinstance(v, int) for v in serials.values())
+    )
+
+
+def _damaged(path: Path, line: int | None, what: str) -> DataError:
+    """The publication records cannot be read: which file, where, and how to get them back."""
+    return DataError(
+        str(path),
+        line,
+        None,
+        f"公开记录文件已损坏（{what}），可能是中断的复制、磁盘已满或手工修改造成的。"
+        "这是已公开日期和索引号的法定记录，不能重新生成：请从 git 取回上一次提交的版本"
+        f"（git checkout -- {path}），已归档年度的公开日期也可对照归档清单（{ARCHIVE_DIR}/年度.json）；"
+        "恢复后运行 gongkai check 核对。",
+    )
 
 
 def current_value(entry: ProjectYear, name: str) -> str | None:

@@ -16,6 +16,7 @@ from gongkai.commands.linkcheck import check_links
 from gongkai.commands.publish import publish
 from gongkai.commands.schema import write_schemas
 from gongkai.commands.yamledit import EditError
+from gongkai.files import write_text_atomically
 from gongkai.model.catalog import department_slugs
 from gongkai.model.errors import DataErrors
 from gongkai.model.report import DocumentKind
@@ -169,7 +170,7 @@ def _new(args: argparse.Namespace) -> int:
         )
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_text_atomically(path, text)
     print(f"已新建 {path}（网址 /{args.year}/{slug}/）。填写后运行 gongkai check 检查。")
     return 0
 

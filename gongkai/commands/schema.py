@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from gongkai.files import write_text_atomically
 from gongkai.model.report import DepartmentList, Report
 
 SCHEMAS = {
@@ -33,6 +34,6 @@ def write_schemas(directory: Path) -> list[Path]:
     written = []
     for name in SCHEMAS:
         path = directory / name
-        path.write_text(schema_text(name), encoding="utf-8")
+        write_text_atomically(path, schema_text(name))
         written.append(path)
     return written

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from gongkai.files import write_text_atomically
 from gongkai.model.errors import DataError
 from gongkai.model.loader import Location, YamlDocument, parse_yaml
 
@@ -51,7 +52,7 @@ def set_scalar(path: Path, loc: Location, value: str, after: str | None = None) 
         lines[number] = f"{match.group(1)} {value}{comment}"
     else:
         lines = _insert(document, lines, loc, f"{key}: {value}", after)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write_text_atomically(path, "\n".join(lines))
     check = _read(path)
     if str(_value_at(check.data, loc)) != value:
         raise EditError(f"写入 {key} 后读回的值不符，请检查 {path}")

@@ -3,15 +3,13 @@ order, block scalars for long text, Chinese as Chinese."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel
 
+from gongkai.files import write_text_atomically
 from gongkai.model.errors import inner_model
 from gongkai.model.report import Report
 
@@ -61,26 +59,4 @@ def to_yaml(data: dict[str, Any], source: str) -> str:
     return header + body
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """``text`` as the whole of ``path``, or the old file untouched: a temporary file in the same
-    folder, flushed to disk, then renamed over the old one in a single step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    try:
-        folder = os.open(path.parent, os.O_RDONLY)
-    except OSError:  # pragma: no cover - a folder that cannot be opened (Windows)
-        return
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+write_atomically = write_text_atomically

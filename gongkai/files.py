@@ -1,0 +1,37 @@
+"""Writing files so that a crash, a kill or a full disk leaves the old content or the new,
+never half of either (原子写入): a temporary file in the same folder, flushed to disk, renamed
+over the old one in a single step, and the folder flushed so the rename itself survives."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_bytes_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    try:
+        folder = os.open(path.parent, os.O_RDONLY)
+    except OSError:  # pragma: no cover - a folder that cannot be opened (Windows)
+        return
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """``text`` as the whole of ``path`` in UTF-8 with Unix line ends, or the old file intact."""
+    write_bytes_atomically(path, text.encode("utf-8"))
