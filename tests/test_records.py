@@ -293,3 +293,43 @@ def test_a_write_that_fails_leaves_the_old_file_and_no_leftover(
     monkeypatch.undo()
     files.write_text_atomically(target, '{"new": true}\n')
     assert json.loads(target.read_text(encoding="utf-8")) == {"new": True}
+
+
+def test_one_writer_at_a_time_and_a_dead_writer_is_taken_over(project: Path) -> None:
+    """While a publish holds the data folder, a second writer waits, then says who holds it
+    (command, process, since when) and exits 5, writing nothing; a lock left by a process that
+    died is taken over and the clerk is told to check."""
+    import subprocess
+    import sys
+
+    from gongkai.lock import lock_path, writer_lock
+
+    folder = project / "data"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from gongkai.lock import writer_lock\n"
+            f"with writer_lock(Path({str(folder)!r}), 'publish'):\n"
+            "    print('held', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        before = (folder / "publication-records.json").exists()
+        result = run_cli(project, "publish")
+        assert result.returncode == 5, result.stderr
+        assert "正由另一个命令写入" in result.stderr and "gongkai publish" in result.stderr
+        assert f"进程 {holder.pid}" in result.stderr
+        assert (folder / "publication-records.json").exists() == before
+    finally:
+        holder.kill()
+        holder.wait()
+    # The killed holder's note is still in the lock file: the next writer takes over and says so.
+    assert "publish" in lock_path(folder).read_text(encoding="utf-8")
+    with writer_lock(folder, "import") as told:
+        assert told and "没有正常结束" in told[0] and str(holder.pid) in told[0]
+    assert lock_path(folder).read_text(encoding="utf-8") == ""  # a clean end leaves no holder
+    assert run_cli(project, "publish").returncode == 0

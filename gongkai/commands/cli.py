@@ -17,6 +17,7 @@ from gongkai.commands.publish import publish
 from gongkai.commands.schema import write_schemas
 from gongkai.commands.yamledit import EditError
 from gongkai.files import write_text_atomically
+from gongkai.lock import LockError, writer_lock
 from gongkai.model.catalog import department_slugs
 from gongkai.model.errors import DataErrors
 from gongkai.model.report import DocumentKind
@@ -28,6 +29,7 @@ from gongkai.site import EventRow, Site, load_site
 EXIT_DATA_ERROR = 1
 EXIT_OVERDUE = 3
 EXIT_AUDIT = 4
+EXIT_BUSY = 5  # another command is writing the data folder
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -447,13 +449,28 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+# The commands that write the data folder: one at a time (gongkai.lock).
+_WRITERS = {"publish", "import", "new", "freeze", "export"}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        if args.command not in _WRITERS:
+            return args.run(args)
+        settings = _settings(args)
+        out = getattr(args, "out", None)
+        folder = Path(out) if args.command == "import" and out else settings.data_path
+        with writer_lock(folder, args.command) as told:
+            for line in told:
+                print(line, file=sys.stderr)
+            return args.run(args)
     except SettingsError as error:  # mkdocs.yml is wrong: say where, no traceback
         print(str(error), file=sys.stderr)
         return EXIT_DATA_ERROR
+    except LockError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_BUSY
 
 
 if __name__ == "__main__":

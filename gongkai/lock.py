@@ -1,0 +1,84 @@
+"""One writer at a time (写入锁): the commands that write the data folder (publish, import, new,
+freeze, export) hold a lock beside it. A second writer waits a few seconds, then is told who
+holds it; a lock left by a process that died is taken over, and the clerk is told to check.
+
+The lock is an operating-system lock (``fcntl.flock``) on a small file beside the data folder,
+so it ends with its process whatever happens; the file also says who holds it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+WAIT_SECONDS = 5.0
+
+
+class LockError(Exception):
+    """Another command is writing the same data folder; the message is Chinese."""
+
+
+def lock_path(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}.lock"
+
+
+def _holder(path: Path) -> dict[str, object]:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+@contextmanager
+def writer_lock(folder: Path, command: str, wait: float = WAIT_SECONDS) -> Iterator[list[str]]:
+    """Hold the data folder's lock while the block runs; yields what the clerk must be told
+    (a lock taken over from a run that did not finish)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks; the run goes on alone
+        yield []
+        return
+    path = lock_path(folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = _holder(path)
+                    raise LockError(
+                        f"数据目录 {folder} 正由另一个命令写入："
+                        f"gongkai {holder.get('command', '（未知命令）')}（进程 {holder.get('pid', '？')}，"
+                        f"自 {holder.get('since', '？')} 起）。请等它结束后再运行；"
+                        "同一时间只能有一个命令写入，以免两人用同一个索引号序号。"
+                    ) from None
+                time.sleep(0.2)
+        told: list[str] = []
+        previous = _holder(path)
+        if previous.get("pid"):
+            told.append(
+                f"上一次 gongkai {previous.get('command', '')}（进程 {previous.get('pid')}，"
+                f"自 {previous.get('since', '？')} 起）没有正常结束，已接管写入锁；"
+                "请运行 gongkai check 核对数据和公开记录。"
+            )
+        handle.seek(0)
+        handle.truncate()
+        since = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        handle.write(json.dumps({"command": command, "pid": os.getpid(), "since": since}))
+        handle.flush()
+        os.fsync(handle.fileno())
+        yield told
+        handle.seek(0)
+        handle.truncate()  # ended normally: nobody holds it
+        handle.flush()
+    finally:
+        handle.close()
