@@ -187,3 +187,16 @@ def test_correcting_a_frozen_year(repo: Path, exported: Path, tmp_path: Path) ->
     assert "更正：攀枝花市西区信访局 保安费用（2022年度）" in feed
     manifest = yaml.safe_load((repo / "archive/2022.json").read_text(encoding="utf-8"))
     assert manifest["frozen"] == "2022-12-31" and manifest["corrections"][OLD_REPORT] == 1
+
+
+def test_a_failed_export_leaves_no_folder_behind(tmp_path: Path) -> None:
+    """The export is made under a temporary name and renamed when whole: when it fails (here no
+    archive branch), nothing is left where the web team looks, and no temporary folder either."""
+    from gongkai.commands import archive as archiving
+
+    (tmp_path / "project").mkdir()
+    out = tmp_path / "导出"
+    with pytest.raises(archiving.ArchiveError):
+        archiving.export(tmp_path / "project", out)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["project"]

@@ -114,10 +114,30 @@ def _run(command: list[str], root: Path, env: dict[str, str]) -> None:
 
 
 def export(root: Path, out: Path, site_name: str = "") -> Path:
-    """The whole multi-year site as a plain folder (no symlinks, versions.json included)."""
+    """The whole multi-year site as a plain folder (no symlinks, versions.json included).
+
+    The folder is made beside ``out`` under a temporary name and renamed into place when it is
+    complete: a kill or a full disk leaves no half-exported folder where the web team looks (a
+    leftover temporary folder is removed by the next export)."""
     if out.exists() and any(out.iterdir()):
         raise ArchiveError(f"{out} 不是空目录，请换一个目录")
-    out.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in out.parent.glob(f".{out.name}.partial-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    work = out.parent / f".{out.name}.partial-{os.getpid()}"
+    work.mkdir()
+    try:
+        _export_into(root, work, site_name)
+        if out.exists():
+            out.rmdir()
+        os.replace(work, out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return out
+
+
+def _export_into(root: Path, out: Path, site_name: str) -> None:
     archive = subprocess.run(
         ["git", "archive", "--format=tar", BRANCH], cwd=root, capture_output=True
     )
@@ -144,4 +164,3 @@ def export(root: Path, out: Path, site_name: str = "") -> Path:
         environment().get_template("export-404.html").render(site_name=site_name, versions=versions)
     )
     (out / "404.html").write_text(page, encoding="utf-8")
-    return out

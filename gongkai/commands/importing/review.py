@@ -4,10 +4,11 @@ what the clerk must check against the original."""
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from gongkai.files import write_bytes_atomically
 
 COLUMNS = (
     ("文件", 40), ("结果", 10), ("写入的数据文件", 40), ("种类", 10), ("年度", 6),
@@ -48,14 +49,12 @@ class FileReview:
 
 
 def write_review(path: Path, reviews: list[FileReview]) -> Path:
-    """The workbook, written whole or not at all (a temporary file, then one rename)."""
+    """The workbook, written whole or not at all (gongkai.files)."""
     import xlsxwriter
 
     rows = sorted(reviews, key=lambda r: (tuple(-n for n in r.severity()), r.source))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".导入核对-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    book = xlsxwriter.Workbook(temporary, {"strings_to_numbers": False})
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"strings_to_numbers": False, "in_memory": True})
     sheet = book.add_worksheet("导入核对")
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
@@ -76,7 +75,5 @@ def write_review(path: Path, reviews: list[FileReview]) -> Path:
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
     book.close()
-    with open(temporary, "rb") as written:
-        os.fsync(written.fileno())
-    os.replace(temporary, path)
+    write_bytes_atomically(path, buffer.getvalue())
     return path
