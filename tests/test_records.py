@@ -333,3 +333,78 @@ def test_one_writer_at_a_time_and_a_dead_writer_is_taken_over(project: Path) -> 
         assert told and "没有正常结束" in told[0] and str(holder.pid) in told[0]
     assert lock_path(folder).read_text(encoding="utf-8") == ""  # a clean end leaves no holder
     assert run_cli(project, "publish").returncode == 0
+
+
+def _run_limited(project: Path, *args: str, fsize: int | None = None) -> tuple[int, str]:
+    """The command line in a child process, its files limited to ``fsize`` bytes (a full disk:
+    the write fails with EFBIG instead of the process being killed)."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        if fsize is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "gongkai.commands.cli", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        timeout=120,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("room", [64, 400, 1200])
+def test_a_full_disk_or_a_read_only_folder_is_said_and_leaves_no_half_file(
+    project: Path, room: int
+) -> None:
+    """publish on a full disk (files limited to ``room`` bytes: the lock's note, a data file or
+    the records fail to be written) and on a read-only data folder: a Chinese message, exit 1,
+    no traceback, every file whole; run again with room, it finishes."""
+    import os
+    import stat
+
+    # Three new reports to record: publish writes their data files and the records.
+    for number in range(3):
+        add_report(
+            project,
+            2024,
+            f"新项目{number}",
+            f"xin{number}",
+            "  targets:\n    approved: 2024-02-10\n",
+        )
+    data = project / "data"
+    files = sorted(p for p in data.rglob("*") if p.is_file())
+    before = {p: p.read_bytes() for p in files}
+    code, said = _run_limited(project, "publish", "--date", "2024-02-20", fsize=room)
+    assert code == 1 and "Traceback" not in said, said
+    assert "磁盘已满" in said
+    for path, content in before.items():  # each file is the old one or a whole new one
+        now = path.read_bytes()
+        assert now == content or now.decode("utf-8").strip(), path
+    assert not [p for p in data.rglob("*.tmp")]
+
+    for path in [data, *data.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        if os.geteuid() != 0:  # root writes anyway; the message is checked where it can be
+            code, said = _run_limited(project, "publish")
+            assert code == 1 and "没有写入权限" in said and "Traceback" not in said, said
+    finally:
+        for path in [data, *data.rglob("*")]:
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+
+    code, said = _run_limited(project, "publish", "--date", "2024-02-20")
+    assert code == 0, said
+    records = json.loads((data / "publication-records.json").read_text(encoding="utf-8"))
+    recorded = [k for k in records["records"] if "/xin-xiangmu-" in k]
+    assert len(recorded) == 3, sorted(records["records"])
+    for number in range(3):  # every report recorded, in the records and in its data file
+        text = (data / f"2024/xiqu-xinfangju/xin{number}.yml").read_text(encoding="utf-8")
+        assert "published: 2024-02-20" in text
+    assert run_cli(project, "check").returncode in (0, 3)

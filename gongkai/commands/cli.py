@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import sys
 from pathlib import Path
@@ -449,6 +450,22 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def _write_failure(error: OSError) -> str:
+    """Why a write failed, for the clerk; every file is written whole or not at all
+    (gongkai.files), so what was written is complete and the rest is as it was."""
+    where = f"：{error.filename}" if error.filename else ""
+    if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        why = "磁盘已满（或文件超过允许的大小），未能写入"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "没有写入权限（数据目录或文件是只读的），未能写入"
+    else:
+        why = f"写入失败（{error.strerror or error}）"
+    return (
+        f"{why}{where}。已写入的文件都是完整的，没写成的保持原样；"
+        "处理后重新运行同一命令即可接着完成，再运行 gongkai check 核对。"
+    )
+
+
 # The commands that write the data folder: one at a time (gongkai.lock).
 _WRITERS = {"publish", "import", "new", "freeze", "export"}
 
@@ -461,10 +478,14 @@ def main(argv: list[str] | None = None) -> int:
         settings = _settings(args)
         out = getattr(args, "out", None)
         folder = Path(out) if args.command == "import" and out else settings.data_path
-        with writer_lock(folder, args.command) as told:
-            for line in told:
-                print(line, file=sys.stderr)
-            return args.run(args)
+        try:
+            with writer_lock(folder, args.command) as told:
+                for line in told:
+                    print(line, file=sys.stderr)
+                return args.run(args)
+        except OSError as error:  # a full disk, a read-only folder: say so, no traceback
+            print(_write_failure(error), file=sys.stderr)
+            return EXIT_DATA_ERROR
     except SettingsError as error:  # mkdocs.yml is wrong: say where, no traceback
         print(str(error), file=sys.stderr)
         return EXIT_DATA_ERROR
