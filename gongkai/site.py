@@ -10,7 +10,7 @@ from functools import cached_property
 from gongkai.checks import frozen
 from gongkai.checks.audit import Finding, audit
 from gongkai.checks.deadlines import Assessment, Status, assess
-from gongkai.checks.ledger import EVENTS, LEDGER_FILE, Ledger, verify
+from gongkai.checks.ledger import EVENTS, LEDGER_FILE, Ledger, verify, verify_against_archive
 from gongkai.checks.scoring import ScoreCard, score_report
 from gongkai.checks.tally import tally
 from gongkai.model.attachments import check_attachments
@@ -137,9 +137,9 @@ def load_site(settings: Settings, on: dt.date | None = None) -> Site:
     problem, or return the site."""
     catalog = load_catalog(settings.data_path, until_year=settings.until_year)
     ledger = Ledger.load(settings.data_path)
-    errors = verify(
-        catalog, ledger, f"{settings.data_path.name}/{LEDGER_FILE}", settings.until_year
-    )
+    ledger_shown = f"{settings.data_path.name}/{LEDGER_FILE}"
+    errors = verify(catalog, ledger, ledger_shown, settings.until_year)
+    errors += verify_against_archive(settings.root, ledger, ledger_shown)
     errors += frozen.verify(settings.root, settings.data_path, catalog)
     day = on or today()
     # Against the clock, not SOURCE_DATE_EPOCH: an archived year rebuilt at its freeze date

@@ -200,3 +200,35 @@ def test_a_failed_export_leaves_no_folder_behind(tmp_path: Path) -> None:
         archiving.export(tmp_path / "project", out)
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["project"]
+
+
+def test_check_compares_the_records_with_the_archive_manifests(repo: Path, tmp_path: Path) -> None:
+    """Freezing copies the year's publication records into its manifest; records restored
+    from an old copy (an entry lost, a date changed) are found by check, which names the
+    manifest and the value to put back. Records that agree give no alarm."""
+    import json
+    import shutil
+
+    copy = tmp_path / "repo"
+    shutil.copytree(repo, copy, symlinks=True)
+    manifest = json.loads((copy / "archive/2023.json").read_text(encoding="utf-8"))
+    ledger_path = copy / "data/publication-records.json"
+    ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
+    in_2023 = {k: dict(v) for k, v in ledger["records"].items() if k.startswith("2023/")}
+    assert in_2023 and manifest["records"] == in_2023
+    assert run_cli(copy, "check").returncode in (0, 3)  # agreeing records: no alarm
+
+    lost, changed = sorted(in_2023)[:2]
+    del ledger["records"][lost]
+    ledger["records"][changed]["disclosure.index_number"] = "xiqu-xinfangju-2023-0099"
+    ledger_path.write_text(json.dumps(ledger, ensure_ascii=False), encoding="utf-8")
+    result = run_cli(copy, "check")
+    said = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in said, said
+    lost_values = in_2023[lost]
+    assert "归档清单 archive/2023.json" in said
+    assert f"记为 {lost_values['disclosure.index_number']}，公开记录里没有这一项" in said
+    assert (
+        f"记为 {in_2023[changed]['disclosure.index_number']}，公开记录里却是 xiqu-xinfangju-2023-0099"
+        in said
+    )

@@ -200,3 +200,39 @@ def test_nothing_from_the_data_runs_in_chromium(
         u for u in outside if "example.com" in u
     ] == []  # a URL in the text is not loaded either
     opened.close()  # type: ignore[attr-defined]
+
+
+def test_a_data_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    from gongkai.model.loader import MAX_DATA_BYTES, read_yaml
+
+    big = tmp_path / "big.yml"
+    big.write_text("name: 大文件\noverview:\n  content: " + "字" * MAX_DATA_BYTES, encoding="utf-8")
+    error = read_yaml(big, "data/2023/big.yml")
+    assert not hasattr(error, "data")
+    assert "超过数据文件上限 2 MB" in str(error) and "data/2023/big.yml" in str(error)
+
+
+def test_memory_stays_bounded_on_every_hostile_data_file(tmp_path: Path) -> None:
+    """Every case of the corpus, and nesting and size bombs past the limits, read in a child
+    process whose high-water mark (VmHWM) stays under 500 MiB; none ends in a traceback."""
+    import subprocess
+    import sys
+
+    (tmp_path / "deep.yml").write_text("name: " + "[" * 200_000 + "\n", encoding="utf-8")
+    (tmp_path / "big.yml").write_text("a: " + "x" * 30_000_000 + "\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from gongkai.model.loader import read_yaml\n"
+        "for name in sys.argv[1:]:\n"
+        "    read_yaml(Path(name), name)\n"
+        "status = Path('/proc/self/status').read_text()\n"
+        "print(int(status.split('VmHWM:')[1].split()[0]) // 1024)\n"
+    )
+    files = [str(p) for p in sorted(CORPUS.glob("*.yml"))]
+    files += [str(tmp_path / "deep.yml"), str(tmp_path / "big.yml")]
+    result = subprocess.run(
+        [sys.executable, "-c", script, *files], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert int(result.stdout.strip()) < 500

@@ -434,3 +434,44 @@ def test_a_form_page_shows_only_the_money_columns_its_form_has(
         "全年执行数" in heads["中江县农业水价综合改革精准补贴和节水奖励项目小型水库水标尺制作安装"]
     )
     assert "年初预算数" in heads["工资性支出"]
+
+
+def test_each_container_limit_has_its_own_message(tmp_path: Path) -> None:
+    """Too many parts in a zip, one XML part too large, a table with too many rows or columns:
+    each refused with its own sentence naming the file, before a grid is made."""
+    import os
+
+    many = tmp_path / "many.docx"
+    with zipfile.ZipFile(many, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        for number in range(5_001):
+            archive.writestr(f"word/media/{number}.txt", "")
+    with pytest.raises(SourceError, match="个部件，超过上限 5000 个"):
+        read_documents(many)
+
+    large = tmp_path / "large.xlsx"
+    with zipfile.ZipFile(large, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            for _ in range(11):  # hex of random bytes: packs only to half, not a bomb by ratio
+                sheet.write(os.urandom(1024 * 1024).hex().encode())
+    with pytest.raises(SourceError, match="超过单个部件上限 20 MB") as refused:
+        read_documents(large)
+    assert str(large) in str(refused.value)
+
+    rows = tmp_path / "rows.html"
+    rows.write_text(
+        "<table>" + "<tr><td>项目</td><td>1</td></tr>" * 20_001 + "</table>", encoding="utf-8"
+    )
+    with pytest.raises(SourceError, match="行，超过导入上限 20000 行") as refused:
+        read_documents(rows)
+    assert str(rows) in str(refused.value)
+
+    columns = tmp_path / "columns.html"
+    columns.write_text(
+        '<table><tr><td>项目名称</td><td colspan="5000">x</td></tr>'
+        "<tr><td>资金</td><td>1</td></tr></table>",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError, match="列，超过导入上限 300 列"):
+        read_documents(columns)

@@ -30,6 +30,9 @@ class Manifest:
     data: dict[str, str] = field(default_factory=dict)  # data file → sha256
     corrections: dict[str, int] = field(default_factory=dict)  # data file → corrections counted
     pages: dict[str, str] = field(default_factory=dict)  # built file → sha256
+    # The year's publication records (公开记录) as they were at the freeze: report → field →
+    # value. A second copy of the legal record, for check and for restoring a lost one.
+    records: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:

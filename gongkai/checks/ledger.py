@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai.checks.frozen import ARCHIVE_DIR
+from gongkai.checks.frozen import ARCHIVE_DIR, manifests
 from gongkai.files import write_text_atomically
 from gongkai.model.catalog import Catalog, ProjectYear
 from gongkai.model.errors import DataError, DataErrors
@@ -156,3 +156,38 @@ def verify(
                     )
                 )
     return errors
+
+
+def verify_against_archive(root: Path, ledger: Ledger, ledger_shown: str) -> list[DataError]:
+    """The records against the copy each archive manifest (归档清单) took when its year was
+    frozen: a value recorded then is never changed later (corrections live in the data files),
+    so a missing or different value means the records file was damaged or restored from an
+    old copy; the manifest names the value to put back."""
+    errors = []
+    for manifest in manifests(root):
+        for key, fields in sorted(manifest.records.items()):
+            recorded = ledger.records.get(key, {})
+            for name, value in sorted(fields.items()):
+                if recorded.get(name) == value:
+                    continue
+                now = recorded.get(name)
+                errors.append(
+                    DataError(
+                        ledger_shown,
+                        None,
+                        key,
+                        f"{_FIELD_WORDS.get(name, name)}：归档清单 {ARCHIVE_DIR}/{manifest.year}.json"
+                        f"（{manifest.frozen}归档）记为 {value}，公开记录里"
+                        f"{'没有这一项' if now is None else f'却是 {now}'}；"
+                        "公开记录文件可能是从旧的副本恢复的或被改动过。请从 git 取回最近一次提交的"
+                        f"版本（git log -- {ledger_shown} 可查看各版本），或按归档清单补回此值，"
+                        "然后运行 gongkai check 核对。",
+                    )
+                )
+    return errors
+
+
+_FIELD_WORDS = {
+    INDEX_FIELD: "索引号",
+    **{event_field(event): f"{words}的公开日期" for event, words in EVENTS.items()},
+}

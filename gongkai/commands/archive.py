@@ -87,6 +87,7 @@ def _deploy(root: Path, data_dir: Path, year: int, frozen: str, epoch: int) -> M
             for p in sorted(site.rglob("*"))
             if p.is_file()
         }
+    from gongkai.checks.ledger import Ledger
     from gongkai.model.catalog import load_catalog
 
     by_path = {e.path.resolve(): e for e in load_catalog(data_dir).reports}
@@ -102,6 +103,11 @@ def _deploy(root: Path, data_dir: Path, year: int, frozen: str, epoch: int) -> M
             if p.resolve() in by_path
         },
         pages=pages,
+        records={
+            key: dict(fields)
+            for key, fields in sorted(Ledger.load(data_dir).records.items())
+            if key.split("/")[0] == str(year)
+        },
     )
     manifest.save(root)
     return manifest

@@ -16,6 +16,11 @@ Location = tuple[int | str, ...]
 
 _ALIAS = "不支持 YAML 锚点与别名（& 与 *），请把内容直接写出"
 
+# Bounds checked before parsing: one project-year's data is a few kilobytes and five levels
+# deep; past these a file is a mistake or an attack, and parsing it could exhaust the machine.
+MAX_DATA_BYTES = 2 * 1024 * 1024
+MAX_NESTING = 50
+
 
 class _Constructing:
     """Construction shared by both parsers: exact decimals, dates as text, no repeated keys."""
@@ -133,6 +138,9 @@ def _record_lines(
 def read_yaml(path: Path, shown_as: str) -> YamlDocument | DataError:
     """Read one data file; a problem comes back as a :class:`DataError`, never raised."""
     try:
+        size = path.stat().st_size
+        if size > MAX_DATA_BYTES:
+            return _too_large(shown_as, size)
         raw = path.read_bytes()
     except OSError as error:
         return DataError(shown_as, None, None, f"无法读取文件（{error.strerror}）")
@@ -150,10 +158,63 @@ def parse_yaml(text: str, shown_as: str) -> YamlDocument | DataError:
     """Parse the text of a data file; a problem comes back as a :class:`DataError`."""
     if not text.strip():
         return DataError(shown_as, None, None, "文件是空的")
+    if len(text) > MAX_DATA_BYTES:
+        return _too_large(shown_as, len(text.encode("utf-8")))
+    deep = _too_deep(text)
+    if deep is not None:
+        return DataError(
+            shown_as,
+            deep,
+            None,
+            f"嵌套超过 {MAX_NESTING} 层（括号或缩进套得太深），不像一份报告的数据；请检查本行",
+        )
     fast = _parse_fast(text)
     if fast is not None:
         return fast
     return _parse_slow(text, shown_as)
+
+
+def _too_large(shown_as: str, size: int) -> DataError:
+    return DataError(
+        shown_as,
+        None,
+        None,
+        f"文件有 {size / 1024 / 1024:.1f} MB，超过数据文件上限 {MAX_DATA_BYTES // 1024 // 1024} MB；"
+        "一个项目一年的数据只有几 KB，请检查是否放错了文件",
+    )
+
+
+def _too_deep(text: str) -> int | None:
+    """The line where nesting passes :data:`MAX_NESTING`, or ``None``. Parsers recurse once
+    per level, so depth is measured first from the event stream, which does not recurse;
+    that costs a second pass, taken only when a cheap bound (indentation, dashes and
+    brackets can each add at most one level) says the file might be that deep."""
+    brackets = text.count("[") + text.count("{")
+    widest = max((len(line) - len(line.lstrip(" -?:")) for line in text.splitlines()), default=0)
+    if brackets + widest <= MAX_NESTING:
+        return None
+    # libyaml refuses some deep files outright (its own limit), so the pure-Python parser,
+    # whose states are a list rather than recursion, has the last word.
+    for loader_class in (_FastLoader, _Loader):
+        if loader_class is None:
+            continue
+        loader = loader_class(text)
+        depth = 0
+        try:
+            while loader.check_event():
+                event = loader.get_event()
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    if depth > MAX_NESTING:
+                        return event.start_mark.line + 1
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    depth -= 1
+            return None
+        except yaml.YAMLError:
+            continue
+        finally:
+            loader.dispose()
+    return None  # malformed: the parsers below explain where
 
 
 def _parse_fast(text: str) -> YamlDocument | None:

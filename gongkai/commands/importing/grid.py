@@ -56,6 +56,9 @@ def expand_spans(
     ...                  (1, 2, 1, 1, "b")], 2)
     [['产出指标', '数量', '数量'], ['', 'a', 'b']]
     """
+    from gongkai.commands.importing.containers.limits import check_table
+
+    check_table(height, width)
     rows = [[""] * width for _ in range(height)]
     for row, column, _rowspan, colspan, text in cells:
         for c in range(column, min(column + colspan, width)):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gongkai.commands.importing.containers.detect import detect
-from gongkai.commands.importing.containers.limits import check_size
+from gongkai.commands.importing.containers.limits import TableTooLarge, check_size
 from gongkai.commands.importing.grid import Document, SourceError
 
 SUFFIXES = (
@@ -19,6 +19,13 @@ IMAGES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif")
 
 def read_documents(path: Path) -> list[Document]:
     """Every document the file holds (a workbook gives one a sheet), by what the file is."""
+    try:
+        return _read_documents(path)
+    except TableTooLarge as error:  # found deep in a reader, which does not know the file
+        raise SourceError(f"{path}：{error}") from None
+
+
+def _read_documents(path: Path) -> list[Document]:
     if not path.is_file():
         raise SourceError(f"{path}：文件不存在")
     check_size(path)

@@ -11,7 +11,11 @@ from gongkai.commands.importing.grid import SourceError
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a form or report is kilobytes; a scan a few megabytes
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what a Word or Excel file may unpack to
 MAX_RATIO = 200  # unpacked ÷ packed: real Office files stay far below, zip bombs far above
+MAX_PART_BYTES = 20 * 1024 * 1024  # one XML part: a 60,000-row sheet, 170 MB in openpyxl
+MAX_MEMBERS = 5_000  # parts of a Word or Excel file: a form has a few dozen
 MAX_CELLS = 2_000_000  # cells of one sheet
+MAX_ROWS = 20_000  # rows of one table: a form has about sixty, a project list a few thousand
+MAX_COLUMNS = 300  # columns of one table: a form has about ten
 MAX_PAGES = 300  # pages of one PDF
 
 
@@ -33,8 +37,31 @@ def check_zip(path: Path) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
         raise SourceError(f"{path}：文件已损坏，无法打开（{error}）") from None
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        archive.close()
+        raise SourceError(
+            f"{path}：文件内含 {len(members)} 个部件，超过上限 {MAX_MEMBERS} 个；"
+            "正常的 Word 或 Excel 文件只有几十个，为安全起见不予读取"
+        )
     packed = max(path.stat().st_size, 1)
-    unpacked = sum(info.file_size for info in archive.infolist())
+    unpacked = sum(info.file_size for info in members)
+    largest = max(
+        members,
+        key=lambda info: info.file_size if info.filename.endswith(".xml") else 0,
+        default=None,
+    )
+    if (
+        largest is not None
+        and largest.filename.endswith(".xml")
+        and largest.file_size > MAX_PART_BYTES
+    ):
+        archive.close()
+        raise SourceError(
+            f"{path}：文件中的“{largest.filename}”解压后有 {largest.file_size / 1024 / 1024:.0f} MB，"
+            f"超过单个部件上限 {MAX_PART_BYTES // 1024 // 1024} MB；一张绩效表不会这么大，"
+            "请确认是否选错了文件，或把表格另存为只含这张表的文件"
+        )
     if unpacked > MAX_UNPACKED_BYTES or (unpacked > packed * MAX_RATIO and unpacked > 20_000_000):
         archive.close()
         raise SourceError(
@@ -42,3 +69,21 @@ def check_zip(path: Path) -> zipfile.ZipFile:
             f"{packed / 1024:.0f} KB），不像正常的 Word 或 Excel 文件，为安全起见不予读取"
         )
     return archive
+
+
+class TableTooLarge(SourceError):
+    """A table past :data:`MAX_ROWS` or :data:`MAX_COLUMNS`; the file is named by the caller."""
+
+
+def check_table(rows: int, columns: int) -> None:
+    """Refuse a table before its grid is made: spans can claim any size."""
+    if rows > MAX_ROWS:
+        raise TableTooLarge(
+            f"表格有 {rows} 行，超过导入上限 {MAX_ROWS} 行；一张绩效表只有几十行，"
+            "请确认是否选错了文件"
+        )
+    if columns > MAX_COLUMNS:
+        raise TableTooLarge(
+            f"表格有 {columns} 列，超过导入上限 {MAX_COLUMNS} 列；一张绩效表只有十来列，"
+            "请确认是否选错了文件"
+        )
