@@ -35,3 +35,15 @@ def write_bytes_atomically(path: Path, content: bytes) -> None:
 def write_text_atomically(path: Path, text: str) -> None:
     """``text`` as the whole of ``path`` in UTF-8 with Unix line ends, or the old file intact."""
     write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Delete the temporary files a killed writer left (``.<name>.<random>.tmp``); called by a
+    writer holding the folder's lock, so no other write is under way. How many were removed."""
+    removed = 0
+    if folder.is_dir():
+        for path in folder.rglob(".*.tmp"):
+            if path.is_file():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed

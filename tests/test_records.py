@@ -7,6 +7,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+import yaml
 from conftest import ROOT, copy_project, mkdocs_build, run_cli
 from test_site import caption, soup, table_rows
 
@@ -407,4 +408,39 @@ def test_a_full_disk_or_a_read_only_folder_is_said_and_leaves_no_half_file(
     for number in range(3):  # every report recorded, in the records and in its data file
         text = (data / f"2024/xiqu-xinfangju/xin{number}.yml").read_text(encoding="utf-8")
         assert "published: 2024-02-20" in text
+    assert run_cli(project, "check").returncode in (0, 3)
+
+
+def test_a_publish_killed_before_it_saved_the_records_never_gives_a_number_twice(
+    project: Path,
+) -> None:
+    """Found by the fault trials: publish numbers the files one by one and saves the records
+    last; killed between, the files hold numbers the serials do not count. The rerun gives
+    the next report a fresh number, not one already in a file."""
+    for number in range(3):
+        add_report(
+            project,
+            2024,
+            f"新项目{number}",
+            f"xin{number}",
+            "  targets:\n    approved: 2024-02-10\n",
+        )
+    records = project / "data/publication-records.json"
+    saved = records.read_bytes()
+    assert run_cli(project, "publish", "--date", "2024-02-20").returncode == 0
+    (project / "data/2024/xiqu-xinfangju/xin2.yml").write_text(  # not reached before the kill
+        "# 测试\nname: 新项目2\nbudget:\n  - year: 2024\n    initial: 10000\n    executed: 9000\n"
+        "disclosure:\n  targets:\n    approved: 2024-02-10\n",
+        encoding="utf-8",
+    )
+    records.write_bytes(saved)  # the records were never saved
+    assert run_cli(project, "publish", "--date", "2024-02-20").returncode == 0
+    numbers = [
+        yaml.safe_load(
+            (project / f"data/2024/xiqu-xinfangju/xin{n}.yml").read_text(encoding="utf-8")
+        )["disclosure"]["index_number"]
+        for n in range(3)
+    ]
+    assert len(set(numbers)) == 3, numbers
+    assert numbers[2].endswith("0003"), numbers
     assert run_cli(project, "check").returncode in (0, 3)

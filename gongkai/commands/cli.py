@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from gongkai.checks.audit import Severity, tally
+from gongkai.checks.frozen import ARCHIVE_DIR
 from gongkai.checks.ledger import EVENTS
 from gongkai.commands import archive
 from gongkai.commands.linkcheck import check_links
 from gongkai.commands.publish import publish
 from gongkai.commands.schema import write_schemas
 from gongkai.commands.yamledit import EditError
-from gongkai.files import write_text_atomically
+from gongkai.files import remove_leftovers, write_text_atomically
 from gongkai.lock import LockError, writer_lock
 from gongkai.model.catalog import department_slugs
 from gongkai.model.errors import DataErrors
@@ -482,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
             with writer_lock(folder, args.command) as told:
                 for line in told:
                     print(line, file=sys.stderr)
+                for place in (folder, settings.root / ARCHIVE_DIR):
+                    remove_leftovers(place)  # half-written temporaries of a killed writer
                 return args.run(args)
         except OSError as error:  # a full disk, a read-only folder: say so, no traceback
             print(_write_failure(error), file=sys.stderr)

@@ -51,11 +51,15 @@ def publish(
     index numbers already present; number the reports that have none. Idempotent."""
     data_dir = settings.data_path
     ledger = Ledger.load(data_dir)
+    # Numbers already given, in the files or the records: a run killed before it saved the
+    # records has numbered files the serials do not count, and a number is never given twice.
+    given = {e.report.disclosure.index_number for e in catalog.reports}
+    given |= {fields[INDEX_FIELD] for fields in ledger.records.values() if INDEX_FIELD in fields}
     stamps: list[Stamp] = []
     try:
         for entry in sorted(catalog.reports, key=lambda e: (e.year, e.department.slug, e.slug)):
             if only is None or entry.source in only or entry.slug in only:
-                stamps.extend(_publish_one(entry, ledger, settings, on, events))
+                stamps.extend(_publish_one(entry, ledger, settings, on, events, given))
     finally:
         # Files already stamped stay recorded even if a later file could not be edited.
         ledger.save(data_dir)
@@ -63,7 +67,12 @@ def publish(
 
 
 def _publish_one(
-    entry: ProjectYear, ledger: Ledger, settings: Settings, on: dt.date, events: tuple[str, ...]
+    entry: ProjectYear,
+    ledger: Ledger,
+    settings: Settings,
+    on: dt.date,
+    events: tuple[str, ...],
+    given: set[str | None],
 ) -> list[Stamp]:
     stamps: list[Stamp] = []
     path = entry.path
@@ -96,6 +105,10 @@ def _publish_one(
         counter = f"{entry.department.slug}/{entry.year}"
         serial = ledger.serials.get(counter, 0) + 1
         number = index_number(settings, entry, serial)
+        while number in given:
+            serial += 1
+            number = index_number(settings, entry, serial)
+        given.add(number)
         set_scalar(path, ("disclosure", "index_number"), number)
         ledger.serials[counter] = serial  # spent only once the number is in the file
         recorded[INDEX_FIELD] = number

@@ -1,0 +1,192 @@
+"""Fault trials (issue 24): ``publish``, ``import`` and ``freeze`` killed with SIGKILL after a
+random delay, as a power cut or a closed terminal would. After each kill every file the tool
+writes must parse, and rerunning the same command must finish and leave exactly what an
+uninterrupted run leaves: the publication records agree with the data files.
+
+Delays are drawn (seeded) over the later half of an uninterrupted run (the first half is starting
+Python and reading the data), measured first on this machine,
+so kills land before, during and after the writes. Slow: about 200 processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import copy_project, run_cli
+from test_archive import GIT_ENV, git
+
+pytestmark = pytest.mark.slow
+
+CORPUS = Path(__file__).parent / "corpus" / "real" / "built"
+PUBLISH = ("publish", "--date", "2024-02-20")
+IMPORTED = [  # one form a project, so one data file each
+    CORPUS / "ah-chuzhou-2022-sanzhi",
+    CORPUS / "ah-guichi-2022-weituo",
+    CORPUS / "sc-qingshen-2023-gongzi",
+    CORPUS / "sc-daying-2023-anke",
+    CORPUS / "sc-jingyan-2023-mata",
+    CORPUS / "cq-fengjie-2023-yunwu",
+]
+IMPORT = ("import", *(str(next(iter(sorted(p.glob("*.xlsx"))), p)) for p in IMPORTED))
+IMPORT_ARGS = (*IMPORT, "--department", "xiqu-xinfangju")
+
+
+def _written(project: Path) -> dict[str, bytes]:
+    """Every file the tool writes or keeps (data, records, manifests), by path."""
+    found = {}
+    for folder in ("data", "archive"):
+        for path in sorted((project / folder).rglob("*")):
+            if path.is_file() and path.name != "导入核对.xlsx":
+                found[path.relative_to(project).as_posix()] = path.read_bytes()
+    return found
+
+
+def _every_file_parses(project: Path) -> None:
+    for name, content in _written(project).items():
+        if name.endswith(".tmp"):
+            continue  # a killed writer's temporary: the next writer removes it
+        text = content.decode("utf-8")
+        if name.endswith(".json"):
+            json.loads(text)
+        elif name.endswith((".yml", ".yaml")):
+            assert yaml.safe_load(text) is not None, name
+
+
+def _kill_after(project: Path, args: tuple[str, ...], delay: float) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gongkai.commands.cli", *args],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own group: mike and git, freeze's children, die with it
+        env={**os.environ, **GIT_ENV},
+    )
+    time.sleep(delay)
+    with contextlib.suppress(ProcessLookupError):  # it may have finished before the kill
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _timed(project: Path, args: tuple[str, ...]) -> float:
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "gongkai.commands.cli", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_ENV},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return time.monotonic() - started
+
+
+def _unpublished(project: Path) -> Path:
+    for number in range(8):  # eight reports to stamp, number and record
+        path = project / f"data/2024/xiqu-xinfangju/xin{number}.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"name: 新项目{number}\nbudget:\n  - year: 2024\n    initial: 10000\n"
+            "disclosure:\n  targets:\n    approved: 2024-02-10\n",
+            encoding="utf-8",
+        )
+    return project
+
+
+def _trials(
+    tmp_path: Path,
+    template: Path,
+    args: tuple[str, ...],
+    rerun: tuple[str, ...],
+    count: int,
+    seed: int,
+) -> dict[str, int]:
+    """``count`` kills of ``args`` on copies of ``template``; each copy is checked, then
+    completed with ``rerun`` and compared with an uninterrupted run. How the kills landed."""
+    finished = tmp_path / "finished"
+    shutil.copytree(template, finished, symlinks=True)
+    span = _timed(finished, args)
+    expected = _written(finished)
+    before = _written(template)
+    rng = random.Random(seed)
+    landed = {"before any write": 0, "midway": 0, "after the last write": 0}
+    for trial in range(count):
+        project = tmp_path / f"trial{trial}"
+        shutil.copytree(template, project, symlinks=True)
+        _kill_after(project, args, rng.uniform(0.5 * span, 1.05 * span))
+        _every_file_parses(project)
+        now = {k: v for k, v in _written(project).items() if not k.endswith(".tmp")}
+        landed[
+            "before any write"
+            if now == before
+            else "after the last write"
+            if now == expected
+            else "midway"
+        ] += 1
+        result = run_cli(project, *rerun, env=GIT_ENV)
+        assert result.returncode == 0, (trial, result.stdout + result.stderr)
+        assert _written(project) == expected, trial  # temporaries removed, nothing half done
+        checked = run_cli(project, "check")
+        assert checked.returncode in (0, 3), (trial, checked.stdout + checked.stderr)
+        shutil.rmtree(project)
+    _report(" ".join(args[:1]), landed)
+    return landed
+
+
+def _report(command: str, landed: dict[str, int]) -> None:
+    """Where the kills landed, for the README's figures (GONGKAI_FAULT_REPORT names a file)."""
+    target = os.environ.get("GONGKAI_FAULT_REPORT")
+    if target:
+        with open(target, "a", encoding="utf-8") as stream:
+            stream.write(json.dumps({"command": command, **landed}, ensure_ascii=False) + "\n")
+
+
+@pytest.mark.parametrize("batch", range(8))
+def test_publish_killed_at_any_instant_loses_nothing(tmp_path: Path, batch: int) -> None:
+    template = _unpublished(copy_project(tmp_path / "template"))
+    _trials(tmp_path, template, PUBLISH, PUBLISH, 14, seed=batch)
+
+
+@pytest.mark.parametrize("batch", range(6))
+def test_import_killed_at_any_instant_loses_nothing(tmp_path: Path, batch: int) -> None:
+    template = copy_project(tmp_path / "template")
+    _trials(tmp_path, template, IMPORT_ARGS, IMPORT_ARGS, 13, seed=100 + batch)
+
+
+@pytest.mark.parametrize("batch", range(2))
+def test_freeze_killed_at_any_instant_loses_nothing(tmp_path: Path, batch: int) -> None:
+    """A freeze killed after its manifest was written is finished with ``--update``, as the
+    clerk is told; before that, the same command again."""
+    template = copy_project(tmp_path / "template")
+    (template / ".gitignore").write_text("site/\n", encoding="utf-8")
+    git(template, "init", "-q", "-b", "main")
+    git(template, "add", "-A")
+    git(template, "commit", "-qm", "data")
+    args = ("freeze", "2023", "--date", "2024-01-31")
+    finished = tmp_path / "finished"
+    shutil.copytree(template, finished, symlinks=True)
+    span = _timed(finished, args)
+    expected = _written(finished)
+    rng = random.Random(200 + batch)
+    for trial in range(6):
+        project = tmp_path / f"trial{trial}"
+        shutil.copytree(template, project, symlinks=True)
+        _kill_after(project, args, rng.uniform(0.5 * span, 1.05 * span))
+        _every_file_parses(project)
+        again = (*args, "--update") if (project / "archive/2023.json").exists() else args
+        result = run_cli(project, *again, env=GIT_ENV)
+        assert result.returncode == 0, (trial, result.stdout + result.stderr)
+        assert _written(project) == expected, trial
+        checked = run_cli(project, "check")
+        assert checked.returncode in (0, 3), (trial, checked.stdout + checked.stderr)
+        shutil.rmtree(project)
