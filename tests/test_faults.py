@@ -3,9 +3,9 @@ random delay, as a power cut or a closed terminal would. After each kill every f
 writes must parse, and rerunning the same command must finish and leave exactly what an
 uninterrupted run leaves: the publication records agree with the data files.
 
-Delays are drawn (seeded) over the later half of an uninterrupted run (the first half is starting
-Python and reading the data), measured first on this machine,
-so kills land before, during and after the writes. Slow: about 200 processes.
+An uninterrupted run is timed first on this machine, noting when its first write came; half the
+delays (seeded) fall anywhere in the run, half within its writing, so kills land before, during
+and after the writes. Slow: about 200 processes.
 """
 
 from __future__ import annotations
@@ -78,21 +78,69 @@ def _kill_after(project: Path, args: tuple[str, ...], delay: float) -> None:
     process.wait()
 
 
-def _timed(project: Path, args: tuple[str, ...]) -> float:
+def _state(project: Path) -> dict[str, int]:
+    return {
+        p.as_posix(): p.stat().st_mtime_ns
+        for folder in ("data", "archive")
+        for p in (project / folder).rglob("*")
+        if p.is_file()
+    }
+
+
+def _first_write(project: Path, args: tuple[str, ...]) -> float:
+    """When an uninterrupted run first writes, as a fraction of its length (watched every
+    millisecond or so)."""
+    initial = _state(project)
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gongkai.commands.cli", *args],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **GIT_ENV},
+    )
+    first = None
+    while process.poll() is None:
+        if first is None and _state(project) != initial:
+            first = time.monotonic() - started
+        time.sleep(0.001)
+    watched = time.monotonic() - started
+    assert process.returncode == 0
+    return (first if first is not None else watched) / watched
+
+
+def _timed(tmp_path: Path, template: Path, args: tuple[str, ...]) -> tuple[float, float, Path]:
+    """When the first write comes and how long an uninterrupted run takes (watching slows a
+    run, so the length is taken from a second run, not watched), and that run's folder."""
+    watched = tmp_path / "watched"
+    shutil.copytree(template, watched, symlinks=True)
+    fraction = _first_write(watched, args)
+    shutil.rmtree(watched)
+    finished = tmp_path / "finished"
+    shutil.copytree(template, finished, symlinks=True)
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "gongkai.commands.cli", *args],
-        cwd=project,
+        cwd=finished,
         capture_output=True,
         text=True,
         env={**os.environ, **GIT_ENV},
     )
+    span = time.monotonic() - started
     assert result.returncode == 0, result.stdout + result.stderr
-    return time.monotonic() - started
+    return fraction * span, span, finished
+
+
+def _delay(rng: random.Random, first: float, span: float) -> float:
+    """Half the kills anywhere in the run, half in its writing (from just before the first
+    write to the end), where a kill can leave work half done."""
+    if rng.random() < 0.5:
+        return rng.uniform(0.0, span * 1.05)
+    return rng.uniform(max(0.0, first - 0.02), span)
 
 
 def _unpublished(project: Path) -> Path:
-    for number in range(8):  # eight reports to stamp, number and record
+    for number in range(300):  # enough reports that the writing takes a while to kill into
         path = project / f"data/2024/xiqu-xinfangju/xin{number}.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
@@ -113,9 +161,7 @@ def _trials(
 ) -> dict[str, int]:
     """``count`` kills of ``args`` on copies of ``template``; each copy is checked, then
     completed with ``rerun`` and compared with an uninterrupted run. How the kills landed."""
-    finished = tmp_path / "finished"
-    shutil.copytree(template, finished, symlinks=True)
-    span = _timed(finished, args)
+    first, span, finished = _timed(tmp_path, template, args)
     expected = _written(finished)
     before = _written(template)
     rng = random.Random(seed)
@@ -123,7 +169,7 @@ def _trials(
     for trial in range(count):
         project = tmp_path / f"trial{trial}"
         shutil.copytree(template, project, symlinks=True)
-        _kill_after(project, args, rng.uniform(0.5 * span, 1.05 * span))
+        _kill_after(project, args, _delay(rng, first, span))
         _every_file_parses(project)
         now = {k: v for k, v in _written(project).items() if not k.endswith(".tmp")}
         landed[
@@ -173,15 +219,13 @@ def test_freeze_killed_at_any_instant_loses_nothing(tmp_path: Path, batch: int) 
     git(template, "add", "-A")
     git(template, "commit", "-qm", "data")
     args = ("freeze", "2023", "--date", "2024-01-31")
-    finished = tmp_path / "finished"
-    shutil.copytree(template, finished, symlinks=True)
-    span = _timed(finished, args)
+    first, span, finished = _timed(tmp_path, template, args)
     expected = _written(finished)
     rng = random.Random(200 + batch)
     for trial in range(6):
         project = tmp_path / f"trial{trial}"
         shutil.copytree(template, project, symlinks=True)
-        _kill_after(project, args, rng.uniform(0.5 * span, 1.05 * span))
+        _kill_after(project, args, _delay(rng, first, span))
         _every_file_parses(project)
         again = (*args, "--update") if (project / "archive/2023.json").exists() else args
         result = run_cli(project, *again, env=GIT_ENV)
