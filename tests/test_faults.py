@@ -31,12 +31,19 @@ pytestmark = pytest.mark.slow
 CORPUS = Path(__file__).parent / "corpus" / "real" / "built"
 PUBLISH = ("publish", "--date", "2024-02-20")
 IMPORTED = [  # one form a project, so one data file each
-    CORPUS / "ah-chuzhou-2022-sanzhi",
-    CORPUS / "ah-guichi-2022-weituo",
-    CORPUS / "sc-qingshen-2023-gongzi",
-    CORPUS / "sc-daying-2023-anke",
-    CORPUS / "sc-jingyan-2023-mata",
-    CORPUS / "cq-fengjie-2023-yunwu",
+    CORPUS / name
+    for name in (
+        "ah-chuzhou-2022-sanzhi",
+        "ah-guichi-2022-weituo",
+        "ah-jinzhai-2023-chagu",
+        "ah-xiaoxian-2023-hexi",
+        "sc-qingshen-2023-gongzi",
+        "sc-daying-2023-anke",
+        "sc-jingyan-2023-mata",
+        "sc-zhongjiang-2022-biaochi",
+        "cq-fengjie-2023-yunwu",
+        "yn-changning-2022-shengzhu",
+    )
 ]
 IMPORT = ("import", *(str(next(iter(sorted(p.glob("*.xlsx"))), p)) for p in IMPORTED))
 IMPORT_ARGS = (*IMPORT, "--department", "xiqu-xinfangju")
@@ -132,11 +139,15 @@ def _timed(tmp_path: Path, template: Path, args: tuple[str, ...]) -> tuple[float
 
 
 def _delay(rng: random.Random, first: float, span: float) -> float:
-    """Half the kills anywhere in the run, half in its writing (from just before the first
-    write to the end), where a kill can leave work half done."""
-    if rng.random() < 0.5:
+    """A third of the kills anywhere in the run, a third in its writing (from just before the
+    first write to the end), a third in the first 60 ms of writing, where an import writes
+    all its data files."""
+    draw = rng.random()
+    if draw < 1 / 3:
         return rng.uniform(0.0, span * 1.05)
-    return rng.uniform(max(0.0, first - 0.02), span)
+    if draw < 2 / 3:
+        return rng.uniform(max(0.0, first - 0.02), span)
+    return rng.uniform(max(0.0, first - 0.01), first + 0.05)
 
 
 def _unpublished(project: Path) -> Path:
@@ -185,6 +196,7 @@ def _trials(
         checked = run_cli(project, "check")
         assert checked.returncode in (0, 3), (trial, checked.stdout + checked.stderr)
         shutil.rmtree(project)
+    _report("freeze", landed)
     _report(" ".join(args[:1]), landed)
     return landed
 
@@ -222,11 +234,21 @@ def test_freeze_killed_at_any_instant_loses_nothing(tmp_path: Path, batch: int) 
     first, span, finished = _timed(tmp_path, template, args)
     expected = _written(finished)
     rng = random.Random(200 + batch)
+    landed = {"before any write": 0, "midway": 0, "after the last write": 0}
     for trial in range(6):
         project = tmp_path / f"trial{trial}"
         shutil.copytree(template, project, symlinks=True)
         _kill_after(project, args, _delay(rng, first, span))
         _every_file_parses(project)
+        refs = subprocess.run(["git", "show-ref"], cwd=project, capture_output=True, text=True)
+        deployed = len(refs.stdout.splitlines()) > 1  # mike committed a version branch
+        landed[
+            "after the last write"
+            if _written(project) == expected
+            else "midway"
+            if deployed
+            else "before any write"
+        ] += 1
         again = (*args, "--update") if (project / "archive/2023.json").exists() else args
         result = run_cli(project, *again, env=GIT_ENV)
         assert result.returncode == 0, (trial, result.stdout + result.stderr)
@@ -234,3 +256,4 @@ def test_freeze_killed_at_any_instant_loses_nothing(tmp_path: Path, batch: int) 
         checked = run_cli(project, "check")
         assert checked.returncode in (0, 3), (trial, checked.stdout + checked.stderr)
         shutil.rmtree(project)
+    _report("freeze", landed)

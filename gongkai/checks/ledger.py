@@ -89,7 +89,7 @@ def _damaged(path: Path, line: int | None, what: str) -> DataError:
         None,
         f"公开记录文件已损坏（{what}），可能是中断的复制、磁盘已满或手工修改造成的。"
         "这是已公开日期和索引号的法定记录，不能重新生成：请从 git 取回上一次提交的版本"
-        f"（git checkout -- {path}），已归档年度的公开日期也可对照归档清单（{ARCHIVE_DIR}/年度.json）；"
+        f"（git checkout -- {path}），已归档年度的公开日期和索引号在归档清单（{ARCHIVE_DIR}/年度.json 的 records）中另有一份；"
         "恢复后运行 gongkai check 核对。",
     )
 
