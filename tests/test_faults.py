@@ -196,8 +196,7 @@ def _trials(
         checked = run_cli(project, "check")
         assert checked.returncode in (0, 3), (trial, checked.stdout + checked.stderr)
         shutil.rmtree(project)
-    _report("freeze", landed)
-    _report(" ".join(args[:1]), landed)
+    _report(args[0], landed)
     return landed
 
 
