@@ -444,3 +444,27 @@ def test_a_publish_killed_before_it_saved_the_records_never_gives_a_number_twice
     assert len(set(numbers)) == 3, numbers
     assert numbers[2].endswith("0003"), numbers
     assert run_cli(project, "check").returncode in (0, 3)
+
+
+@pytest.mark.parametrize("errno_name", ["EROFS", "EACCES"])
+def test_a_read_only_filesystem_is_said_even_to_root(
+    project: Path, monkeypatch: pytest.MonkeyPatch, errno_name: str
+) -> None:
+    """Root ignores file modes, so CI (run as root) checks the read-only data folder here: the
+    filesystem refuses every new file, as a read-only mount or a locked-down share does."""
+    import errno
+    import os
+    import tempfile
+
+    add_report(project, 2024, "新项目", "xin", "  targets:\n    approved: 2024-02-10\n")
+    before = {p: p.read_bytes() for p in (project / "data").rglob("*") if p.is_file()}
+    code = getattr(errno, errno_name)
+
+    def refused(*args: object, dir: str | None = None, **kwargs: object) -> object:
+        raise OSError(code, os.strerror(code), dir)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    result = run_cli(project, "publish", "--date", "2024-02-20")
+    said = result.stdout + result.stderr
+    assert result.returncode == 1 and "没有写入权限" in said and "Traceback" not in said, said
+    assert {p: p.read_bytes() for p in (project / "data").rglob("*") if p.is_file()} == before
