@@ -139,8 +139,9 @@ def load_site(settings: Settings, on: dt.date | None = None) -> Site:
     ledger = Ledger.load(settings.data_path)
     ledger_shown = f"{settings.data_path.name}/{LEDGER_FILE}"
     errors = verify(catalog, ledger, ledger_shown, settings.until_year)
-    errors += verify_against_archive(settings.root, ledger, ledger_shown)
-    errors += frozen.verify(settings.root, settings.data_path, catalog)
+    archived = frozen.manifests(settings.root)  # read once: they hold every page's checksum
+    errors += verify_against_archive(archived, ledger, ledger_shown)
+    errors += frozen.verify(settings.root, settings.data_path, catalog, archived)
     day = on or today()
     # Against the clock, not SOURCE_DATE_EPOCH: an archived year rebuilt at its freeze date
     # may hold corrections made after it.

@@ -66,11 +66,14 @@ def year_files(data_dir: Path, year: int) -> list[Path]:
     )
 
 
-def verify(root: Path, data_dir: Path, catalog: Catalog) -> list[DataError]:
-    """Data of a frozen year may change only with a new correction entry in the same file."""
+def verify(
+    root: Path, data_dir: Path, catalog: Catalog, archived: list[Manifest]
+) -> list[DataError]:
+    """Data of a frozen year may change only with a new correction entry in the same file;
+    ``archived`` is :func:`manifests` of ``root``, read once for every check."""
     by_source = {entry.path.resolve(): entry for entry in catalog.reports}
     errors = []
-    for manifest in manifests(root):
+    for manifest in archived:
         listed = {(root / name).resolve(): (name, digest) for name, digest in manifest.data.items()}
         for path in year_files(data_dir, manifest.year):
             if path.resolve() not in listed:

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai.checks.frozen import ARCHIVE_DIR, manifests
+from gongkai.checks.frozen import ARCHIVE_DIR, Manifest
 from gongkai.files import write_text_atomically
 from gongkai.model.catalog import Catalog, ProjectYear
 from gongkai.model.errors import DataError, DataErrors
@@ -158,13 +158,15 @@ def verify(
     return errors
 
 
-def verify_against_archive(root: Path, ledger: Ledger, ledger_shown: str) -> list[DataError]:
+def verify_against_archive(
+    archived: list[Manifest], ledger: Ledger, ledger_shown: str
+) -> list[DataError]:
     """The records against the copy each archive manifest (归档清单) took when its year was
     frozen: a value recorded then is never changed later (corrections live in the data files),
     so a missing or different value means the records file was damaged or restored from an
     old copy; the manifest names the value to put back."""
     errors = []
-    for manifest in manifests(root):
+    for manifest in archived:
         for key, fields in sorted(manifest.records.items()):
             recorded = ledger.records.get(key, {})
             for name, value in sorted(fields.items()):
