@@ -30,6 +30,18 @@ def add_report(project: Path, year: int, name: str, slug: str, disclosure: str) 
     return path
 
 
+def add_unpublished(project: Path, count: int) -> None:
+    """``count`` approved reports of 2024 not yet published (新项目0, xin0, …)."""
+    for number in range(count):
+        add_report(
+            project,
+            2024,
+            f"新项目{number}",
+            f"xin{number}",
+            "  targets:\n    approved: 2024-02-10\n",
+        )
+
+
 def test_publish_stamps_once_and_keeps_the_file_as_written(project: Path) -> None:
     path = add_report(
         project, 2024, "新项目", "xin", "  targets:\n    approved: 2024-02-10   # 财政批复\n"
@@ -370,15 +382,7 @@ def test_a_full_disk_or_a_read_only_folder_is_said_and_leaves_no_half_file(
     import os
     import stat
 
-    # Three new reports to record: publish writes their data files and the records.
-    for number in range(3):
-        add_report(
-            project,
-            2024,
-            f"新项目{number}",
-            f"xin{number}",
-            "  targets:\n    approved: 2024-02-10\n",
-        )
+    add_unpublished(project, 3)  # publish writes their data files and the records
     data = project / "data"
     files = sorted(p for p in data.rglob("*") if p.is_file())
     before = {p: p.read_bytes() for p in files}
@@ -417,14 +421,7 @@ def test_a_publish_killed_before_it_saved_the_records_never_gives_a_number_twice
     """Found by the fault trials: publish numbers the files one by one and saves the records
     last; killed between, the files hold numbers the serials do not count. The rerun gives
     the next report a fresh number, not one already in a file."""
-    for number in range(3):
-        add_report(
-            project,
-            2024,
-            f"新项目{number}",
-            f"xin{number}",
-            "  targets:\n    approved: 2024-02-10\n",
-        )
+    add_unpublished(project, 3)
     records = project / "data/publication-records.json"
     saved = records.read_bytes()
     assert run_cli(project, "publish", "--date", "2024-02-20").returncode == 0
