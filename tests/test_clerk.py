@@ -22,6 +22,16 @@ def test_the_help_is_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert "gongkai：错误：无法识别的参数：--bogus" in capsys.readouterr().err
 
 
+def test_every_command_help_says_usage_once() -> None:
+    main = parser()
+    commands = next(a for a in main._actions if a.dest == "command")
+    assert set(commands.choices) >= {"check", "import", "serve", "new", "publish"}
+    for name, sub in commands.choices.items():
+        text = sub.format_help()
+        assert text.startswith(f"用法：gongkai {name} "), name
+        assert text.count("用法：") == 1, name
+
+
 def test_check_warns_about_site_url_and_a_blank_report(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     created = run_cli(project, "new", "空白项目", "--year", "2023")

@@ -323,7 +323,8 @@ class _Formatter(argparse.HelpFormatter):
     """Help in Chinese: the usage line is headed 用法."""
 
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        super().add_usage(usage, actions, groups, prefix or "用法：")
+        # argparse asks with prefix "" for a subcommand's prog: that one must stay bare.
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
 _ERRORS = {
