@@ -186,8 +186,8 @@ def test_indicator_scores_by_hand(fields: dict[str, Any], low: str, high: str) -
 @pytest.mark.parametrize(
     ("fields", "note"),
     [
-        ({"target": "95%", "actual": "90%"}, "报告未填写这个指标的权重"),
-        ({"target": "95%", "weight": 10}, "报告未填写这个指标的完成值"),
+        ({"target": "95%", "actual": "90%"}, "报告未写明这个指标的权重"),
+        ({"target": "95%", "weight": 10}, "报告未写明这个指标的完成值"),
         ({"nature": "≥", "target": "95%", "actual": "完成", "weight": 10}, "完成值“完成”却不是"),
         ({"target": "95%", "actual": "90%", "weight": 10}, "未写明指标性质"),
         ({"nature": "≥", "target": "95%", "actual": "12次", "weight": 10}, "单位不同（% 与 次）"),
@@ -248,7 +248,7 @@ def test_stated_scores_that_differ_are_flagged_on_the_page(tmp_path: Path) -> No
     page = soup(site, "2023/baoan-feiyong/index.html")
     assert page.select("table.gk-scores") == []
     reason = page.select_one(".gk-score-reason").get_text(strip=True)
-    assert reason.startswith("报告未填写各指标的权重和完成值，本站不计算得分。")
+    assert reason.startswith("报告未写明各指标的权重和完成值，本站不计算得分。")
     assert "预算执行率得分 10.00" in reason
 
 

@@ -115,7 +115,7 @@ def test_project_page_prints_on_a4_without_navigation(
         assert (
             "网址:/2023/zhujing-zhurong-xinfang-weiwen-jingfei/" in squeezed
         )  # footer on every page
-        assert "发布日期:未记录" in squeezed  # the report's own date is not in the data
+        assert "发布日期:尚无公开记录" in squeezed  # the report's own date is not in the data
     everything = re.sub(r"\s+", "", "".join(texts))
     for navigation in ("关于本站", "公开部门", "数据格式说明", "搜索", "本项目数据下载"):
         assert navigation not in everything, navigation

@@ -69,8 +69,8 @@ TODAY = D(2024, 3, 1)
         ("2023-02", "2023-04-01", Status.LATE, "至少逾期 12 天"),
         ("2023-12", None, Status.OVERDUE, "已至少逾期 41 天未公开"),
         ("2024-02", None, Status.UNKNOWN, "无法核实（批复日期只精确到月，尚未公开）"),
-        (None, "2024-02-01", Status.UNKNOWN, "无法核实（未填写批复日期）"),
-        (None, None, Status.UNKNOWN, "无法核实（尚未批复或未填写批复日期）"),
+        (None, "2024-02-01", Status.UNKNOWN, "无法核实（未写明批复日期）"),
+        (None, None, Status.UNKNOWN, "无法核实（尚无批复日期）"),
     ],
 )
 def test_each_status(

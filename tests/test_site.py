@@ -113,7 +113,7 @@ def test_budget_trend_is_computed_from_the_figures(built_site: Path) -> None:
         "无从比较",
         "5.00",
         "无",
-        "报告未写",
+        "报告未写明",
     ]
     # 5万 + 追加10万 = 15万, executed 15万: +200 %, beside the report's own "+66%".
     assert rows[2] == [
@@ -162,15 +162,15 @@ def test_indicator_table_is_laid_out_like_the_form(built_site: Path) -> None:
     assert text_of(first) == "完成指标" and first["rowspan"] == "4"
     rows = table_rows(table)[2:]
     assert rows == [
-        ["完成指标", "数量指标", "保障全年保安的经费", "未填"],
-        ["质量指标", "确保信访安保工作质量", "未填"],
-        ["时效指标", "未填", "全年"],
-        ["成本指标", "未填", "80000"],
-        ["效益指标", "社会效益指标", "信访工作顺利开展", "未填"],
-        ["满意度指标", "服务对象满意度指标", "未填", "满意"],
+        ["完成指标", "数量指标", "保障全年保安的经费", "报告未写明"],
+        ["质量指标", "确保信访安保工作质量", "报告未写明"],
+        ["时效指标", "报告未写明", "全年"],
+        ["成本指标", "报告未写明", "80000"],
+        ["效益指标", "社会效益指标", "信访工作顺利开展", "报告未写明"],
+        ["满意度指标", "服务对象满意度指标", "报告未写明", "满意"],
     ]
     note = text_of(page.find("article"))
-    assert "本表未填写：指标性质、度量单位、完成值、权重、得分、未完成原因分析。" in note
+    assert "以下各列报告均未写明：指标性质、度量单位、完成值、权重、得分、未完成原因分析。" in note
 
 
 def test_year_and_home_totals(built_site: Path) -> None:
@@ -333,7 +333,7 @@ def test_several_departments_and_years(tmp_path: Path) -> None:
         "-3.00万元-37.50%",
         "6.00",
         "1.00",
-        "报告未写",
+        "报告未写明",
     ]
 
     page = soup(site, "2024/baoan-feiyong/index.html")

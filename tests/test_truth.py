@@ -205,7 +205,7 @@ def test_three_thirds_add_up_to_exactly_eighty(tmp_path: Path) -> None:
         ),
         (
             [{"level2": "数量指标", "name": "a", "target": "1"}],
-            "报告未填写各指标的权重和完成值，本站不计算得分。",
+            "报告未写明各指标的权重和完成值，本站不计算得分。",
         ),
         (
             [
@@ -396,7 +396,7 @@ def test_totals_and_rate_come_from_the_same_projects(gap_site: Path) -> None:
     assert f"执行率 {rate.quantize(Decimal('0.01'))}%" in lead
     assert f"实际执行 {Decimal(executed) / 10000:.2f} 万元" in lead  # 7 万 not added
     note = page.select_one(".gk-note").get_text()
-    assert "未计入：无预算项目（未填全年预算）" in note
+    assert "未计入：无预算项目（报告未写明全年预算）" in note
     total = table_rows(caption(page, "2023年度项目预算执行情况"))[-1]
     assert total[0] == "合计（5个项目中的4个）"
 

@@ -97,8 +97,8 @@ def assess(event: DisclosureEvent, today: dt.date, rule: DeadlineRule | None = N
     rule = rule or DeadlineRule()
     if event.approved is None:
         if event.published is not None:
-            return Assessment(Status.UNKNOWN, note="未填写批复日期")
-        return Assessment(Status.UNKNOWN, note="尚未批复或未填写批复日期")
+            return Assessment(Status.UNKNOWN, note="未写明批复日期")
+        return Assessment(Status.UNKNOWN, note="尚无批复日期")
     first_approval, last_approval = _span(event.approved)
     earliest, latest = rule.deadline(first_approval), rule.deadline(last_approval)
     exact_deadline = earliest if event.approved.is_exact else None

@@ -208,10 +208,10 @@ def score_indicator(indicator: Indicator, rules: ScoringRules) -> IndicatorScore
         return IndicatorScore(indicator, note=text, tolerance=rules.tolerance)
 
     if indicator.weight is None:
-        return reason("报告未填写这个指标的权重")
+        return reason("报告未写明这个指标的权重")
     weight = Fraction(indicator.weight)
     if indicator.actual is None:
-        return reason("报告未填写这个指标的完成值")
+        return reason("报告未写明这个指标的完成值")
     target, actual = _quantities(indicator)
     nature = indicator.nature or _nature(target)
     if nature is Nature.QUALITATIVE or target is None:
@@ -279,13 +279,13 @@ class ScoreCard:
             return ["报告没有绩效指标，本站不计算得分。"]
         if all(i.indicator.weight is None for i in self.indicators):
             if all(i.indicator.actual is None for i in self.indicators):
-                return ["报告未填写各指标的权重和完成值，本站不计算得分。"]
-            return ["报告未填写各指标的权重，本站不计算得分。"]
+                return ["报告未写明各指标的权重和完成值，本站不计算得分。"]
+            return ["报告未写明各指标的权重，本站不计算得分。"]
         if self.execution_score is None:
-            reasons.append("报告未填写本年的全年预算或实际执行金额，无法计算预算执行率得分。")
+            reasons.append("报告未写明本年的全年预算或实际执行金额，无法计算预算执行率得分。")
         unweighted = sum(1 for i in self.indicators if i.indicator.weight is None)
         if unweighted:
-            reasons.append(f"有 {unweighted} 个指标未填写权重。")
+            reasons.append(f"有 {unweighted} 个指标未写明权重。")
         elif self.weight_total != self.rules.full_marks:
             reasons.append(
                 f"各项权重合计 {_n(self.weight_total)} 分，不是满分 {_n(self.rules.full_marks)} 分。"

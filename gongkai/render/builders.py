@@ -445,7 +445,7 @@ def _undated(entry: ProjectYear) -> str:
     other = "targets" if own == "self_evaluation" else "self_evaluation"
     known = getattr(disclosure, other).published
     also = f"（{EVENTS[other]}于{known.chinese()}公开）" if known else ""
-    return f"{entry.report.title}的公开日期未记录{also}。"
+    return f"{entry.report.title}的公开日期尚无记录{also}。"
 
 
 def _form_columns(kind: DocumentKind, indicators: list[Any]) -> list[tuple[str, str]]:

@@ -28,7 +28,7 @@ def paragraphs(text: str | None) -> Markup:
     Markup('<p>一&lt;b&gt;<br>二</p><p>三</p>')
     """
     if text is None:
-        return Markup('<p class="gk-missing">（未填写）</p>')
+        return Markup('<p class="gk-missing">报告未写明这一部分。</p>')
     blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", text.strip("\n")) if b.strip()]
     return Markup("").join(
         Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in block.split("\n")))
