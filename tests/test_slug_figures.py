@@ -41,6 +41,34 @@ def test_trend_with_reduction_and_gap() -> None:
     assert rows[1].executed_change is None  # 2021 missing: no change over two years
 
 
+def test_a_stated_change_that_cannot_be_checked_says_why() -> None:
+    said = {"stated_change": "较上年增长100%"}
+    from_zero = trend(
+        [_line(2022, 0, 0), BudgetYear(year=2023, initial=50000, executed=50000, **said)]
+    )
+    assert from_zero[1].stated_agrees is None and not from_zero[1].contradiction
+    assert from_zero[1].unverifiable == "2022年金额为零，增长幅度无法计算，报告所述变化无法核对"
+    gap = trend([_line(2021, 100, 100), BudgetYear(year=2023, initial=200, executed=200, **said)])
+    assert gap[1].unverifiable == "报告未列2022年的金额，较上年变化无法核对"
+    blank = trend(
+        [_line(2022, 100, None), BudgetYear(year=2023, initial=None, executed=None, **said)]
+    )
+    assert blank[1].unverifiable == "报告未写明2022年或2023年的金额，较上年变化无法核对"
+    # Checkable ones carry no reason: 100 → 200 is +100 %, as stated; 100 → 150 contradicts it.
+    kept = trend([_line(2022, 100, 100), BudgetYear(year=2023, initial=200, executed=200, **said)])
+    assert kept[1].stated_agrees is True and kept[1].unverifiable is None
+    wrong = trend([_line(2022, 100, 100), BudgetYear(year=2023, initial=150, executed=150, **said)])
+    assert wrong[1].contradiction and wrong[1].unverifiable is None
+    # "无变化" over zero is checked by the amounts: 0 → 0 holds, 0 → 50 does not.
+    flat = {"stated_change": "较上年无变化"}
+    still = trend([_line(2022, 0, 0), BudgetYear(year=2023, initial=0, executed=0, **flat)])
+    assert still[1].stated_agrees is True and still[1].unverifiable is None
+    moved = trend([_line(2022, 0, 0), BudgetYear(year=2023, initial=50, executed=50, **flat)])
+    assert moved[1].contradiction
+    # Nothing stated, nothing to check.
+    assert trend([_line(2022, 0, 0), _line(2023, 5, 5)])[1].unverifiable is None
+
+
 def test_totals_add_only_projects_with_both_figures() -> None:
     result = totals(
         [

@@ -369,9 +369,16 @@ def test_no_minus_zero_percent() -> None:
 
 @pytest.fixture(scope="module")
 def gap_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample plus a project whose 全年预算 is missing (only 实际执行 given)."""
+    """The sample plus a project whose 全年预算 is missing (only 实际执行 given), grown "100%"
+    from a year of zero."""
     project = copy_project(tmp_path_factory.mktemp("gap") / "project")
-    extra = {"name": "无预算项目", "budget": [{"year": 2023, "executed": 70000}]}
+    extra = {
+        "name": "无预算项目",
+        "budget": [
+            {"year": 2022, "initial": 0, "executed": 0},
+            {"year": 2023, "executed": 70000, "stated_change": "较上年增长100%"},
+        ],
+    }
     (project / "data/2023/xiqu-xinfangju/wu-yusuan.yml").write_text(
         yaml.safe_dump(extra, allow_unicode=True), encoding="utf-8"
     )
@@ -399,6 +406,26 @@ def test_totals_and_rate_come_from_the_same_projects(gap_site: Path) -> None:
     assert "未计入：无预算项目（报告未写明全年预算）" in note
     total = table_rows(caption(page, "2023年度项目预算执行情况"))[-1]
     assert total[0] == "合计（5个项目中的4个）"
+
+
+def test_growth_from_zero_is_shown_as_unverifiable(gap_site: Path) -> None:
+    page = soup(gap_site, "2023/wu-yusuan-xiangmu/index.html")
+    rows = table_rows(caption(page, "无预算项目历年预算执行（金额单位：万元）"))
+    assert rows[-1][-1] == "较上年增长100%无法核对"  # cell text, tags dropped
+    notes = [p.get_text(" ", strip=True) for p in page.select(".gk-flag-note")]
+    reason = "2022年金额为零，增长幅度无法计算，报告所述变化无法核对"
+    assert f"无法核对 2023年报告称“较上年增长100%”：{reason}。" in notes
+    raw = (gap_site / "xiazai/2023-yusuan.csv").read_bytes().decode("utf-8-sig")
+    line = next(
+        r
+        for r in csv.DictReader(io.StringIO(raw))
+        if r["项目网址名"] == "wu-yusuan-xiangmu" and r["预算年度"] == "2023"
+    )
+    assert line["报告所述变化与金额相符"] == "" and line["报告所述变化无法核对的原因"] == reason
+    content = json.loads((gap_site / "xiazai/quanbu.json").read_text(encoding="utf-8"))
+    report = next(r for r in content["reports"] if r["slug"] == "wu-yusuan-xiangmu")
+    figure = next(f for f in report["figures"] if f["year"] == 2023)
+    assert figure["stated_change_unverifiable"] == reason
 
 
 def test_contradictions_are_in_every_download(built_site: Path) -> None:

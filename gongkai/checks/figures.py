@@ -92,6 +92,7 @@ class TrendRow:
     adjusted_change_amount: Decimal | None = None
     executed_change_amount: Decimal | None = None
     stated: StatedChange | None = None
+    previous: BudgetYear | None = None  # the line of the year just before, if the data has it
 
     @property
     def year(self) -> int:
@@ -103,11 +104,40 @@ class TrendRow:
         or no change can be computed."""
         if self.stated is None:
             return None
-        return self.stated.agrees((self.executed_change, self.adjusted_change))
+        agrees = self.stated.agrees((self.executed_change, self.adjusted_change))
+        if agrees is None and self.stated.alternatives == (Decimal(0),):
+            # "无变化" over a zero base: the amounts say whether it holds, without a rate.
+            amounts = [
+                a
+                for a in (self.executed_change_amount, self.adjusted_change_amount)
+                if a is not None
+            ]
+            return (0 in amounts) if amounts else None
+        return agrees
 
     @property
     def contradiction(self) -> bool:
         return self.stated_agrees is False
+
+    @property
+    def unverifiable(self) -> str | None:
+        """无法核对: why a change the report states cannot be checked against the amounts (growth
+        from a zero base, a year missing before it, amounts not given); ``None`` where it can
+        be checked or nothing is stated."""
+        if self.line.stated_change is None or self.stated_agrees is not None:
+            return None
+        if self.stated is None:
+            return "报告所述变化未写明金额的增减幅度，本站未核对"
+        before = self.previous
+        if before is None:
+            return f"报告未列{self.year - 1}年的金额，较上年变化无法核对"
+        pairs = (
+            (self.line.executed, before.executed),
+            (self.adjusted, before.adjusted),
+        )
+        if any(now is not None and then == 0 for now, then in pairs):
+            return f"{before.year}年金额为零，增长幅度无法计算，报告所述变化无法核对"
+        return f"报告未写明{before.year}年或{self.year}年的金额，较上年变化无法核对"
 
 
 def change(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
@@ -144,6 +174,7 @@ def trend(budget: Iterable[BudgetYear]) -> list[TrendRow]:
                     line.executed, before.executed if before else None
                 ),
                 stated=read_stated_change(line.stated_change),
+                previous=before,
             )
         )
         previous = line

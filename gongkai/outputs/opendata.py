@@ -109,6 +109,11 @@ BUDGET_COLUMNS = (
         "报告未写或无法计算时为空",
         "flag",
     ),
+    Column(
+        "stated_change_unverifiable",
+        "报告所述变化无法核对的原因",
+        "报告所述变化无法与金额核对时的原因（如上年金额为零、缺少上年数据）；可核对时为空",
+    ),
 )
 
 INDICATOR_COLUMNS = (
@@ -157,6 +162,7 @@ def budget_rows(entries: Iterable[ProjectYear]) -> list[dict[str, Any]]:
                     "executed_change_rate": _rate(row.executed_change),
                     "stated_change": line.stated_change,
                     "stated_change_agrees": row.stated_agrees,
+                    "stated_change_unverifiable": row.unverifiable,
                 }
             )
     return rows
