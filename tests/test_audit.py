@@ -447,3 +447,67 @@ def test_audit_page_only_in_internal_builds(built_site: Path, tmp_path: Path) ->
         )
     )
     assert any(r[0] == "错误" and "变化率与金额不符" in r[3] for r in rows)
+
+
+# --- costs per unit (issue 23) ---------------------------------------------------------------
+
+_EVENTS = {"level1": "产出指标", "level2": "数量指标", "name": "举办活动场次"}
+_PER_EVENT = {"level1": "产出指标", "level2": "成本指标", "nature": "≤", "target": "3000元"}
+
+
+def _unit_cost_report(count: str, cost_name: str, executed: int = 58000) -> dict[str, Any]:
+    return {
+        "name": "校园文化活动",
+        "budget": [{"year": 2023, "initial": 64000, "executed": executed}],
+        "performance": {
+            "indicators": [
+                {**_EVENTS, "target": "≥18场", "actual": count},
+                {**_PER_EVENT, "name": cost_name},
+            ]
+        },
+    }
+
+
+def _cost_findings(tmp_path: Path, report: dict[str, Any]) -> list[Any]:
+    return [f for f in findings_for(tmp_path, report) if "成本" in f.check]
+
+
+@pytest.mark.parametrize(
+    "cost_name", ["单场活动成本", "每场活动成本", "场均成本", "活动平均每场成本", "每场费用"]
+)
+def test_a_cost_per_event_is_never_compared_with_the_total(tmp_path: Path, cost_name: str) -> None:
+    # 58,000 ÷ 20 场 = 2,900 元 a 场, under 3,000: nothing, though 58,000 > 3,000.
+    assert _cost_findings(tmp_path, _unit_cost_report("20场", cost_name)) == []
+
+
+def test_a_cost_per_event_over_its_ceiling_is_found_with_the_arithmetic(tmp_path: Path) -> None:
+    (finding,) = _cost_findings(tmp_path, _unit_cost_report("18场", "单场活动成本"))
+    # 58,000 ÷ 18 = 3,222.222… → 3,222.22; 3,222.22 − 3,000 = 222.22
+    assert finding.check == "单位成本高于目标" and finding.severity is Severity.WARNING
+    assert "58,000 元 ÷ 完成 18 场 = 每场 3,222.22 元" in finding.message
+    assert finding.figures == "高出 222.22 元/场"
+
+
+@pytest.mark.parametrize(
+    ("count", "why"),
+    [
+        ("全部完成", "no number done"),
+        ("18人次", "a count of another unit"),
+        (None, "nothing stated as done"),
+    ],
+)
+def test_without_the_reports_own_count_a_unit_cost_is_not_compared(
+    tmp_path: Path, count: str | None, why: str
+) -> None:
+    report = _unit_cost_report("18场", "单场活动成本")
+    report["performance"]["indicators"][0]["actual"] = count
+    if count is None:
+        del report["performance"]["indicators"][0]["actual"]
+    assert _cost_findings(tmp_path, report) == [], why
+
+
+def test_an_exact_standard_per_person_is_not_judged_by_division(tmp_path: Path) -> None:
+    report = _unit_cost_report("98人", "人均补助标准")
+    report["performance"]["indicators"][1]["nature"] = "="
+    report["performance"]["indicators"][0]["name"] = "补助人数"
+    assert _cost_findings(tmp_path, report) == []

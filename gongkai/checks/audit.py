@@ -111,8 +111,6 @@ def check_stated_change(report: _Report, rules: ScoringRules) -> Iterator[Findin
 _CEILING = re.compile(r"控制在\s*(\d[\d,.]*\s*(?:万元|元|万))\s*(?:以内|以下|之内)")
 # A clause about next year's budget is a recommendation, not a claim about this year's money.
 _NEXT_YEAR = re.compile(r"下年|下一年|明年|来年|次年|下一步|以后年度|今后|\d{4}年")
-# "每场成本控制在2500元以内" is a per-unit cost, not the year's total.
-_PER_UNIT = re.compile(r"每|人均|生均|户均|场均|单价|单位成本|平均")
 _RECOMMENDED = re.compile(r"建议预算申报数\s*(\d[\d,.]*\s*(?:万元|元|万))")
 
 
@@ -168,11 +166,48 @@ def _is_cost(indicator: Indicator) -> bool:
     return "成本" in f"{indicator.level2 or ''}{indicator.name or ''}"
 
 
+# A cost worded per unit (单场, 每人, 人均, 平均, 单价, 补助标准 …) is never the year's total,
+# even when its value is written in plain 元. The group names the unit where the words do.
+_PER_UNIT_WORDS = re.compile(
+    r"单(?P<single>[场次人户件个台套项所批期天])"
+    r"|每(?P<each>公里|平方米|立方米|千米|米|[\u4e00-\u9fff])"
+    r"|(?P<mean>[人户生场次亩])均"
+    r"|平均|单价|单位成本|标准"
+)
+_UNIT_NOUNS = {"生": "人", "名": "人", "位": "人", "千米": "公里"}
+# "每场成本控制在2500元以内", "单场成本…": a conclusion's clause about a unit, not the year.
+_PER_UNIT = re.compile(_PER_UNIT_WORDS.pattern + "|每")
+
+
+def per_unit(indicator: Indicator) -> tuple[bool, str | None]:
+    """Whether a cost indicator states a cost per unit (单位成本), and the unit when its words
+    or its value name one (每场 → 场, 人均 → 人, 2500元/场 → 场).
+
+    >>> per_unit(Indicator(name="单场活动成本", target="3000元"))
+    (True, '场')
+    >>> per_unit(Indicator(name="资助资金总额", target="8万元"))
+    (False, None)
+    """
+    quantity = parse_quantity(indicator.target, indicator.unit or "元")
+    if quantity is not None and quantity.unit.startswith("元/"):
+        noun = quantity.unit.removeprefix("元/")
+        return True, _UNIT_NOUNS.get(noun, noun)
+    matches = [
+        m
+        for m in _PER_UNIT_WORDS.finditer(f"{indicator.name or ''}{indicator.target or ''}")
+        if m.group("each") != "年"  # 每年 is the year's total
+    ]
+    if not matches:
+        return False, None
+    nouns = [n for m in matches for n in (m.group("single"), m.group("each"), m.group("mean")) if n]
+    return True, _UNIT_NOUNS.get(nouns[0], nouns[0]) if nouns else None
+
+
 def _cost_totals(entry: ProjectYear) -> Iterator[tuple[int, Indicator, Quantity]]:
     """Cost indicators whose target is a total in 元 (a rate, a count or a per-unit cost such
-    as 2500元/场 is not comparable with the year's money), with their place in the table."""
+    as 2500元/场 or 单场成本 3000元 is not comparable with the year's money), with their place."""
     for index, indicator in enumerate(entry.report.performance.indicators):
-        if _is_cost(indicator):
+        if _is_cost(indicator) and not per_unit(indicator)[0]:
             quantity = parse_quantity(indicator.target, indicator.unit or "元")
             if quantity is not None and quantity.unit == "元":
                 yield index, indicator, quantity
@@ -200,6 +235,53 @@ def check_cost_indicator(report: _Report, rules: ScoringRules) -> Iterator[Findi
             f"成本指标 {nature or ''}{yuan(amount)} 元，本年实际执行 {yuan(own.executed)} 元",
             f"差额 {yuan(abs(amount - own.executed))} 元",
             "核对成本指标与预算执行数；成本超出目标时说明原因",
+        )
+
+
+def _completed_count(indicators: list[Indicator], noun: str) -> Decimal | None:
+    """The one quantity of ``noun`` (场, 人, 户 …) the report says was done: the 完成值 of its
+    non-cost indicators in that unit, when they all give the same number."""
+    counts = {
+        quantity.value
+        for indicator in indicators
+        if not _is_cost(indicator)
+        for quantity in [parse_quantity(indicator.actual, indicator.unit)]
+        if quantity is not None and quantity.unit == noun and quantity.value > 0
+    }
+    return counts.pop() if len(counts) == 1 else None
+
+
+def check_unit_cost(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
+    """A cost ceiling per unit (每场 ≤ 2500 元) against 实际执行 ÷ the quantity the report says
+    it completed, where it states exactly one such quantity; otherwise no comparison at all."""
+    own = report.entry.own_budget
+    if own is None or not own.executed:
+        return
+    indicators = report.entry.report.performance.indicators
+    for index, indicator in enumerate(indicators):
+        if not _is_cost(indicator):
+            continue
+        unit_cost, noun = per_unit(indicator)
+        quantity = parse_quantity(indicator.target, indicator.unit or "元")
+        if not unit_cost or noun is None or quantity is None:
+            continue
+        if not quantity.unit.startswith("元"):
+            continue
+        nature = indicator.nature.value if indicator.nature else quantity.comparator
+        count = _completed_count(indicators, noun)
+        if nature != "≤" or count is None:
+            continue  # an exact standard (=) may be paid to part of a year's count
+        each = own.executed / count
+        if quantize(each) <= quantity.value:
+            continue
+        yield report.finding(
+            Severity.WARNING,
+            "单位成本高于目标",
+            ("performance", "indicators", index, "target"),
+            f"成本指标 每{noun} ≤{yuan(quantity.value)} 元；本年实际执行 {yuan(own.executed)} 元"
+            f" ÷ 完成 {count.normalize():f} {noun} = 每{noun} {yuan(quantize(each))} 元",
+            f"高出 {yuan(quantize(each) - quantity.value)} 元/{noun}",
+            "核对完成数量与实际执行数；单位成本超出目标时说明原因",
         )
 
 
@@ -678,6 +760,7 @@ REPORT_CHECKS: list[Callable[[_Report, ScoringRules], Iterable[Finding]]] = [
     check_stated_change,
     check_conclusion_budget,
     check_cost_indicator,
+    check_unit_cost,
     check_sums,
     check_low_execution,
     check_indicators,
