@@ -138,8 +138,8 @@ def touched_pages(site: Site, change: Change) -> set[str] | None:
     if change.disclosed:
         pages.add(TIMELINESS)
     for entry in _entries(site, change):
-        project = catalog.projects[entry.slug]
-        pages.update(report_uri(other) for other in project.years.values())
+        project = catalog.project_of(entry)
+        pages.update(report_uri(other) for other in project.all_documents())
         pages.add(project_uri(project))
         if change.listed:
             pages.add(department_uri(entry.department))

@@ -5,6 +5,7 @@ line, the figures behind it and a suggested fix."""
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -15,6 +16,7 @@ from enum import StrEnum
 from gongkai.checks.figures import trend
 from gongkai.checks.scoring import ScoringRules, score_report
 from gongkai.checks.tally import tally
+from gongkai.checks.targets import compare_targets, comparisons, lowered
 from gongkai.model.catalog import Catalog, ProjectYear
 from gongkai.model.errors import field_path
 from gongkai.model.loader import Location
@@ -772,6 +774,84 @@ REPORT_CHECKS: list[Callable[[_Report, ScoringRules], Iterable[Finding]]] = [
 ]
 
 
+# --- targets kept or changed (issue 23) ------------------------------------------------------
+
+
+def _target_text(indicator: Indicator) -> str:
+    nature = indicator.nature.value if indicator.nature and indicator.nature != "定性" else ""
+    return f"{nature}{indicator.target or ''}{indicator.unit or ''}" or "（空）"
+
+
+def _row_name(indicator: Indicator) -> str:
+    return indicator.name or indicator.level2 or indicator.level1 or "指标"
+
+
+def check_lowered_targets(catalog: Catalog) -> Iterator[Finding]:
+    """A target the self-evaluation lists lower than the 绩效目标表 published it: the commonest
+    way to make a self-evaluation look good. Cites both documents."""
+    seen: set[str] = set()
+    for documents in catalog.linked.values():
+        if documents.targets.key in seen:
+            continue
+        seen.add(documents.targets.key)
+        targets = documents.targets
+        for key, rows in comparisons(documents).items():
+            evaluation = next(e for e in documents.evaluations if e.key == key)
+            for row in lowered(rows):
+                assert row.promised is not None and row.listed is not None
+                where = _Report(evaluation)
+                line = targets.document.line_of(
+                    ("performance", "indicators", row.promised_index or 0, "target")
+                )
+                yield where.finding(
+                    Severity.WARNING,
+                    "年初目标要求被降低",
+                    ("performance", "indicators", row.listed_index or 0, "target"),
+                    f"“{_row_name(row.listed)}”年初目标 {_target_text(row.promised)}，"
+                    f"{evaluation.report.kind.value}所列目标 {_target_text(row.listed)}",
+                    f"绩效目标表 {targets.source}" + (f" 第{line}行" if line else ""),
+                    "按年初公开的绩效目标评价；目标确经批准调整的，写明调整的依据和日期",
+                )
+
+
+def check_budget_up_target_down(catalog: Catalog) -> Iterator[Finding]:
+    """提示: a project whose 全年预算 rose on the year before while the same indicator's target
+    fell — more money for less promised. Targets as published: a year's 绩效目标表 where
+    there is one, else the targets its report lists."""
+    for project in catalog.projects.values():
+        for before_year, year in itertools.pairwise(sorted(project.years)):
+            if year != before_year + 1:
+                continue
+            old, new = project.years[before_year].own_budget, project.years[year].own_budget
+            if old is None or new is None or old.adjusted is None or new.adjusted is None:
+                continue
+            if new.adjusted <= old.adjusted:
+                continue
+            before = _published(catalog, project.years[before_year])
+            now = _published(catalog, project.years[year])
+            rows = compare_targets(
+                before.report.performance.indicators, now.report.performance.indicators
+            )
+            for row in lowered(rows):
+                assert row.promised is not None and row.listed is not None
+                yield _Report(now).finding(
+                    Severity.NOTE,
+                    "预算增加而目标降低",
+                    ("performance", "indicators", row.listed_index or 0, "target"),
+                    f"全年预算 {wan(old.adjusted)} → {wan(new.adjusted)} 万元，"
+                    f"“{_row_name(row.listed)}”目标 {_target_text(row.promised)}（{before_year}年）"
+                    f" → {_target_text(row.listed)}（{year}年）",
+                    f"{before_year}年见 {before.source}",
+                    "说明预算增加而目标降低的原因",
+                )
+
+
+def _published(catalog: Catalog, entry: ProjectYear) -> ProjectYear:
+    """The document holding a year's targets as published: its 绩效目标表 where there is one."""
+    documents = catalog.year_documents(entry)
+    return documents.targets if documents else entry
+
+
 def audit(catalog: Catalog, rules: ScoringRules | None = None) -> list[Finding]:
     """Every finding for every report, sorted by file, line and severity."""
     rules = rules or ScoringRules()
@@ -781,6 +861,8 @@ def audit(catalog: Catalog, rules: ScoringRules | None = None) -> list[Finding]:
         for check in REPORT_CHECKS:
             findings.extend(check(report, rules))
     findings.extend(check_copies(catalog.reports))
+    findings.extend(check_lowered_targets(catalog))
+    findings.extend(check_budget_up_target_down(catalog))
     return sorted(findings)
 
 

@@ -8,7 +8,7 @@ before giving up, so the clerk sees them all at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -17,8 +17,9 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from gongkai.model.errors import DataError, DataErrors, from_validation
+from gongkai.model.linking import link_documents
 from gongkai.model.loader import YamlDocument, read_yaml
-from gongkai.model.report import BudgetYear, Department, DepartmentList, Report
+from gongkai.model.report import BudgetYear, Department, DepartmentList, DocumentKind, Report
 from gongkai.model.slug import slugify
 
 M = TypeVar("M", bound=BaseModel)
@@ -28,7 +29,8 @@ _YEAR_DIR = re.compile(r"^\d{4}$")
 
 @dataclass(frozen=True)
 class ProjectYear:
-    """项目年度报告: one project's report for one budget year, with where it came from."""
+    """公开文件: one document of one project for one budget year (its 自评报告, 自评表 or
+    绩效目标表), with where it came from. A project-year's documents are a :class:`YearDocuments`."""
 
     report: Report
     year: int
@@ -55,12 +57,45 @@ class ProjectYear:
         return next((b for b in self.report.budget if b.year == self.year), None)
 
 
+@dataclass(frozen=True)
+class YearDocuments:
+    """项目年度: the documents one project published for one budget year, recognised as one —
+    the 绩效目标表 published with the budget, then the 自评表 or 自评报告 a year later. Each
+    keeps its own page, 20-day clock and 发布日期."""
+
+    targets: ProjectYear
+    evaluations: tuple[ProjectYear, ...]
+    matched_by: str  # 项目代码 or 项目名称
+
+    @property
+    def documents(self) -> tuple[ProjectYear, ...]:
+        """The targets as published first, then the self-evaluation(s)."""
+        return (self.targets, *self.evaluations)
+
+
+# A year's main document: the self-evaluation (its figures are the year's outcome), else the
+# 绩效目标表.
+_MAIN_FIRST = {DocumentKind.REPORT: 0, DocumentKind.FORM: 1, DocumentKind.DEPARTMENT: 2}
+
+
+def _main_order(entry: ProjectYear) -> tuple[int, str]:
+    return (_MAIN_FIRST.get(entry.report.kind, 3), entry.slug)
+
+
 @dataclass
 class Project:
-    """项目: one budget project across the years it was reported, identified by its slug."""
+    """项目: one budget project across the years it was reported, identified by its slug; the
+    documents of one project-year published under different slugs belong to one project."""
 
     slug: str
-    years: dict[int, ProjectYear] = field(default_factory=dict)
+    years: dict[int, ProjectYear] = field(default_factory=dict)  # each year's main document
+    documents: dict[int, list[ProjectYear]] = field(default_factory=dict)  # targets first
+
+    def add(self, entry: ProjectYear) -> None:
+        in_year = self.documents.setdefault(entry.year, [])
+        in_year.append(entry)
+        in_year.sort(key=lambda e: (e.report.kind is not DocumentKind.TARGETS, _main_order(e)))
+        self.years[entry.year] = min(in_year, key=_main_order)
 
     @property
     def latest(self) -> ProjectYear:
@@ -74,11 +109,16 @@ class Project:
     def department(self) -> Department:
         return self.latest.department
 
+    def all_documents(self) -> list[ProjectYear]:
+        """Every document, oldest year first, the targets of a year before its evaluation."""
+        return [e for year in sorted(self.documents) for e in self.documents[year]]
+
     def budget_history(self) -> list[BudgetYear]:
-        """Each year's figures, taken from the newest report that states that year."""
+        """Each year's figures, taken from the newest report that states that year (a year's
+        self-evaluation over its 绩效目标表)."""
         merged: dict[int, BudgetYear] = {}
-        for year in sorted(self.years):
-            for line in self.years[year].report.budget:
+        for entry in self.all_documents():
+            for line in entry.report.budget:
                 merged[line.year] = line
         return [merged[y] for y in sorted(merged)]
 
@@ -90,6 +130,24 @@ class Catalog:
     departments: dict[str, Department]
     reports: list[ProjectYear]
     projects: dict[str, Project]
+    linked: dict[str, YearDocuments] = field(default_factory=dict)  # by each document's key
+
+    def year_documents(self, entry: ProjectYear) -> YearDocuments | None:
+        """The project-year ``entry`` belongs to, when another document of it is published."""
+        return self.linked.get(entry.key)
+
+    def project_of(self, entry: ProjectYear) -> Project:
+        return self._project_by_key[entry.key]
+
+    def counted(self, entries: Iterable[ProjectYear]) -> list[ProjectYear]:
+        """The documents whose figures count in totals: a project-year once (its 绩效目标表 is
+        left out where its self-evaluation states the year), never a department's whole."""
+        return [
+            e
+            for e in entries
+            if e.report.kind is not DocumentKind.DEPARTMENT
+            and not (e.report.kind is DocumentKind.TARGETS and e.key in self.linked)
+        ]
 
     @cached_property
     def years(self) -> list[int]:
@@ -109,6 +167,10 @@ class Catalog:
         for report in self.reports:
             index.setdefault(report.year, []).append(report)
         return index
+
+    @cached_property
+    def _project_by_key(self) -> dict[str, Project]:
+        return {e.key: p for p in self.projects.values() for e in p.all_documents()}
 
     @cached_property
     def _by_department(self) -> dict[str, list[ProjectYear]]:
@@ -253,7 +315,66 @@ def load_catalog(
     if errors:
         raise DataErrors(errors)
     reports.sort(key=lambda r: (-r.year, r.department.slug, r.slug))
-    return Catalog(departments, reports, projects)
+    linked = _link(reports)
+    return Catalog(departments, reports, _merge(projects, linked), linked)
+
+
+def _link(reports: list[ProjectYear]) -> dict[str, YearDocuments]:
+    """Each project-year published as more than one document, by each document's key."""
+    links = link_documents((f"{r.year}/{r.department.slug}", r.report) for r in reports)
+    found: dict[int, list[int]] = {}
+    how: dict[int, str] = {}
+    for link in links:
+        found.setdefault(link.targets, []).append(link.evaluation)
+        how[link.targets] = (
+            "项目代码"
+            if "项目代码" in (how.get(link.targets), link.matched_by)
+            else link.matched_by
+        )
+    linked: dict[str, YearDocuments] = {}
+    for targets, evaluations in found.items():
+        documents = YearDocuments(
+            reports[targets],
+            tuple(sorted((reports[i] for i in evaluations), key=_main_order)),
+            how[targets],
+        )
+        for entry in documents.documents:
+            linked[entry.key] = documents
+    return linked
+
+
+def _merge(projects: dict[str, Project], linked: dict[str, YearDocuments]) -> dict[str, Project]:
+    """One project for the documents of each project-year, though their slugs differ: the
+    project keeps the slug of its self-evaluations (the page its years are read from)."""
+    parent = {slug: slug for slug in projects}
+
+    def root(slug: str) -> str:
+        while parent[slug] != slug:
+            slug = parent[slug]
+        return slug
+
+    for documents in linked.values():
+        slugs = sorted({root(e.slug) for e in documents.documents}, key=_slug_rank(projects))
+        for other in slugs[1:]:
+            parent[other] = slugs[0]
+    merged: dict[str, Project] = {}
+    for slug in sorted(projects):
+        target = merged.setdefault(root(slug), Project(root(slug)))
+        for entry in projects[slug].all_documents():
+            target.add(entry)
+    return merged
+
+
+def _slug_rank(projects: dict[str, Project]) -> Callable[[str], tuple[bool, int, str]]:
+    """Slugs that hold a self-evaluation first, then the shorter, then alphabetically."""
+
+    def rank(slug: str) -> tuple[bool, int, str]:
+        evaluated = any(
+            e.report.kind is not DocumentKind.TARGETS for e in projects[slug].all_documents()
+        )
+        return (not evaluated, len(slug), slug)
+
+    return rank
 
 
 def _group(reports: list[ProjectYear], errors: list[DataError]) -> dict[str, Project]:
@@ -281,5 +402,5 @@ def _group(reports: list[ProjectYear], errors: list[DataError]) -> dict[str, Pro
                 )
             )
             continue
-        project.years[entry.year] = entry
+        project.add(entry)
     return projects

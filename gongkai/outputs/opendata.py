@@ -382,7 +382,7 @@ def write_downloads(
 
     for project in catalog.projects.values():
         if wanted(f"xiangmu/{project.slug}"):
-            entries = [project.years[y] for y in sorted(project.years)]
+            entries = project.all_documents()
             _write_bundle(site_dir, f"xiangmu/{project.slug}", entries, created)
     for year in catalog.years:
         if wanted(str(year)):

@@ -16,6 +16,7 @@ from gongkai.checks.deadlines import LEGAL_BASIS, Status
 from gongkai.checks.figures import TrendRow, change, totals, trend
 from gongkai.checks.indicators import filled_columns, layout
 from gongkai.checks.ledger import EVENTS
+from gongkai.checks.targets import TargetChange, comparisons, summarise
 from gongkai.model.attachments import attachments_of
 from gongkai.model.catalog import Catalog, Project, ProjectYear
 from gongkai.model.dates import PartialDate
@@ -74,10 +75,11 @@ def context(site: Site, page: SitePage) -> Context:
 # --- shared figures ------------------------------------------------------------------------
 
 
-def _project_documents(entries: Iterable[ProjectYear]) -> list[ProjectYear]:
-    """Project documents only: a department's whole-spending report covers its projects, and
-    adding it to their totals would count the same money twice."""
-    return [e for e in entries if e.report.kind is not DocumentKind.DEPARTMENT]
+def _project_documents(catalog: Catalog, entries: Iterable[ProjectYear]) -> list[ProjectYear]:
+    """One document per project-year, as totals count them (see :meth:`Catalog.counted`): a
+    department's whole-spending report covers its projects, and a 绩效目标表 whose
+    self-evaluation is published is the same project-year."""
+    return catalog.counted(entries)
 
 
 def _whole(entries: Iterable[ProjectYear]) -> list[ProjectYear]:
@@ -85,15 +87,15 @@ def _whole(entries: Iterable[ProjectYear]) -> list[ProjectYear]:
     return [e for e in entries if e.report.kind is DocumentKind.DEPARTMENT]
 
 
-def _line(catalog: Catalog, slug: str, year: int) -> BudgetYear | None:
-    """A project's figures for ``year``, from the newest report that states them."""
-    project = catalog.projects[slug]
+def _line(catalog: Catalog, entry: ProjectYear, year: int) -> BudgetYear | None:
+    """The figures of ``entry``'s project for ``year``, from the newest report stating them."""
+    project = catalog.project_of(entry)
     return next((b for b in reversed(project.budget_history()) if b.year == year), None)
 
 
 def _year_totals(catalog: Catalog) -> list[tuple[int, Any]]:
     return [
-        (y, totals((e.name, e.own_budget) for e in _project_documents(catalog.in_year(y))))
+        (y, totals((e.name, e.own_budget) for e in _project_documents(catalog, catalog.in_year(y))))
         for y in sorted(catalog.years)
     ]
 
@@ -119,7 +121,7 @@ def _home_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
 def _home(site: Site, page: SitePage) -> Context:
     catalog = site.catalog
     latest = catalog.years[0] if catalog.years else None
-    entries = _project_documents(catalog.in_year(latest)) if latest else []
+    entries = _project_documents(catalog, catalog.in_year(latest)) if latest else []
     history = _year_totals(catalog)
     return {
         "latest": latest,
@@ -221,14 +223,14 @@ def _year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
 
 def _year(site: Site, page: SitePage) -> Context:
     catalog, year = site.catalog, page.subject
-    entries = _project_documents(catalog.in_year(year))
+    entries = _project_documents(catalog, catalog.in_year(year))
     ranked = sorted(
         (e for e in entries if e.own_budget and e.own_budget.adjusted is not None),
         key=lambda e: (-(e.own_budget.adjusted or 0), e.slug),  # type: ignore[union-attr]
     )[:RANKED]
     previous = {}
     for entry in entries:
-        own, before = entry.own_budget, _line(catalog, entry.slug, year - 1)
+        own, before = entry.own_budget, _line(catalog, entry, year - 1)
         previous[entry.slug] = change(
             own.executed if own else None, before.executed if before else None
         )
@@ -246,6 +248,7 @@ def _year(site: Site, page: SitePage) -> Context:
         "downloads": year_downloads(year),
         "several_departments": len(_publishing(catalog)) > 1,
         "whole": _whole(catalog.in_year(year)),
+        "targets": summarise(catalog, catalog.in_year(year)),
     }
 
 
@@ -275,9 +278,18 @@ def _department(site: Site, page: SitePage) -> Context:
     entries = site.catalog.of_department(department.slug)
     per_year = []
     for year in sorted({e.year for e in entries}, reverse=True):
-        these = _project_documents(e for e in entries if e.year == year)
+        these = _project_documents(site.catalog, (e for e in entries if e.year == year))
         whole = _whole(e for e in entries if e.year == year)
-        per_year.append((year, these, totals((e.name, e.own_budget) for e in these), whole))
+        in_year = [e for e in entries if e.year == year]
+        per_year.append(
+            (
+                year,
+                these,
+                totals((e.name, e.own_budget) for e in these),
+                whole,
+                summarise(site.catalog, in_year),
+            )
+        )
     return {"department": department, "per_year": per_year}
 
 
@@ -306,7 +318,7 @@ def _department_year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SiteP
 def _department_year(site: Site, page: SitePage) -> Context:
     department, year = page.subject
     entries = [e for e in site.catalog.of_department(department.slug) if e.year == year]
-    projects = _project_documents(entries)
+    projects = _project_documents(site.catalog, entries)
     return {
         "department": department,
         "year": year,
@@ -326,8 +338,8 @@ def _project_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
             f"{project.name}：历年预算与绩效报告",
             False,
             trail=(*_HOME, ("全部项目", PROJECTS)),
-            updated=_newest(project.years.values()),
-            source=", ".join(sorted({e.department.name for e in project.years.values()})),
+            updated=_newest(project.all_documents()),
+            source=", ".join(sorted({e.department.name for e in project.all_documents()})),
         )
 
 
@@ -376,7 +388,7 @@ def _documents(catalog: Catalog, narrative: bool) -> Iterable[SitePage]:
 
 def _report(site: Site, page: SitePage) -> Context:
     entry: ProjectYear = page.subject
-    project = site.catalog.projects[entry.slug]
+    project = site.catalog.project_of(entry)
     indicators = entry.report.performance.indicators
     shown, blank = filled_columns(indicators)
     rows = trend(entry.report.budget)
@@ -407,6 +419,7 @@ def _report(site: Site, page: SitePage) -> Context:
         "attachments": attachments_of(entry),
         "corrections": [(c, field_label(entry.report, c.field)) for c in entry.report.corrections],
         "kinds": DocumentKind,
+        "changes": TargetChange,
         "form_columns": _form_columns(entry.report.kind, indicators),
         "fund_columns": _fund_columns(
             entry.report.kind, entry.report.form.funds, entry.report.form.fund_columns
@@ -417,6 +430,32 @@ def _report(site: Site, page: SitePage) -> Context:
             if entry.report.kind is DocumentKind.DEPARTMENT
             else None
         ),
+        **_year_documents(site, entry),
+    }
+
+
+def _year_documents(site: Site, entry: ProjectYear) -> Context:
+    """The other documents of ``entry``'s project-year, each with its own 发布日期 and 20-day
+    verdict, and the comparison of targets where ``entry`` is the self-evaluation."""
+    documents = site.catalog.year_documents(entry)
+    if documents is None:
+        return {"year_documents": [], "target_rows": None, "targets_entry": None}
+    listed = []
+    for document in documents.documents:
+        own_event = [r for r in site.events_of(document) if r.event == document.report.kind.event]
+        listed.append((document, _release_date(document), own_event[0] if own_event else None))
+    rows = comparisons(documents).get(entry.key)
+    return {
+        "year_documents": listed,
+        "target_rows": rows,
+        "target_counts": tally(rows or [], lambda r: r.change, TargetChange),
+        "changed_count": sum(1 for r in rows or [] if r.change.differs),
+        "targets_entry": documents.targets,
+        "matched_by": documents.matched_by,
+        "evaluation_changes": [
+            (e, sum(1 for r in comparisons(documents)[e.key] if r.change.differs))
+            for e in documents.evaluations
+        ],
     }
 
 
