@@ -15,6 +15,7 @@ from gongkai.checks.frozen import ARCHIVE_DIR
 from gongkai.checks.ledger import EVENTS
 from gongkai.commands import archive
 from gongkai.commands.linkcheck import check_links
+from gongkai.commands.placing import place_document
 from gongkai.commands.publish import publish
 from gongkai.commands.schema import write_schemas
 from gongkai.commands.yamledit import EditError
@@ -23,7 +24,6 @@ from gongkai.lock import LockError, writer_lock
 from gongkai.model.catalog import department_slugs
 from gongkai.model.errors import DataErrors
 from gongkai.model.report import DocumentKind
-from gongkai.model.slug import slugify
 from gongkai.render.environment import environment
 from gongkai.settings import Settings, SettingsError, read_mkdocs_yml
 from gongkai.site import EventRow, Site, load_site
@@ -138,7 +138,12 @@ def _publish(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     data = _settings(args).data_path
-    department = args.department
+    kind = DocumentKind(args.kind)
+    # Beside the other document of its project-year (its 绩效目标表, or its 自评表) if one is there.
+    placement = place_document(
+        data, args.year, args.name, kind, department=args.department, slug=args.slug
+    )
+    department = placement.department
     if department is None:
         slugs = department_slugs(data)
         if len(slugs) != 1:
@@ -146,14 +151,13 @@ def _new(args: argparse.Namespace) -> int:
             print(f"请用 --department 指定部门代号（部门名录中有：{known}）", file=sys.stderr)
             return 2
         department = slugs[0]
-    slug = args.slug or slugify(args.name)
+    slug = placement.slug
     path = data / str(args.year) / department / f"{slug}.yml"
     if path.exists():
         print(f"{path} 已存在，未覆盖。", file=sys.stderr)
         return 1
     # YAML, not HTML: no escaping; the name is quoted as JSON, a subset of YAML.
     # A narrative report's skeleton, or a form's (自评表, 绩效目标表, 部门整体) in its layout.
-    kind = DocumentKind(args.kind)
     template = "skeleton.yml" if kind is DocumentKind.REPORT else "skeleton-form.yml"
     titles = {
         DocumentKind.FORM: "项目支出绩效自评表",
@@ -176,6 +180,11 @@ def _new(args: argparse.Namespace) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomically(path, text)
     print(f"已新建 {path}（网址 /{args.year}/{slug}/）。填写后运行 gongkai check 检查。")
+    if placement.companion is not None:
+        print(
+            f"与 {placement.companion}（{placement.companion_kind}）同属一个项目年度，"
+            "网站会把两份文件放在一起对照。"
+        )
     return 0
 
 

@@ -43,6 +43,7 @@ from gongkai.commands.importing.registry import Registry
 from gongkai.commands.importing.review import FileReview
 from gongkai.commands.importing.sources import Block, SourceError, Table, web_header
 from gongkai.commands.importing.writer import to_yaml, write_atomically
+from gongkai.commands.placing import SECOND_SLUG, place_document
 from gongkai.model.dates import DateError, PartialDate
 from gongkai.model.errors import from_validation
 from gongkai.model.report import DocumentKind, Report
@@ -505,11 +506,35 @@ def _place(plan: _Plan, batch: _Batch) -> Path | None:
         for problem in from_validation(error, Report, where, lambda loc: None):
             outcome.errors.append(str(problem))
         return None
+    kind = DocumentKind(imported.data.get("kind", DocumentKind.REPORT.value))
+    form = imported.data.get("form") or {}
     slug, why = registry.choose(department, named)
-    if slug is None:
+    # Beside the other document of its project-year, where one is already in data/.
+    placement = place_document(
+        out,
+        the_year,
+        imported.name,
+        kind,
+        slug,
+        form.get("project_code"),
+        imported.data.get("slug"),
+    )
+    if slug is None and placement.companion is None:
         outcome.errors.append(f"{where}：{why}")
         return None
-    target = out / str(the_year) / slug / f"{slugify(imported.name)}.yml"
+    slug = slug or placement.department
+    file_slug = placement.slug
+    target = out / str(the_year) / str(slug) / f"{file_slug}.yml"
+    if target in planned and _other_kind(planned[target][1], kind):
+        file_slug = f"{file_slug}-{SECOND_SLUG[kind]}"  # both documents of a project-year at once
+        target = target.with_name(f"{file_slug}.yml")
+    if file_slug != (imported.data.get("slug") or slugify(imported.name)):
+        imported.data["slug"] = file_slug
+    if placement.companion is not None:
+        outcome.report.append(
+            f"{where}：与 {placement.companion}（{placement.companion_kind}）同属一个项目年度，"
+            "写在它旁边"
+        )
     if target in planned:
         outcome.errors.append(
             f"{where}（{imported.name}）与 {planned[target][0]} 会写入同一个文件 {target}"
@@ -524,6 +549,14 @@ def _place(plan: _Plan, batch: _Batch) -> Path | None:
     planned[target] = (where, imported, text)
     outcome.report.extend(_summary(imported, where, target))
     return target
+
+
+def _other_kind(planned: Imported, kind: DocumentKind) -> bool:
+    """Whether a document planned for the same file is the other half of a project-year."""
+    theirs = DocumentKind(planned.data.get("kind", DocumentKind.REPORT.value))
+    return (theirs is DocumentKind.TARGETS) != (kind is DocumentKind.TARGETS) and (
+        DocumentKind.DEPARTMENT not in (theirs, kind)
+    )
 
 
 def _note(review: FileReview, imported: Imported, target: Path | None) -> None:
