@@ -252,9 +252,10 @@ def test_text_from_yaml_cannot_inject_markup(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     html = (site / "2023/baoan-feiyong/index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html and "<img src=x" not in html
-    # Five fields, each shown once (the report gives no weights: no score table).
-    assert html.count("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") == 5
-    assert html.count("{{ 7*7 }}{% raw %}**粗体**") == 5  # shown as typed, not evaluated
+    # Five fields, each shown once (the report gives no weights: no score table), the stated
+    # change twice: in its table and in the note saying it cannot be checked.
+    assert html.count("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") == 6
+    assert html.count("{{ 7*7 }}{% raw %}**粗体**") == 6  # shown as typed, not evaluated
     assert 'href="javascript' not in html
     assert 'onmouseover="alert' not in html
     assert "<title>保安&quot; onmouseover=&quot;alert(1)&amp;amp费用（2023年度） - " in html

@@ -108,9 +108,9 @@ def judge(promised: Indicator, listed: Indicator) -> TargetChange:
     """How the self-evaluation's target differs from the one published.
 
     >>> judge(Indicator(name="x", target="≥12次"), Indicator(name="x", target="≥8次"))
-    <TargetChange.LOWERED: '调低'>
+    <TargetChange.LOWERED: '要求降低'>
     >>> judge(Indicator(name="x", nature="≤", target="5天"), Indicator(name="x", target="7天"))
-    <TargetChange.LOWERED: '调低'>
+    <TargetChange.LOWERED: '要求降低'>
     """
     if not promised.target or not listed.target:
         if promised.target:
