@@ -89,6 +89,16 @@ SCORED_FORM: dict[str, Any] = {
     "evaluation": {"total_score": 99.5, "grade": "优", "conclusion": "系统运行稳定。"},
 }
 
+# A department's whole spending: its 部门年度 page sets it beside the department's projects.
+WHOLE: dict[str, Any] = {
+    "name": "攀枝花市西区信访局部门整体支出",
+    "kind": "部门整体",
+    "title": "部门整体支出绩效自评报告",
+    "budget": [{"year": 2023, "initial": 1850360, "executed": 1802110}],
+    "disclosure": {"self_evaluation": {"approved": "2024-05-10", "published": "2024-05-27"}},
+    "evaluation": {"conclusion": "部门整体支出绩效良好。", "total_score": 92, "grade": "优"},
+}
+
 CORRECTION = (
     "corrections:\n  - date: 2024-05-06\n    field: disclosure.targets.published\n"
     "    old: 2023-03\n    new: 2023-02\n    reason: 原记录月份有误，以政府信息公开网发布记录为准\n"
@@ -109,6 +119,9 @@ PAGES = [
     "latest/shixiao/",
     "latest/xiazai/",
     "latest/about/",
+    "latest/shuju-geshi/",
+    "latest/bumen/xiqu-xinfangju/2023/",  # a department's year with its whole spending
+    "404.html",  # the export's own, for any address not found
     "2022/2022/baoan-feiyong/",  # a frozen year's page
 ]
 MODES = {"standard": {}, "large": {"gk-size": "large"}, "high": {"gk-contrast": "high"}}
@@ -129,7 +142,11 @@ def everything(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "disclosure:\n  targets:\n    approved: 2022-02-10\n    published: 2022-02-25\n",
         encoding="utf-8",
     )
-    for name, data in (("zhujing-mubiao.yml", TARGETS), ("xitong.yml", SCORED_FORM)):
+    for name, data in (
+        ("zhujing-mubiao.yml", TARGETS),
+        ("xitong.yml", SCORED_FORM),
+        ("zhengti.yml", WHOLE),
+    ):
         (root / DEPT / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     baoan = root / DEPT / "baoan-feiyong.yml"
     baoan.write_text(
@@ -165,6 +182,8 @@ def test_every_optional_part_is_on_the_pages(everything: str) -> None:
 
         return BeautifulSoup(html, "html.parser")
 
+    missing = page("404.html")  # outside every version, with the footer all the same
+    assert "主办单位：攀枝花市西区人民政府办公室" in text_of(missing.find("footer"))
     home = page("latest/")
     footer = text_of(home.select_one("footer .gk-portal"))
     for part in (
@@ -200,7 +219,8 @@ def test_axe_finds_nothing_with_every_part_shown(
     page = context.new_page()
     found = {}
     for path in PAGES:
-        page.goto(everything + path)
+        response = page.goto(everything + path)
+        assert response is not None and response.ok, path
         page.wait_for_load_state("networkidle")
         if path.startswith("2022/"):  # the version selector, drawn once versions.json is read
             page.locator(".md-version__current").wait_for()

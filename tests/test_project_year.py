@@ -4,6 +4,8 @@ totals, and a second document placed beside the first by ``new`` and ``import``.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 from typing import Any
@@ -346,3 +348,20 @@ def test_import_places_the_targets_table_beside_its_self_evaluation(tmp_path: Pa
     assert documents is not None and [e.source for e in documents.evaluations] == [
         "data/2024/xiqu-jiaoyuju/yingyang.yml"
     ]
+
+
+def test_the_downloads_carry_the_published_target_and_the_mark(paired: Path) -> None:
+    raw = (paired / "site/xiazai/2023-zhibiao.csv").read_bytes().decode("utf-8-sig")
+    rows = [r for r in csv.DictReader(io.StringIO(raw)) if r["项目网址名"] == ZHUJING]
+    cost = next(r for r in rows if r["二级指标"] == "成本指标")
+    assert (cost["指标值"], cost["年初目标"], cost["与年初目标对照"]) == (
+        "150000",
+        "≤50000元",
+        "要求降低",
+    )
+    added = next(r for r in rows if r["二级指标"] == "质量指标")
+    assert (added["年初目标"], added["与年初目标对照"]) == ("", "年初未列")
+    # The 绩效目标表's own rows state no comparison; its dropped row is there as published.
+    own = [r for r in csv.DictReader(io.StringIO(raw)) if r["项目网址名"] == f"{ZHUJING}-mubiao"]
+    assert {r["与年初目标对照"] for r in own} == {""}
+    assert "持续好转" in {r["指标值"] for r in own}

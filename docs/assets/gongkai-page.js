@@ -29,10 +29,14 @@
       box.classList.toggle("gk-scrolls", box.scrollWidth > box.clientWidth + 1);
     });
     /* The Markdown pages' tables (Material's wrapper): reachable by keyboard when wide. */
-    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box, index) {
       if (box.scrollWidth > box.clientWidth + 1) {
+        /* Each region its own name (axe landmark-unique): its section's heading and number. */
+        var heading = box.previousElementSibling;
+        while (heading && !/^H[1-4]$/.test(heading.tagName)) { heading = heading.previousElementSibling; }
+        var section = heading ? heading.textContent.trim() + "：" : "";
         box.setAttribute("tabindex", "0"); box.setAttribute("role", "region");
-        box.setAttribute("aria-label", "表格（可左右滚动）");
+        box.setAttribute("aria-label", section + "第 " + (index + 1) + " 个表格（可左右滚动）");
       } else {
         box.removeAttribute("tabindex"); box.removeAttribute("role"); box.removeAttribute("aria-label");
       }

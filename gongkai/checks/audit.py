@@ -16,7 +16,7 @@ from enum import StrEnum
 from gongkai.checks.figures import trend
 from gongkai.checks.scoring import ScoringRules, score_report
 from gongkai.checks.tally import tally
-from gongkai.checks.targets import compare_targets, comparisons, lowered
+from gongkai.checks.targets import compare_targets, comparisons, lowered, stated_target
 from gongkai.model.catalog import Catalog, ProjectYear
 from gongkai.model.errors import field_path
 from gongkai.model.loader import Location
@@ -778,8 +778,7 @@ REPORT_CHECKS: list[Callable[[_Report, ScoringRules], Iterable[Finding]]] = [
 
 
 def _target_text(indicator: Indicator) -> str:
-    nature = indicator.nature.value if indicator.nature and indicator.nature != "定性" else ""
-    return f"{nature}{indicator.target or ''}{indicator.unit or ''}" or "（空）"
+    return stated_target(indicator) or "（空）"
 
 
 def _row_name(indicator: Indicator) -> str:

@@ -85,12 +85,28 @@ def _similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def stated_target(indicator: Indicator) -> str:
+    """A target as the form states it: its sign (≥ ≤ =) unless the value carries it, the value,
+    and its unit unless the value names it; '' where there is no value.
+
+    >>> stated_target(Indicator(name="x", nature="≤", target="50000", unit="元"))
+    '≤50000元'
+    >>> stated_target(Indicator(name="x", nature="≥", target="≥12次", unit="次"))
+    '≥12次'
+    """
+    target = indicator.target or ""
+    if not target:
+        return ""
+    nature = indicator.nature.value if indicator.nature else ""
+    sign = "" if nature in ("", Nature.QUALITATIVE.value) or target.startswith(nature) else nature
+    unit = indicator.unit if indicator.unit and indicator.unit not in target else ""
+    return f"{sign}{target}{unit}"
+
+
 def _value(indicator: Indicator) -> str:
     """The target as one comparable text: sign and value and unit, spaces and widths aside."""
-    nature = indicator.nature.value if indicator.nature and indicator.nature != "定性" else ""
-    text = f"{nature}{indicator.target or ''}{indicator.unit or ''}"
-    text = unicodedata.normalize("NFKC", text).replace(">=", "≥").replace("<=", "≤")
-    return re.sub(r"\s|。$", "", text)
+    text = unicodedata.normalize("NFKC", stated_target(indicator))
+    return re.sub(r"\s|。$", "", text.replace(">=", "≥").replace("<=", "≤"))
 
 
 def _quantity(indicator: Indicator) -> Quantity | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gongkai.checks.frozen import ARCHIVE_DIR, Manifest, manifests, sha256, shown_path, year_files
 from gongkai.render.environment import TEMPLATES, environment
-from gongkai.settings import CHINA, VERSION_ENV
+from gongkai.settings import CHINA, VERSION_ENV, Portal
 
 BRANCH = "gh-pages"
 
@@ -119,7 +119,7 @@ def _run(command: list[str], root: Path, env: dict[str, str]) -> None:
         raise ArchiveError(f"mike {command[3]} 失败：\n{result.stdout}{result.stderr}")
 
 
-def export(root: Path, out: Path, site_name: str = "") -> Path:
+def export(root: Path, out: Path, site_name: str = "", portal: Portal | None = None) -> Path:
     """The whole multi-year site as a plain folder (no symlinks, versions.json included).
 
     The folder is made beside ``out`` under a temporary name and renamed into place when it is
@@ -133,7 +133,7 @@ def export(root: Path, out: Path, site_name: str = "") -> Path:
     work = out.parent / f".{out.name}.partial-{os.getpid()}"
     work.mkdir()
     try:
-        _export_into(root, work, site_name)
+        _export_into(root, work, site_name, portal or Portal())
         if out.exists():
             out.rmdir()
         os.replace(work, out)
@@ -143,7 +143,7 @@ def export(root: Path, out: Path, site_name: str = "") -> Path:
     return out
 
 
-def _export_into(root: Path, out: Path, site_name: str) -> None:
+def _export_into(root: Path, out: Path, site_name: str, portal: Portal) -> None:
     archive = subprocess.run(
         ["git", "archive", "--format=tar", BRANCH], cwd=root, capture_output=True
     )
@@ -167,6 +167,8 @@ def _export_into(root: Path, out: Path, site_name: str) -> None:
     # The server's 404 page: the versions' own ones were left out of their builds.
     versions = json.loads((out / "versions.json").read_text(encoding="utf-8"))
     page = (
-        environment().get_template("export-404.html").render(site_name=site_name, versions=versions)
+        environment()
+        .get_template("export-404.html")
+        .render(site_name=site_name, versions=versions, portal=portal)
     )
     (out / "404.html").write_text(page, encoding="utf-8")

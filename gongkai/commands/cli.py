@@ -233,7 +233,7 @@ def _freeze(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
-        out = archive.export(settings.root, Path(args.out), settings.site_name)
+        out = archive.export(settings.root, Path(args.out), settings.site_name, settings.portal)
     except archive.ArchiveError as error:
         print(str(error), file=sys.stderr)
         return EXIT_DATA_ERROR

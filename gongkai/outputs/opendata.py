@@ -20,6 +20,7 @@ import xlsxwriter
 
 import gongkai
 from gongkai.checks.figures import trend
+from gongkai.checks.targets import TargetRow, comparisons, stated_target
 from gongkai.model.catalog import Catalog, Project, ProjectYear
 from gongkai.model.money import YUAN_PER_WAN, plain, quantize
 
@@ -133,6 +134,17 @@ INDICATOR_COLUMNS = (
     Column("weight", "权重", "分值，原文照录", "text"),
     Column("score", "得分", "报告所填得分，原文照录", "text"),
     Column("reason", "未完成原因分析", "偏差原因分析及改进措施"),
+    Column(
+        "published_target",
+        "年初目标",
+        "同一项目年度随预算公开的绩效目标表中对应指标的指标值（仅自评表、自评报告，且有对应指标时）",
+    ),
+    Column(
+        "target_change",
+        "与年初目标对照",
+        "一致、要求降低、要求提高、改动、年初未列、自评未写明、年初未写明或均未写明"
+        "（本站比较）；没有同年度绩效目标表的为空",
+    ),
 )
 
 
@@ -172,10 +184,23 @@ def _rate(value: Decimal | None) -> Decimal | None:
     return None if value is None else quantize(value, 4)
 
 
-def indicator_rows(entries: Iterable[ProjectYear]) -> list[dict[str, Any]]:
+def _compared(catalog: Catalog | None, entry: ProjectYear) -> dict[int, TargetRow]:
+    """A self-evaluation's indicators, by place, with their match in its 绩效目标表."""
+    documents = catalog.year_documents(entry) if catalog is not None else None
+    if documents is None or entry not in documents.evaluations:
+        return {}
+    rows = comparisons(documents)[entry.key]
+    return {r.listed_index: r for r in rows if r.listed_index is not None}
+
+
+def indicator_rows(
+    entries: Iterable[ProjectYear], catalog: Catalog | None = None
+) -> list[dict[str, Any]]:
     rows = []
     for entry in entries:
+        compared = _compared(catalog, entry)
         for number, indicator in enumerate(entry.report.performance.indicators, start=1):
+            match = compared.get(number - 1)
             values = {k: (v.value if hasattr(v, "value") else v) for k, v in indicator}
             for key in ("weight", "score"):
                 if values.get(key) is not None:
@@ -189,6 +214,10 @@ def indicator_rows(entries: Iterable[ProjectYear]) -> list[dict[str, Any]]:
                     "report_year": entry.year,
                     "row": number,
                     **values,
+                    "published_target": stated_target(match.promised)
+                    if match and match.promised
+                    else None,
+                    "target_change": match.change.value if match else None,
                 }
             )
     return rows
@@ -356,8 +385,10 @@ def all_downloads() -> list[Download]:
     ]
 
 
-def _write_bundle(root: Path, stem: str, entries: list[ProjectYear], created: dt.date) -> None:
-    budget, indicators = budget_rows(entries), indicator_rows(entries)
+def _write_bundle(
+    root: Path, stem: str, entries: list[ProjectYear], created: dt.date, catalog: Catalog
+) -> None:
+    budget, indicators = budget_rows(entries), indicator_rows(entries, catalog)
     base = root / DOWNLOADS / stem
     base.parent.mkdir(parents=True, exist_ok=True)
     base.with_name(base.name + "-yusuan.csv").write_bytes(csv_bytes(BUDGET_COLUMNS, budget))
@@ -383,12 +414,12 @@ def write_downloads(
     for project in catalog.projects.values():
         if wanted(f"xiangmu/{project.slug}"):
             entries = project.all_documents()
-            _write_bundle(site_dir, f"xiangmu/{project.slug}", entries, created)
+            _write_bundle(site_dir, f"xiangmu/{project.slug}", entries, created, catalog)
     for year in catalog.years:
         if wanted(str(year)):
-            _write_bundle(site_dir, str(year), catalog.in_year(year), created)
+            _write_bundle(site_dir, str(year), catalog.in_year(year), created, catalog)
     if wanted("quanbu"):
-        _write_bundle(site_dir, "quanbu", catalog.reports, created)
+        _write_bundle(site_dir, "quanbu", catalog.reports, created, catalog)
         write_fiscal_package(catalog, site_dir / DOWNLOADS, title)
 
 

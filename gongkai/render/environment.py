@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from gongkai.checks.targets import stated_target
 from gongkai.model import money
 from gongkai.model.dates import PartialDate
 
@@ -85,5 +86,6 @@ def environment(html: bool = True) -> jinja2.Environment:
         score=lambda v: "" if v is None else money.fraction_text(v),
         css_string=css_string,
         chinese=chinese_date,
+        stated_target=stated_target,
     )
     return env
