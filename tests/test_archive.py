@@ -47,10 +47,8 @@ def git(repo: Path, *args: str) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A department's repository with 2022 and 2023 data, both years frozen."""
-    root = copy_project(tmp_path_factory.mktemp("archive") / "repo")
+def add_old_year(root: Path) -> None:
+    """The sample's 保安费用 as reported for 2022, so that there are two years to freeze."""
     report = root / OLD_REPORT
     report.parent.mkdir(parents=True)
     report.write_text(
@@ -59,14 +57,26 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "disclosure:\n  targets:\n    approved: 2022-02-10\n    published: 2022-02-25\n",
         encoding="utf-8",
     )
+
+
+def commit_and_freeze(root: Path, days: tuple[tuple[int, str], ...]) -> None:
+    """Put ``root`` under git and freeze each (year, day) in turn, as a department would."""
     (root / ".gitignore").write_text("site/\n", encoding="utf-8")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "data")
-    for year, day in ((2022, "2022-12-31"), (2023, "2024-01-31")):
+    for year, day in days:
         result = run_cli(root, "freeze", str(year), "--date", day, env=GIT_ENV)
-        assert result.returncode == 0, result.stderr
+        assert result.returncode == 0, result.stdout + result.stderr
         assert f"已归档 {year}年度（归档日期 {day}）" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A department's repository with 2022 and 2023 data, both years frozen."""
+    root = copy_project(tmp_path_factory.mktemp("archive") / "repo")
+    add_old_year(root)
+    commit_and_freeze(root, ((2022, "2022-12-31"), (2023, "2024-01-31")))
     git(root, "add", "-A")
     git(root, "commit", "-qm", "freeze 2022 and 2023")
     return root

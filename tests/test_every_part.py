@@ -13,7 +13,7 @@ import pytest
 import yaml
 from browsing import serve
 from conftest import copy_project, run_cli
-from test_archive import GIT_ENV, OLD_REPORT, git
+from test_archive import GIT_ENV, add_old_year, commit_and_freeze
 from test_project_year import DEPT, TARGETS, ZHUJING
 from test_site import text_of
 
@@ -134,14 +134,7 @@ def everything(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     text = config.read_text(encoding="utf-8").replace("  gongkai:\n", "  gongkai:\n" + PORTAL, 1)
     text = text.replace("extra:\n", "copyright: 攀枝花市西区人民政府 版权所有\nextra:\n", 1)
     config.write_text(text, encoding="utf-8")
-    old = root / OLD_REPORT
-    old.parent.mkdir(parents=True)
-    old.write_text(
-        "name: 保安费用\nbudget:\n  - year: 2021\n    initial: 80000\n    executed: 78000\n"
-        "  - year: 2022\n    initial: 80000\n    executed: 80000\n"
-        "disclosure:\n  targets:\n    approved: 2022-02-10\n    published: 2022-02-25\n",
-        encoding="utf-8",
-    )
+    add_old_year(root)
     for name, data in (
         ("zhujing-mubiao.yml", TARGETS),
         ("xitong.yml", SCORED_FORM),
@@ -156,13 +149,7 @@ def everything(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         + CORRECTION,
         encoding="utf-8",
     )
-    (root / ".gitignore").write_text("site/\n", encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "data")
-    for year, day in ((2022, "2022-12-31"), (2023, "2024-06-30")):
-        result = run_cli(root, "freeze", str(year), "--date", day, env=GIT_ENV)
-        assert result.returncode == 0, result.stdout + result.stderr
+    commit_and_freeze(root, ((2022, "2022-12-31"), (2023, "2024-06-30")))
     out = root.parent / "export"
     result = run_cli(root, "export", str(out), env=GIT_ENV)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -444,7 +444,8 @@ def _year_documents(site: Site, entry: ProjectYear) -> Context:
     for document in documents.documents:
         own_event = [r for r in site.events_of(document) if r.event == document.report.kind.event]
         listed.append((document, _release_date(document), own_event[0] if own_event else None))
-    rows = comparisons(documents).get(entry.key)
+    compared = comparisons(documents)
+    rows = compared.get(entry.key)
     return {
         "year_documents": listed,
         "target_rows": rows,
@@ -453,8 +454,7 @@ def _year_documents(site: Site, entry: ProjectYear) -> Context:
         "targets_entry": documents.targets,
         "matched_by": documents.matched_by,
         "evaluation_changes": [
-            (e, sum(1 for r in comparisons(documents)[e.key] if r.change.differs))
-            for e in documents.evaluations
+            (e, sum(1 for r in compared[e.key] if r.change.differs)) for e in documents.evaluations
         ],
     }
 
