@@ -7,12 +7,14 @@ download bundles are written again. The rules, tested in ``tests/test_incrementa
 - A report's file changed (project P, year Y, department D): every report page of P (the
   years bar and trend), P's across-years page, the audit page; downloads of P, of Y and of
   everything; the search index.
-- Its name, department or amounts changed too: every year page (each shows the totals of
+- Its name, department or amounts changed too (or, for a document of a project-year with two,
+  its indicators, which the year and department pages count as kept or changed): every year page (each shows the totals of
   all years and the change on the year before), D's page, the home page and the lists of
   projects and departments.
 - Its name or disclosure dates changed: the 公开时效 page.
 - Anything structural rebuilds everything: a year, department or report page that appears
-  or disappears (a new year is in the navigation of every page), the department registry,
+  or disappears (a new year is in the navigation of every page), two documents recognised as
+  one project-year or no longer, the department registry,
   the settings, gongkai's templates or theme, or the site's own Markdown pages.
 """
 
@@ -69,8 +71,13 @@ class Snapshot:
             _digest(data / DEPARTMENTS_FILE),
             site.settings.model_dump_json(),
             _tree_stamp(TEMPLATES, THEME, docs_dir),
+            # Which documents are one project-year decides the projects, their pages and the
+            # totals: a link made or undone redoes everything.
+            tuple(sorted((key, d.targets.key) for key, d in catalog.linked.items())),
+            tuple(sorted(catalog.projects)),
         )
-        return cls({e.key: Facets.of(e) for e in catalog.reports}, structure)
+        reports = {e.key: Facets.of(e, e.key in catalog.linked) for e in catalog.reports}
+        return cls(reports, structure)
 
 
 @dataclass(frozen=True)
@@ -82,9 +89,13 @@ class Facets:
     disclosure: str
 
     @classmethod
-    def of(cls, entry: ProjectYear) -> Facets:
+    def of(cls, entry: ProjectYear, linked: bool = False) -> Facets:
+        """``linked``: a document of a project-year with two, whose targets the year and
+        department pages count as kept or changed."""
         report = entry.report
         listed = [entry.name, entry.department.slug, [b.model_dump_json() for b in report.budget]]
+        if linked:
+            listed.append([i.model_dump_json() for i in report.performance.indicators])
         disclosed = [entry.name, report.disclosure.model_dump_json()]
         return cls(
             _digest(entry.path),
@@ -162,7 +173,7 @@ def touched_bundles(site: Site, change: Change) -> set[str] | None:
         return set()
     bundles = {ALL_BUNDLE}
     for entry in _entries(site, change):
-        bundles.add(f"xiangmu/{entry.slug}")
+        bundles.add(f"xiangmu/{site.catalog.project_of(entry).slug}")
         bundles.add(str(entry.year))
     return bundles
 

@@ -247,3 +247,25 @@ def test_a_department_level_report_in_a_session(
     full = tmp_path / "full"
     _build(project, full)
     assert fingerprint(served) == fingerprint(full)
+
+
+def test_a_project_years_targets_in_a_session(project: Path, tmp_path: Path) -> None:
+    """A 绩效目标表 added beside its self-evaluation (the project-year forms), then one of its
+    targets changed (the comparison, and the year and department counts): each session build
+    equals a full build."""
+    from test_project_year import DEPT, TARGETS
+
+    served = tmp_path / "served"
+    _session_build(project, served)
+    targets = project / DEPT / "zhujing-mubiao.yml"
+    targets.write_text(yaml.safe_dump(TARGETS, allow_unicode=True), encoding="utf-8")
+    _session_build(project, served)
+    _build(project, tmp_path / "full")
+    assert fingerprint(served) == fingerprint(tmp_path / "full")
+    _edit(targets, "target: '50000'", "target: '150000'")  # now kept, not made easier
+    _session_build(project, served)
+    shutil.rmtree(tmp_path / "full")
+    _build(project, tmp_path / "full")
+    assert fingerprint(served) == fingerprint(tmp_path / "full")
+    year = (served / "2023/index.html").read_text(encoding="utf-8")
+    assert "有目标要求降低" not in year and "1 个项目同时公开了年初绩效目标表和自评" in year
