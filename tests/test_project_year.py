@@ -365,3 +365,23 @@ def test_the_downloads_carry_the_published_target_and_the_mark(paired: Path) -> 
     own = [r for r in csv.DictReader(io.StringIO(raw)) if r["项目网址名"] == f"{ZHUJING}-mubiao"]
     assert {r["与年初目标对照"] for r in own} == {""}
     assert "持续好转" in {r["指标值"] for r in own}
+
+
+def test_two_documents_of_one_slug_are_told_how_to_part(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    same = {**TARGETS, "name": "驻京驻蓉信访维稳经费"}
+    del same["slug"]
+    (project / DEPT / "mubiao.yml").write_text(
+        yaml.safe_dump(same, allow_unicode=True), encoding="utf-8"
+    )
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    assert (
+        "请在绩效目标表 data/2023/xiqu-xinfangju/mubiao.yml 中写上 "
+        f"slug: {ZHUJING}-mubiao（网站仍会把两份文件放在一起对照）" in result.stderr
+    )
+    same["slug"] = f"{ZHUJING}-mubiao"
+    (project / DEPT / "mubiao.yml").write_text(
+        yaml.safe_dump(same, allow_unicode=True), encoding="utf-8"
+    )
+    assert run_cli(project, "check").returncode == 0

@@ -377,6 +377,24 @@ def _slug_rank(projects: dict[str, Project]) -> Callable[[str], tuple[bool, int,
     return rank
 
 
+def _second_slug_hint(entry: ProjectYear, other: ProjectYear) -> str:
+    """How to fix a slug collision: a project-year's 绩效目标表 and self-evaluation are two
+    files of one project, and the second takes the project's slug with its kind's suffix."""
+    kinds = {entry.report.kind, other.report.kind}
+    if (
+        entry.year == other.year
+        and DocumentKind.TARGETS in kinds
+        and len(kinds) == 2
+        and DocumentKind.DEPARTMENT not in kinds
+    ):
+        targets = entry if entry.report.kind is DocumentKind.TARGETS else other
+        return (
+            f"同一项目同一年度的绩效目标表和自评是两个文件，请在绩效目标表 {targets.source} "
+            f"中写上 slug: {entry.slug}-mubiao（网站仍会把两份文件放在一起对照）"
+        )
+    return "请在其中一个文件写上不同的 slug:"
+
+
 def _group(reports: list[ProjectYear], errors: list[DataError]) -> dict[str, Project]:
     """Group reports into projects by slug; two reports of one slug in one year, or one slug in
     two departments, are collisions (homophones such as 公示/公式) and reported, never merged."""
@@ -398,7 +416,7 @@ def _group(reports: list[ProjectYear], errors: list[DataError]) -> dict[str, Pro
                     line,
                     "slug",
                     f"网址名 {entry.slug} 与 {other.source}（{other.name}）重复；"
-                    "请在其中一个文件写上不同的 slug:",
+                    + _second_slug_hint(entry, other),
                 )
             )
             continue
