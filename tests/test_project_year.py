@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -385,3 +386,21 @@ def test_two_documents_of_one_slug_are_told_how_to_part(tmp_path: Path) -> None:
         yaml.safe_dump(same, allow_unicode=True), encoding="utf-8"
     )
     assert run_cli(project, "check").returncode == 0
+
+
+def test_the_home_page_counts_projects_not_documents(paired: Path) -> None:
+    page = soup(paired / "site", "index.html")
+    years = [text_of(li) for li in page.select("ul.gk-years li")]
+    assert years == ["2023年度（4个项目）"]  # five documents, four projects
+
+
+def test_the_fiscal_data_package_counts_a_project_year_once(paired: Path) -> None:
+    raw = (paired / "site/xiazai/fdp-budget.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(raw)))
+    assert [r["project"] for r in rows if r["project"].startswith("zhujing")] == [ZHUJING]
+    # The four sample files' 年初预算, not 5 万元 more for the 绩效目标表's.
+    sample = [
+        yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / DEPT).glob("*.yml"))
+    ]
+    initial = sum(next(b for b in s["budget"] if b["year"] == 2023)["initial"] for s in sample)
+    assert sum(Decimal(r["approved"] or 0) for r in rows) == initial

@@ -439,9 +439,12 @@ FDP_FIELDS = (
 
 def write_fiscal_package(catalog: Catalog, directory: Path, title: str) -> None:
     """``datapackage.json`` with the fiscal ``model``, and its CSV: one row per project and
-    year, from the report of that year (no figure counted twice)."""
+    year, from the report of that year (no figure counted twice: a project-year's 绩效目标表
+    beside its self-evaluation, and a department's whole spending, are left to the other
+    downloads)."""
     rows = []
-    for entry in sorted(catalog.reports, key=lambda e: (e.year, e.department.slug, e.slug)):
+    counted = catalog.counted(catalog.reports)
+    for entry in sorted(counted, key=lambda e: (e.year, e.department.slug, e.slug)):
         own = entry.own_budget
         rows.append(
             [entry.year, entry.department.slug, entry.department.name, entry.slug, entry.name]

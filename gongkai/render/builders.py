@@ -132,7 +132,8 @@ def _home(site: Site, page: SitePage) -> Context:
         ),
         "downloads": all_downloads(),
         "departments": [(d, len(catalog.of_department(d.slug))) for d in _publishing(catalog)],
-        "year_counts": {y: len(catalog.in_year(y)) for y in catalog.years},
+        # Projects, not documents: a project-year's two documents are one project.
+        "year_counts": {y: len(catalog.counted(catalog.in_year(y))) for y in catalog.years},
         "several_departments": len(_publishing(catalog)) > 1,
     }
 
