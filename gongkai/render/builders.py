@@ -250,7 +250,41 @@ def _year(site: Site, page: SitePage) -> Context:
         "several_departments": len(_publishing(catalog)) > 1,
         "whole": _whole(catalog.in_year(year)),
         "targets": summarise(catalog, catalog.in_year(year)),
+        "department_rows": _department_rows(catalog, year),
     }
+
+
+@dataclass(frozen=True)
+class DepartmentYear:
+    """部门年度合计: one department's projects in one year, for the year page's table."""
+
+    department: Department
+    sum: Any  # Totals of its projects this year
+    executed_change: Any  # Decimal | None: on its projects' total of the year before
+
+
+def _department_rows(catalog: Catalog, year: int) -> list[DepartmentYear]:
+    """Each publishing department's totals for ``year``, biggest 全年预算 first. The change is
+    of the whole reported total on the year before, given only where both years' totals are
+    complete (a project without figures would make it a change of a different set)."""
+    rows = []
+    for department in _publishing(catalog):
+        mine = catalog.of_department(department.slug)
+        now = _project_documents(catalog, (e for e in mine if e.year == year))
+        if not now:
+            continue
+        before = _project_documents(catalog, (e for e in mine if e.year == year - 1))
+        this_sum = totals((e.name, e.own_budget) for e in now)
+        last_sum = totals((e.name, e.own_budget) for e in before)
+        comparable = before and this_sum.complete and last_sum.complete
+        rows.append(
+            DepartmentYear(
+                department,
+                this_sum,
+                change(this_sum.executed, last_sum.executed) if comparable else None,
+            )
+        )
+    return sorted(rows, key=lambda r: (-r.sum.adjusted, r.department.slug))
 
 
 def _publishing(catalog: Catalog) -> list[Department]:

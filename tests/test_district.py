@@ -1,0 +1,99 @@
+"""Browsing a district (issue 27), as far as built: the year page's table of departments, its
+totals and changes against hand arithmetic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import copy_project, mkdocs_build
+from test_site import caption, soup, table_rows
+
+REGISTRY = """departments:
+  - slug: jiaoyu
+    name: 示例区教育局
+    short_name: 区教育局
+  - slug: minzheng
+    name: 示例区民政局
+  - slug: sifa
+    name: 示例区司法局
+"""
+
+
+def _report(name: str, year: int, initial: int, executed: int | None) -> dict[str, Any]:
+    line: dict[str, Any] = {"year": year, "initial": initial}
+    if executed is not None:
+        line["executed"] = executed
+    return {"name": name, "budget": [line]}
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("district") / "project")
+    data = project / "data"
+    for path in data.iterdir():
+        if path.is_dir():
+            for child in sorted(path.rglob("*"), reverse=True):
+                child.unlink() if child.is_file() else child.rmdir()
+            path.rmdir()
+    (data / "publication-records.json").unlink()
+    (data / "departments.yml").write_text(REGISTRY, encoding="utf-8")
+    reports = [
+        ("jiaoyu", _report("校舍维修", 2022, 100000, 100000)),
+        ("jiaoyu", _report("校舍维修", 2023, 200000, 180000)),
+        ("jiaoyu", _report("教师培训", 2023, 50000, 50000)),
+        ("minzheng", _report("困难群众救助", 2023, 300000, 240000)),
+        ("sifa", _report("法律援助", 2022, 40000, 40000)),
+        ("sifa", _report("人民调解", 2023, 60000, None)),  # no 实际执行: no change claimed
+    ]
+    for number, (department, report) in enumerate(reports):
+        year = report["budget"][0]["year"]
+        folder = data / str(year) / department
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"r{number}.yml").write_text(
+            yaml.safe_dump(report, allow_unicode=True), encoding="utf-8"
+        )
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def test_the_year_page_leads_with_its_departments(district: Path) -> None:
+    page = soup(district, "2023/index.html")
+    rows = table_rows(caption(page, "2023年度各部门项目合计"))
+    # By 全年预算: 民政 30 万, 教育 20 + 5 = 25 万, 司法 6 万.
+    assert rows == [
+        ["部门", "项目数", "全年预算", "实际执行", "执行率", "实际执行较上年"],
+        # 24 / 30 = 80.00 %; no 2022 projects: nothing to compare with.
+        ["示例区民政局", "1", "30.00", "24.00", "80.00%", "无从比较"],
+        # (18 + 5) / 25 = 92.00 %; 23 万 on 2022's 10 万: +130.00 %.
+        ["区教育局", "2", "25.00", "23.00", "92.00%", "+130.00%"],
+        # Its one project has no 实际执行: nothing summed (no 0.00 shown), no change.
+        [
+            "示例区司法局",
+            "1（计入0）",
+            "没有同时写明全年预算和实际执行的项目，不作合计",
+            "无从比较",
+        ],
+    ]
+    link = caption(page, "2023年度各部门项目合计").find("a", string="区教育局")
+    assert link["href"].endswith("bumen/jiaoyu/#y2023")
+
+
+def test_a_year_with_nothing_to_add_says_so_instead_of_zero(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    folder = project / "data/2024/xiqu-xinfangju"
+    folder.mkdir(parents=True)
+    (folder / "r.yml").write_text(
+        yaml.safe_dump(_report("信访接待", 2024, 60000, None), allow_unicode=True),
+        encoding="utf-8",
+    )
+    assert mkdocs_build(project, project / "site").returncode == 0
+    page = soup(project / "site", "2024/index.html")
+    lead = page.select_one(".gk-lead").get_text()
+    assert "没有同时写明全年预算和实际执行的项目，不作合计。" in lead and "0.00" not in lead
+    total = table_rows(caption(page, "2024年度项目预算执行情况"))[-1]
+    # The last cell is the 执行较上年 column, which a total leaves empty.
+    assert total == ["合计（1个项目中的0个）", "没有同时写明全年预算和实际执行的项目，不作合计", ""]
