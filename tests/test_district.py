@@ -97,3 +97,48 @@ def test_a_year_with_nothing_to_add_says_so_instead_of_zero(tmp_path: Path) -> N
     total = table_rows(caption(page, "2024年度项目预算执行情况"))[-1]
     # The last cell is the 执行较上年 column, which a total leaves empty.
     assert total == ["合计（1个项目中的0个）", "没有同时写明全年预算和实际执行的项目，不作合计", ""]
+
+
+def test_the_year_page_answers_the_readers_questions_in_short_lists(district: Path) -> None:
+    page = soup(district, "2023/index.html")
+
+    def items(anchor: str) -> list[str]:
+        heading = page.find(id=anchor)
+        return [li.get_text("", strip=True) for li in heading.find_next("ol").find_all("li")]
+
+    assert items("zuida") == [
+        "困难群众救助（示例区民政局）：30.00 万元",
+        "校舍维修（区教育局）：20.00 万元",
+        "人民调解（示例区司法局）：6.00 万元",
+        "教师培训（区教育局）：5.00 万元",
+    ]
+    # 校舍维修: 18 万 on 10 万 the year before, +8 万 (+80.00 %); no other project has both years.
+    assert items("zengjia") == ["校舍维修（区教育局）：+8.00 万元（+80.00%）"]
+    assert page.find(id="jianshao") is None  # nothing fell: no empty list
+    # 困难群众救助 spent 24 of 30 万, exactly 80.00 %: not "under 80 %".
+    assert page.find(id="dixu") is None and page.find(id="chaochu") is None
+
+
+def test_a_short_list_stays_short_and_says_how_many(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    folder = project / "data/2024/xiqu-xinfangju"
+    folder.mkdir(parents=True)
+    for number in range(12):  # 全年预算 1 to 12 万元; each spends half: 50.00 %
+        budget = 10000 * (number + 1)
+        (folder / f"p{number:02d}.yml").write_text(
+            yaml.safe_dump(
+                _report(f"第{number + 1}号项目", 2024, budget, budget // 2), allow_unicode=True
+            ),
+            encoding="utf-8",
+        )
+    assert mkdocs_build(project, project / "site").returncode == 0
+    page = soup(project / "site", "2024/index.html")
+    biggest = page.find(id="zuida").find_next("ol").find_all("li")
+    assert [li.get_text("", strip=True) for li in biggest[:2]] == [
+        "第12号项目：12.00 万元",
+        "第11号项目：11.00 万元",
+    ]
+    assert len(biggest) == 10
+    assert "共 12 个项目，以上为前 10 个" in page.find(id="zuida").find_next("p").get_text()
+    under = page.find(id="dixu").find_next("ol").find_all("li")
+    assert len(under) == 10 and under[0].get_text("", strip=True).endswith("：50.00%")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from gongkai.checks.audit import Severity, form_total_gaps, tally
@@ -20,6 +21,7 @@ from gongkai.checks.targets import TargetChange, comparisons, summarise
 from gongkai.model.attachments import attachments_of
 from gongkai.model.catalog import Catalog, Project, ProjectYear
 from gongkai.model.dates import PartialDate
+from gongkai.model.money import change_amount, percent, wan
 from gongkai.model.report import BudgetYear, Department, DocumentKind, field_label
 from gongkai.outputs.opendata import (
     BUDGET_COLUMNS,
@@ -47,7 +49,7 @@ from gongkai.site import Site
 
 Context = dict[str, Any]
 _HOME = (("首页", HOME),)  # the first step of every 当前位置
-RANKED = 20  # projects in a year's chart; the table below lists them all
+RANKED = 15  # projects in a year's chart (about 15 bars stay readable); the table lists all
 
 
 @dataclass(frozen=True)
@@ -251,6 +253,7 @@ def _year(site: Site, page: SitePage) -> Context:
         "whole": _whole(catalog.in_year(year)),
         "targets": summarise(catalog, catalog.in_year(year)),
         "department_rows": _department_rows(catalog, year),
+        "ranked_lists": _ranked_lists(catalog, year, entries),
     }
 
 
@@ -285,6 +288,83 @@ def _department_rows(catalog: Catalog, year: int) -> list[DepartmentYear]:
             )
         )
     return sorted(rows, key=lambda r: (-r.sum.adjusted, r.department.slug))
+
+
+SHORT_LIST = 10  # a ranked list on the year page: never longer, whatever the district's size
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A short ranked list of the year page (十大项目, 增减最多, 执行偏离): its heading, the first
+    entries with the figure each is ranked by, and how many qualify in all."""
+
+    id: str
+    title: str
+    items: list[tuple[ProjectYear, str]]
+    total: int
+    note: str = ""
+
+
+def _ranked_lists(catalog: Catalog, year: int, entries: list[ProjectYear]) -> list[Ranked]:
+    """The questions a reader asks of a year: the biggest projects, the largest increases and
+    decreases of spending on the year before, and execution far from the budget."""
+    budgeted = [
+        (e, e.own_budget.adjusted)
+        for e in entries
+        if e.own_budget and e.own_budget.adjusted is not None
+    ]  # type: ignore[union-attr]
+    biggest = sorted(budgeted, key=lambda p: (-p[1], p[0].slug))
+    moves = []
+    for entry in entries:
+        own, before = entry.own_budget, _line(catalog, entry, year - 1)
+        if own and before and own.executed is not None and before.executed is not None:
+            moves.append(
+                (entry, own.executed - before.executed, change(own.executed, before.executed))
+            )
+    rising = sorted((m for m in moves if m[1] > 0), key=lambda m: (-m[1], m[0].slug))
+    falling = sorted((m for m in moves if m[1] < 0), key=lambda m: (m[1], m[0].slug))
+    rates = [
+        (e, e.own_budget.rate) for e in entries if e.own_budget and e.own_budget.rate is not None
+    ]  # type: ignore[union-attr]
+    under = sorted((r for r in rates if r[1] < Decimal("0.8")), key=lambda r: (r[1], r[0].slug))
+    over = sorted((r for r in rates if r[1] > 1), key=lambda r: (-r[1], r[0].slug))
+
+    def moved(m: tuple[ProjectYear, Decimal, Decimal | None]) -> str:
+        share = f"（{percent(m[2], signed=True)}）" if m[2] is not None else ""
+        return f"{change_amount(m[1])}{share}"
+
+    lists = [
+        Ranked(
+            "zuida",
+            "全年预算最大的项目",
+            [(e, f"{wan(v)} 万元") for e, v in biggest[:SHORT_LIST]],
+            len(biggest),
+        ),
+        Ranked(
+            "zengjia",
+            "实际执行较上年增加最多",
+            [(m[0], moved(m)) for m in rising[:SHORT_LIST]],
+            len(rising),
+            "只比较上年也有实际执行数的项目。",
+        ),
+        Ranked(
+            "jianshao",
+            "实际执行较上年减少最多",
+            [(m[0], moved(m)) for m in falling[:SHORT_LIST]],
+            len(falling),
+            "只比较上年也有实际执行数的项目。",
+        ),
+        Ranked(
+            "dixu", "执行率低于 80%", [(e, percent(r)) for e, r in under[:SHORT_LIST]], len(under)
+        ),
+        Ranked(
+            "chaochu",
+            "执行率超过 100%（实际执行多于全年预算）",
+            [(e, percent(r)) for e, r in over[:SHORT_LIST]],
+            len(over),
+        ),
+    ]
+    return [r for r in lists if r.total]
 
 
 def _publishing(catalog: Catalog) -> list[Department]:
