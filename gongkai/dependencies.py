@@ -8,7 +8,8 @@ download bundles are written again. The rules, tested in ``tests/test_incrementa
   years bar and trend), P's across-years page, the audit page; downloads of P, of Y and of
   everything; the search index.
 - Its name, department or amounts changed too (or, for a document of a project-year with two,
-  its indicators, which the year and department pages count as kept or changed): every year page (each shows the totals of
+  its indicators, which the year and department pages count as kept or changed): every year page
+  and every page of a year's full list (each shows the totals of
   all years and the change on the year before), D's page, the home page and the lists of
   projects and departments.
 - Its name or disclosure dates changed: the 公开时效 page.
@@ -26,7 +27,15 @@ from pathlib import Path
 
 from gongkai.model.catalog import DEPARTMENTS_FILE, ProjectYear
 from gongkai.model.report import DocumentKind
-from gongkai.pages import department_uri, department_year_uri, project_uri, report_uri, year_uri
+from gongkai.pages import (
+    department_uri,
+    department_year_uri,
+    list_pages,
+    project_uri,
+    report_uri,
+    year_list_uri,
+    year_uri,
+)
 from gongkai.render.environment import TEMPLATES, THEME
 from gongkai.site import Site
 
@@ -146,6 +155,9 @@ def touched_pages(site: Site, change: Change) -> set[str] | None:
     if change.listed:
         pages.update(LISTS)
         pages.update(year_uri(y) for y in catalog.years)
+        for year in catalog.years:  # a year's full list, where it has pages of its own
+            count = list_pages(len(catalog.counted(catalog.in_year(year))))
+            pages.update(year_list_uri(year, n) for n in range(1, count + 1))
     if change.disclosed:
         pages.add(TIMELINESS)
     for entry in _entries(site, change):

@@ -29,6 +29,21 @@ def year_uri(year: int) -> str:
     return f"{year}/index.md"
 
 
+LIST_PAGE_SIZE = 100  # rows on one page of a year's full list of projects
+
+
+def list_pages(count: int) -> int:
+    """How many pages a year's full list of ``count`` projects takes; 0 where the year page
+    holds it whole (a hundred or fewer)."""
+    return 0 if count <= LIST_PAGE_SIZE else -(-count // LIST_PAGE_SIZE)
+
+
+def year_list_uri(year: int, number: int = 1) -> str:
+    """A page of a year's full list of projects (项目一览，分页): ``liebiao/2023/``, then
+    ``liebiao/2023/2/``; outside the year's folder, where a project's slug could not clash."""
+    return f"liebiao/{year}/index.md" if number == 1 else f"liebiao/{year}/{number}.md"
+
+
 def report_uri(entry: ProjectYear) -> str:
     return f"{entry.year}/{entry.slug}.md"
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import copy_project, mkdocs_build
-from test_site import caption, soup, table_rows
+from test_site import caption, soup, table_rows, text_of
 
 REGISTRY = """departments:
   - slug: jiaoyu
@@ -142,3 +142,40 @@ def test_a_short_list_stays_short_and_says_how_many(tmp_path: Path) -> None:
     assert "共 12 个项目，以上为前 10 个" in page.find(id="zuida").find_next("p").get_text()
     under = page.find(id="dixu").find_next("ol").find_all("li")
     assert len(under) == 10 and under[0].get_text("", strip=True).endswith("：50.00%")
+
+
+@pytest.fixture(scope="module")
+def big_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample and 201 more projects in 2024: three pages of the year's list."""
+    project = copy_project(tmp_path_factory.mktemp("big") / "project")
+    folder = project / "data/2024/xiqu-xinfangju"
+    folder.mkdir(parents=True)
+    for number in range(201):  # 全年预算 1 to 201 千元, all spent
+        budget = 1000 * (number + 1)
+        (folder / f"p{number:03d}.yml").write_text(
+            yaml.safe_dump(
+                _report(f"第{number + 1}号项目", 2024, budget, budget), allow_unicode=True
+            ),
+            encoding="utf-8",
+        )
+    assert mkdocs_build(project, project / "site").returncode == 0
+    return project / "site"
+
+
+def test_a_big_year_lists_its_projects_on_pages_of_a_hundred(big_year: Path) -> None:
+    year = soup(big_year, "2024/index.html")
+    assert year.find("caption", string=lambda t: t and "年度项目预算执行情况" in t) is None
+    pointer = text_of(year.find("a", string="第 3 页").find_parent("p"))
+    assert pointer == "2024年度的201个项目按全年预算从大到小分3页列出：第1页·第2页·第3页。"
+    names = []
+    for number, path in enumerate(("liebiao/2024/", "liebiao/2024/2/", "liebiao/2024/3/"), 1):
+        page = soup(big_year, path + "index.html")
+        rows = table_rows(caption(page, f"2024年度项目预算执行情况（第{number}页）"))[1:]
+        names += [r[0] for r in rows]
+        nav = page.select_one("nav.gk-pages")
+        assert nav.find("strong", attrs={"aria-current": "page"}).get_text() == f"第 {number} 页"
+    assert len(names) == 201 and len(set(names)) == 201
+    # The biggest first: 第201号项目 (20.10 万元) heads page 1, 第1号 ends page 3.
+    assert names[0] == "第201号项目" and names[100] == "第101号项目" and names[-1] == "第1号项目"
+    first = soup(big_year, "liebiao/2024/index.html")
+    assert "列出第1至100个" in text_of(first.select_one(".gk-lead"))

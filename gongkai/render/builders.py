@@ -35,13 +35,16 @@ from gongkai.pages import (
     DATA,
     DEPARTMENTS,
     HOME,
+    LIST_PAGE_SIZE,
     PROJECTS,
     TIMELINESS,
     SitePage,
     department_uri,
     department_year_uri,
+    list_pages,
     project_uri,
     report_uri,
+    year_list_uri,
     year_uri,
 )
 from gongkai.render.charts import budget_chart, ranking_chart
@@ -254,6 +257,7 @@ def _year(site: Site, page: SitePage) -> Context:
         "targets": summarise(catalog, catalog.in_year(year)),
         "department_rows": _department_rows(catalog, year),
         "ranked_lists": _ranked_lists(catalog, year, entries),
+        "list_pages": _list_pages(catalog, year),
     }
 
 
@@ -365,6 +369,62 @@ def _ranked_lists(catalog: Catalog, year: int, entries: list[ProjectYear]) -> li
         ),
     ]
     return [r for r in lists if r.total]
+
+
+def _list_pages(catalog: Catalog, year: int) -> int:
+    """How many pages a year's full list takes; 0 where the year page holds it whole."""
+    return list_pages(len(_project_documents(catalog, catalog.in_year(year))))
+
+
+def _year_list_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    for year in catalog.years:
+        pages = _list_pages(catalog, year)
+        for number in range(1, pages + 1):
+            yield SitePage(
+                year_list_uri(year, number),
+                f"{year}年度全部项目（第 {number} 页）",
+                "year_list.html",
+                (year, number, pages),
+                f"{year}年度全部项目预算执行情况，第 {number} 页，共 {pages} 页",
+                False,
+                trail=(*_HOME, (f"{year}年度", year_uri(year))),
+                updated=_newest(catalog.in_year(year)),
+            )
+
+
+def _year_list(site: Site, page: SitePage) -> Context:
+    """One page of a year's list: a hundred rows in a stable order, the biggest 全年预算 first."""
+    catalog = site.catalog
+    year, number, pages = page.subject
+    entries = _project_documents(catalog, catalog.in_year(year))
+    ordered = sorted(
+        entries,
+        key=lambda e: (
+            e.own_budget is None or e.own_budget.adjusted is None,
+            -(e.own_budget.adjusted or 0) if e.own_budget else 0,
+            e.department.slug,
+            e.slug,
+        ),
+    )
+    start = (number - 1) * LIST_PAGE_SIZE
+    shown = ordered[start : start + LIST_PAGE_SIZE]
+    previous = {}
+    for entry in shown:
+        own, before = entry.own_budget, _line(catalog, entry, year - 1)
+        previous[entry.slug] = change(
+            own.executed if own else None, before.executed if before else None
+        )
+    return {
+        "year": year,
+        "number": number,
+        "pages": pages,
+        "entries": shown,
+        "first": start + 1,
+        "page_size": LIST_PAGE_SIZE,
+        "count": len(ordered),
+        "previous": previous,
+        "several_departments": len(_publishing(catalog)) > 1,
+    }
 
 
 def _publishing(catalog: Catalog) -> list[Department]:
@@ -698,6 +758,7 @@ KINDS: list[PageKind] = [
     PageKind("data.html", _data_pages, _data),
     PageKind("audit.html", _audit_pages, _audit),
     PageKind("year.html", _year_pages, _year),
+    PageKind("year_list.html", _year_list_pages, _year_list),
     PageKind("department.html", _department_pages, _department),
     PageKind("project.html", _project_pages, _project),
     PageKind("report.html", _report_pages, _report),

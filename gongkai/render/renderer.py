@@ -19,6 +19,7 @@ from gongkai.pages import (
     project_uri,
     relative_url,
     report_uri,
+    year_list_uri,
     year_uri,
 )
 from gongkai.render import builders
@@ -73,6 +74,7 @@ class Renderer:
                 "audit": AUDIT,
                 "data": DATA,
                 "year": year_uri,
+                "year_list": year_list_uri,
                 "report": report_uri,
                 "project": project_uri,
                 "department": department_uri,
