@@ -174,7 +174,17 @@ def test_indicator_table_is_laid_out_like_the_form(built_site: Path) -> None:
 
 
 def test_year_and_home_totals(built_site: Path) -> None:
-    for page_name in ("index.html", "2023/index.html"):
+    home = soup(built_site, "index.html")
+    # The home page is the way in: the year's totals and its biggest projects, not its table.
+    summary = text_of(home.find(id="zuixin").find_next("p"))
+    assert (
+        summary
+        == "2023年度共公开4个项目，全年预算合计33.00万元，实际执行33.00万元，执行率100.00%。"
+    )
+    biggest = [text_of(li) for li in home.find(id="zuida").find_next("ol").find_all("li")]
+    assert biggest[0] == "驻京驻蓉信访维稳经费：15.00万元" and len(biggest) == 4
+    assert home.find("caption", string=lambda t: t and "项目预算执行情况" in t) is None
+    for page_name in ("2023/index.html",):
         page = soup(built_site, page_name)
         table = caption(page, "2023年度项目预算执行情况")
         rows = table_rows(table)
@@ -342,9 +352,16 @@ def test_several_departments_and_years(tmp_path: Path) -> None:
     assert other_years.find("a")["href"] == "../../2023/baoan-feiyong/"
 
     home = soup(site, "index.html")
-    table = caption(home, "2024年度项目预算执行情况")
-    assert table_rows(table)[0] == ["项目名称", "部门", "全年预算", "实际执行", "执行率"]
-    assert table_rows(table)[-1][-3:] == ["8.00", "7.50", "93.75%"]
+    table = caption(soup(site, "2024/index.html"), "2024年度项目预算执行情况")
+    assert table_rows(table)[0] == [
+        "项目名称",
+        "部门",
+        "全年预算",
+        "实际执行",
+        "执行率",
+        "执行较上年",
+    ]
+    assert table_rows(table)[-1][-4:-1] == ["8.00", "7.50", "93.75%"]
     nav = home.find("nav", class_="md-nav--primary").get_text()
     assert "2024年度" in nav and "2023年度" in nav and "西区财政局" not in nav
     departments = table_rows(caption(soup(site, "bumen/index.html"), "公开部门及其报告"))

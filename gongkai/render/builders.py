@@ -132,6 +132,11 @@ def _home(site: Site, page: SitePage) -> Context:
         "latest": latest,
         "entries": entries,
         "sum": totals((e.name, e.own_budget) for e in entries),
+        # The way in, not the year's table: its five biggest projects.
+        "biggest": sorted(
+            (e for e in entries if e.own_budget and e.own_budget.adjusted is not None),
+            key=lambda e: (-(e.own_budget.adjusted or 0), e.slug),  # type: ignore[union-attr]
+        )[:5],
         "chart": budget_chart(
             [(f"{y}年", s.adjusted, s.executed) for y, s in history], "各年度全部项目合计"
         ),
