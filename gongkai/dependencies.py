@@ -12,7 +12,7 @@ download bundles are written again. The rules, tested in ``tests/test_incrementa
   and every page of a year's full list (each shows the totals of
   all years and the change on the year before), D's page, the home page and the lists of
   projects and departments.
-- Its name or disclosure dates changed: the 公开时效 page.
+- Its name or disclosure dates changed: the 公开时效 page and its pages of each year's events.
 - Anything structural rebuilds everything: a year, department or report page that appears
   or disappears (a new year is in the navigation of every page), two documents recognised as
   one project-year or no longer, the department registry,
@@ -33,9 +33,11 @@ from gongkai.pages import (
     list_pages,
     project_uri,
     report_uri,
+    timeliness_year_uri,
     year_list_uri,
     year_uri,
 )
+from gongkai.render.builders import timeliness_pages
 from gongkai.render.environment import TEMPLATES, THEME
 from gongkai.site import Site
 
@@ -160,6 +162,8 @@ def touched_pages(site: Site, change: Change) -> set[str] | None:
             pages.update(year_list_uri(year, n) for n in range(1, count + 1))
     if change.disclosed:
         pages.add(TIMELINESS)
+        for year, count in timeliness_pages(catalog).items():  # each year's events, if paged
+            pages.update(timeliness_year_uri(year, n) for n in range(1, count + 1))
     for entry in _entries(site, change):
         project = catalog.project_of(entry)
         pages.update(report_uri(other) for other in project.all_documents())

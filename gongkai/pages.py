@@ -44,6 +44,12 @@ def year_list_uri(year: int, number: int = 1) -> str:
     return f"liebiao/{year}/index.md" if number == 1 else f"liebiao/{year}/{number}.md"
 
 
+def timeliness_year_uri(year: int, number: int = 1) -> str:
+    """A page of a year's disclosure events (公开时效，分年度分页): ``shixiao/2023/``, then
+    ``shixiao/2023/2/``."""
+    return f"shixiao/{year}/index.md" if number == 1 else f"shixiao/{year}/{number}.md"
+
+
 def report_uri(entry: ProjectYear) -> str:
     return f"{entry.year}/{entry.slug}.md"
 

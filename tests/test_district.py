@@ -179,3 +179,22 @@ def test_a_big_year_lists_its_projects_on_pages_of_a_hundred(big_year: Path) -> 
     assert names[0] == "第201号项目" and names[100] == "第101号项目" and names[-1] == "第1号项目"
     first = soup(big_year, "liebiao/2024/index.html")
     assert "列出第1至100个" in text_of(first.select_one(".gk-lead"))
+
+
+def test_many_events_leave_the_timeliness_page_for_pages_of_their_year(big_year: Path) -> None:
+    page = soup(big_year, "shixiao/index.html")
+    assert page.select_one("table.gk-events") is None  # no event on the summary page
+    summary = table_rows(caption(page, "各年度公开事项的时效"))
+    assert [r[0] for r in summary[1:]] == ["2024年度", "2023年度", "合计"]
+    links = {text_of(li) for li in page.find(id="gexiang").find_next("ul").find_all("li")}
+    # 2024: 201 projects × 2 events = 402: five pages; 2023: 4 × 2 = 8: one page.
+    assert links == {"2024年度：第1页·第2页·第3页·第4页·第5页", "2023年度：第1页"}
+    keys = []
+    for number in range(1, 6):
+        path = "shixiao/2024/" + ("" if number == 1 else f"{number}/") + "index.html"
+        events = soup(big_year, path)
+        rows = table_rows(caption(events, f"2024年度各项目公开时效（第{number}页）"))[1:]
+        keys += [(r[0], r[2]) for r in rows]
+    assert len(keys) == 402 and len(set(keys)) == 402
+    one = soup(big_year, "shixiao/2023/index.html")
+    assert one.select_one("nav.gk-pages") is None  # a single page needs no page links

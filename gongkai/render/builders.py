@@ -44,6 +44,7 @@ from gongkai.pages import (
     list_pages,
     project_uri,
     report_uri,
+    timeliness_year_uri,
     year_list_uri,
     year_uri,
 )
@@ -179,14 +180,62 @@ def _timeliness_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     yield _list_page(catalog, TIMELINESS, "公开时效", "timeliness.html", about)
 
 
+def timeliness_pages(catalog: Catalog) -> dict[int, int]:
+    """Pages of each year's events where they leave the 公开时效 page (more than a hundred in
+    all); none where that page holds them whole."""
+    events = {y: len(catalog.in_year(y)) * len(EVENTS) for y in catalog.years}
+    if sum(events.values()) <= LIST_PAGE_SIZE:
+        return {}
+    return {y: max(1, list_pages(n)) for y, n in events.items()}
+
+
 def _timeliness(site: Site, page: SitePage) -> Context:
     by_year = [(y, [r for r in site.events if r.entry.year == y]) for y in site.catalog.years]
+    by_department = [
+        (d, site.counts([r for r in site.events if r.entry.department.slug == d.slug]))
+        for d in _publishing(site.catalog)
+    ]
     return {
         "by_year": [(y, rows, site.counts(rows)) for y, rows in by_year],
+        "by_department": by_department,
+        "year_pages": timeliness_pages(site.catalog),
         "counts": site.counts(site.events),
         "legal_basis": LEGAL_BASIS,
         "rule": site.settings.rule,
         "Status": Status,
+    }
+
+
+def _timeliness_year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
+    for year, pages in timeliness_pages(catalog).items():
+        for number in range(1, pages + 1):
+            yield SitePage(
+                timeliness_year_uri(year, number),
+                f"{year}年度公开时效（第 {number} 页）",
+                "timeliness_year.html",
+                (year, number, pages),
+                f"{year}年度各项目公开事项的批复、公开期限与公开日期，第 {number} 页，共 {pages} 页",
+                False,
+                trail=(*_HOME, ("公开时效", TIMELINESS)),
+                updated=_newest(catalog.in_year(year)),
+            )
+
+
+def _timeliness_year(site: Site, page: SitePage) -> Context:
+    """A hundred events of one year, in the site's stable order (department, project, event)."""
+    year, number, pages = page.subject
+    rows = [r for r in site.events if r.entry.year == year]
+    start = (number - 1) * LIST_PAGE_SIZE
+    return {
+        "year": year,
+        "number": number,
+        "pages": pages,
+        "rows": rows[start : start + LIST_PAGE_SIZE],
+        "first": start + 1,
+        "count": len(rows),
+        "counted": site.counts(rows),
+        "Status": Status,
+        "rule": site.settings.rule,
     }
 
 
@@ -760,6 +809,7 @@ KINDS: list[PageKind] = [
     PageKind("projects.html", _projects_pages, _projects),
     PageKind("departments.html", _departments_pages, _departments),
     PageKind("timeliness.html", _timeliness_pages, _timeliness),
+    PageKind("timeliness_year.html", _timeliness_year_pages, _timeliness_year),
     PageKind("data.html", _data_pages, _data),
     PageKind("audit.html", _audit_pages, _audit),
     PageKind("year.html", _year_pages, _year),

@@ -19,6 +19,7 @@ from gongkai.pages import (
     project_uri,
     relative_url,
     report_uri,
+    timeliness_year_uri,
     year_list_uri,
     year_uri,
 )
@@ -75,6 +76,7 @@ class Renderer:
                 "data": DATA,
                 "year": year_uri,
                 "year_list": year_list_uri,
+                "timeliness_year": timeliness_year_uri,
                 "report": report_uri,
                 "project": project_uri,
                 "department": department_uri,
