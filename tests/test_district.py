@@ -198,3 +198,44 @@ def test_many_events_leave_the_timeliness_page_for_pages_of_their_year(big_year:
     assert len(keys) == 402 and len(set(keys)) == 402
     one = soup(big_year, "shixiao/2023/index.html")
     assert one.select_one("nav.gk-pages") is None  # a single page needs no page links
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_paged_lists_read_on_a_phone_with_no_axe_violation(
+    browser: object, big_year: Path, width: int
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from browsing import serve
+
+    with serve(big_year) as url:
+        page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+        for path in (
+            "2024/",
+            "liebiao/2024/",
+            "liebiao/2024/3/",
+            "shixiao/",
+            "shixiao/2024/2/",
+            "",
+        ):
+            page.goto(url + path)
+            page.wait_for_load_state("networkidle")
+            violations = Axe().run(page).response["violations"]
+            assert violations == [], (
+                path,
+                [(v["id"], v["nodes"][0]["target"]) for v in violations],
+            )
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        page.close()
+
+
+def test_the_paged_pages_stay_small(big_year: Path) -> None:
+    # 201 projects in a year: no page holds them all; the biggest page is a page of 100.
+    sizes = {
+        str(p.relative_to(big_year)): p.stat().st_size
+        for p in big_year.rglob("*.html")
+        if "search" not in p.parts
+    }
+    biggest = max(sizes, key=sizes.__getitem__)
+    assert sizes[biggest] <= 200 * 1024, (biggest, sizes[biggest])
+    assert sizes["2024/index.html"] < sizes["liebiao/2024/index.html"]
