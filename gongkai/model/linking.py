@@ -90,6 +90,10 @@ def link_documents(documents: Iterable[tuple[str, Report]]) -> list[Link]:
     """Link each self-evaluation to the one 绩效目标表 of the same department and year (the
     ``str`` of each pair) that it matches best, when no other fits nearly as well."""
     items = list(documents)
+    targets_at: dict[str, list[int]] = {}  # by department and year: a district has thousands
+    for index, (place, report) in enumerate(items):
+        if report.kind is DocumentKind.TARGETS:
+            targets_at.setdefault(place, []).append(index)
     links: list[Link] = []
     for index, (place, report) in enumerate(items):
         if report.kind not in EVALUATIONS:
@@ -97,9 +101,8 @@ def link_documents(documents: Iterable[tuple[str, Report]]) -> list[Link]:
         scored = sorted(
             (
                 (match[0], match[1], other)
-                for other, (where, candidate) in enumerate(items)
-                if where == place and candidate.kind is DocumentKind.TARGETS
-                if (match := same_project(candidate, report)) is not None
+                for other in targets_at.get(place, [])
+                if (match := same_project(items[other][1], report)) is not None
             ),
             key=lambda m: (-m[0], m[2]),
         )

@@ -190,9 +190,9 @@ def timeliness_pages(catalog: Catalog) -> dict[int, int]:
 
 
 def _timeliness(site: Site, page: SitePage) -> Context:
-    by_year = [(y, [r for r in site.events if r.entry.year == y]) for y in site.catalog.years]
+    by_year = [(y, site.events_in(y)) for y in site.catalog.years]
     by_department = [
-        (d, site.counts([r for r in site.events if r.entry.department.slug == d.slug]))
+        (d, site.counts([r for e in site.catalog.of_department(d.slug) for r in site.events_of(e)]))
         for d in _publishing(site.catalog)
     ]
     return {
@@ -224,7 +224,7 @@ def _timeliness_year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SiteP
 def _timeliness_year(site: Site, page: SitePage) -> Context:
     """A hundred events of one year, in the site's stable order (department, project, event)."""
     year, number, pages = page.subject
-    rows = [r for r in site.events if r.entry.year == year]
+    rows = site.events_in(year)
     start = (number - 1) * LIST_PAGE_SIZE
     return {
         "year": year,
