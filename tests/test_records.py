@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import feedparser
@@ -465,3 +466,29 @@ def test_a_read_only_filesystem_is_said_even_to_root(
     said = result.stdout + result.stderr
     assert result.returncode == 1 and "没有写入权限" in said and "Traceback" not in said, said
     assert {p: p.read_bytes() for p in (project / "data").rglob("*") if p.is_file()} == before
+
+
+def test_a_publish_killed_before_it_saved_the_records_ends_as_an_uninterrupted_one(
+    tmp_path: Path,
+) -> None:
+    """The narrowest window of a kill: every file stamped, the records not yet saved. Run
+    again, publish finds the numbers in the files and must leave the records — serials
+    included — as one uninterrupted run does (a fault trial in CI once landed there)."""
+    whole = copy_project(tmp_path / "whole")
+    add_unpublished(whole, 12)
+    assert run_cli(whole, "publish", "--date", "2024-02-20").returncode == 0
+    killed = tmp_path / "killed"
+    shutil.copytree(whole, killed)
+    # The state the kill left: the stamped files, and the records as they were before.
+    (killed / "data/publication-records.json").write_text(
+        (ROOT / "data/publication-records.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    assert run_cli(killed, "publish", "--date", "2024-02-20").returncode == 0
+    after = json.loads((killed / "data/publication-records.json").read_text(encoding="utf-8"))
+    expected = json.loads((whole / "data/publication-records.json").read_text(encoding="utf-8"))
+    assert after == expected and after["serials"]["xiqu-xinfangju/2024"] == 12
+    # And the next report takes the next number, as it would have.
+    add_report(killed, 2024, "再一个项目", "zai", "  targets:\n    approved: 2024-02-10\n")
+    assert run_cli(killed, "publish", "--date", "2024-02-21").returncode == 0
+    text = (killed / "data/2024/xiqu-xinfangju/zai.yml").read_text(encoding="utf-8")
+    assert "index_number: xiqu-xinfangju-2024-0013" in text

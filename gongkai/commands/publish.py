@@ -40,6 +40,17 @@ def index_number(settings: Settings, entry: ProjectYear, serial: int) -> str:
     )
 
 
+def _serial_of(settings: Settings, entry: ProjectYear, number: str, limit: int) -> int | None:
+    """The serial the index pattern gives ``number`` for ``entry``, if it is one of the first
+    ``limit`` (a number typed by hand in another form has none)."""
+    try:
+        return next(
+            (s for s in range(1, limit + 1) if index_number(settings, entry, s) == number), None
+        )
+    except EditError:
+        return None
+
+
 def publish(
     catalog: Catalog,
     settings: Settings,
@@ -97,12 +108,18 @@ def _publish_one(
         recorded[name] = on.isoformat()
         published_any = True
         stamps.append(Stamp(entry, name, on.isoformat(), "记录公开日期"))
+    counter = f"{entry.department.slug}/{entry.year}"
     if entry.report.disclosure.index_number:
         if INDEX_FIELD not in recorded:
-            recorded[INDEX_FIELD] = entry.report.disclosure.index_number
-            stamps.append(Stamp(entry, INDEX_FIELD, recorded[INDEX_FIELD], "收录已有索引号"))
+            number = entry.report.disclosure.index_number
+            recorded[INDEX_FIELD] = number
+            stamps.append(Stamp(entry, INDEX_FIELD, number, "收录已有索引号"))
+            # A number a killed run wrote before it saved the records: count its serial as
+            # spent, so that the records end as an uninterrupted run leaves them.
+            serial = _serial_of(settings, entry, number, len(given) + 1)
+            if serial is not None and serial > ledger.serials.get(counter, 0):
+                ledger.serials[counter] = serial
     elif published_any:
-        counter = f"{entry.department.slug}/{entry.year}"
         serial = ledger.serials.get(counter, 0) + 1
         number = index_number(settings, entry, serial)
         while number in given:
