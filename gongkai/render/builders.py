@@ -81,11 +81,25 @@ def context(site: Site, page: SitePage) -> Context:
 # --- shared figures ------------------------------------------------------------------------
 
 
-def _project_documents(catalog: Catalog, entries: Iterable[ProjectYear]) -> list[ProjectYear]:
-    """One document per project-year, as totals count them (see :meth:`Catalog.counted`): a
-    department's whole-spending report covers its projects, and a 绩效目标表 whose
-    self-evaluation is published is the same project-year."""
-    return catalog.counted(entries)
+def _by_budget(entries: Iterable[ProjectYear]) -> list[ProjectYear]:
+    """The entries that state a 全年预算, the biggest first (then by slug, for a stable order)."""
+    return sorted(
+        (e for e in entries if e.own_budget and e.own_budget.adjusted is not None),
+        key=lambda e: (-(e.own_budget.adjusted or 0), e.slug),  # type: ignore[union-attr]
+    )
+
+
+def _executed_changes(
+    catalog: Catalog, entries: Iterable[ProjectYear], year: int
+) -> dict[str, Decimal | None]:
+    """Each entry's 实际执行 change on the year before (its project's figures), by slug."""
+    changes = {}
+    for entry in entries:
+        own, before = entry.own_budget, _line(catalog, entry, year - 1)
+        changes[entry.slug] = change(
+            own.executed if own else None, before.executed if before else None
+        )
+    return changes
 
 
 def _whole(entries: Iterable[ProjectYear]) -> list[ProjectYear]:
@@ -101,7 +115,7 @@ def _line(catalog: Catalog, entry: ProjectYear, year: int) -> BudgetYear | None:
 
 def _year_totals(catalog: Catalog) -> list[tuple[int, Any]]:
     return [
-        (y, totals((e.name, e.own_budget) for e in _project_documents(catalog, catalog.in_year(y))))
+        (y, totals((e.name, e.own_budget) for e in catalog.counted(catalog.in_year(y))))
         for y in sorted(catalog.years)
     ]
 
@@ -127,17 +141,14 @@ def _home_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
 def _home(site: Site, page: SitePage) -> Context:
     catalog = site.catalog
     latest = catalog.years[0] if catalog.years else None
-    entries = _project_documents(catalog, catalog.in_year(latest)) if latest else []
+    entries = catalog.counted(catalog.in_year(latest)) if latest else []
     history = _year_totals(catalog)
     return {
         "latest": latest,
         "entries": entries,
         "sum": totals((e.name, e.own_budget) for e in entries),
         # The way in, not the year's table: its five biggest projects.
-        "biggest": sorted(
-            (e for e in entries if e.own_budget and e.own_budget.adjusted is not None),
-            key=lambda e: (-(e.own_budget.adjusted or 0), e.slug),  # type: ignore[union-attr]
-        )[:5],
+        "biggest": _by_budget(entries)[:5],
         "chart": budget_chart(
             [(f"{y}年", s.adjusted, s.executed) for y, s in history], "各年度全部项目合计"
         ),
@@ -283,17 +294,10 @@ def _year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
 
 def _year(site: Site, page: SitePage) -> Context:
     catalog, year = site.catalog, page.subject
-    entries = _project_documents(catalog, catalog.in_year(year))
-    ranked = sorted(
-        (e for e in entries if e.own_budget and e.own_budget.adjusted is not None),
-        key=lambda e: (-(e.own_budget.adjusted or 0), e.slug),  # type: ignore[union-attr]
-    )[:RANKED]
-    previous = {}
-    for entry in entries:
-        own, before = entry.own_budget, _line(catalog, entry, year - 1)
-        previous[entry.slug] = change(
-            own.executed if own else None, before.executed if before else None
-        )
+    entries = catalog.counted(catalog.in_year(year))
+    biggest = _by_budget(entries)
+    ranked = biggest[:RANKED]
+    previous = _executed_changes(catalog, entries, year)
     return {
         "year": year,
         "entries": entries,
@@ -310,7 +314,7 @@ def _year(site: Site, page: SitePage) -> Context:
         "whole": _whole(catalog.in_year(year)),
         "targets": summarise(catalog, catalog.in_year(year)),
         "department_rows": _department_rows(catalog, year),
-        "ranked_lists": _ranked_lists(catalog, year, entries),
+        "ranked_lists": _ranked_lists(catalog, year, entries, biggest),
         "list_pages": _list_pages(catalog, year),
     }
 
@@ -331,10 +335,10 @@ def _department_rows(catalog: Catalog, year: int) -> list[DepartmentYear]:
     rows = []
     for department in _publishing(catalog):
         mine = catalog.of_department(department.slug)
-        now = _project_documents(catalog, (e for e in mine if e.year == year))
+        now = catalog.counted(e for e in mine if e.year == year)
         if not now:
             continue
-        before = _project_documents(catalog, (e for e in mine if e.year == year - 1))
+        before = catalog.counted(e for e in mine if e.year == year - 1)
         this_sum = totals((e.name, e.own_budget) for e in now)
         last_sum = totals((e.name, e.own_budget) for e in before)
         comparable = before and this_sum.complete and last_sum.complete
@@ -363,15 +367,12 @@ class Ranked:
     note: str = ""
 
 
-def _ranked_lists(catalog: Catalog, year: int, entries: list[ProjectYear]) -> list[Ranked]:
-    """The questions a reader asks of a year: the biggest projects, the largest increases and
-    decreases of spending on the year before, and execution far from the budget."""
-    budgeted = [
-        (e, e.own_budget.adjusted)
-        for e in entries
-        if e.own_budget and e.own_budget.adjusted is not None
-    ]  # type: ignore[union-attr]
-    biggest = sorted(budgeted, key=lambda p: (-p[1], p[0].slug))
+def _ranked_lists(
+    catalog: Catalog, year: int, entries: list[ProjectYear], biggest: list[ProjectYear]
+) -> list[Ranked]:
+    """The questions a reader asks of a year: the biggest projects (``biggest``, as
+    :func:`_by_budget` orders ``entries``), the largest increases and decreases of spending on
+    the year before, and execution far from the budget."""
     moves = []
     for entry in entries:
         own, before = entry.own_budget, _line(catalog, entry, year - 1)
@@ -395,7 +396,7 @@ def _ranked_lists(catalog: Catalog, year: int, entries: list[ProjectYear]) -> li
         Ranked(
             "zuida",
             "全年预算最大的项目",
-            [(e, f"{wan(v)} 万元") for e, v in biggest[:SHORT_LIST]],
+            [(e, f"{wan(e.own_budget.adjusted)} 万元") for e in biggest[:SHORT_LIST]],  # type: ignore[union-attr]
             len(biggest),
         ),
         Ranked(
@@ -427,7 +428,7 @@ def _ranked_lists(catalog: Catalog, year: int, entries: list[ProjectYear]) -> li
 
 def _list_pages(catalog: Catalog, year: int) -> int:
     """How many pages a year's full list takes; 0 where the year page holds it whole."""
-    return list_pages(len(_project_documents(catalog, catalog.in_year(year))))
+    return list_pages(len(catalog.counted(catalog.in_year(year))))
 
 
 def _year_list_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
@@ -450,7 +451,7 @@ def _year_list(site: Site, page: SitePage) -> Context:
     """One page of a year's list: a hundred rows in a stable order, the biggest 全年预算 first."""
     catalog = site.catalog
     year, number, pages = page.subject
-    entries = _project_documents(catalog, catalog.in_year(year))
+    entries = catalog.counted(catalog.in_year(year))
     ordered = sorted(
         entries,
         key=lambda e: (
@@ -462,12 +463,7 @@ def _year_list(site: Site, page: SitePage) -> Context:
     )
     start = (number - 1) * LIST_PAGE_SIZE
     shown = ordered[start : start + LIST_PAGE_SIZE]
-    previous = {}
-    for entry in shown:
-        own, before = entry.own_budget, _line(catalog, entry, year - 1)
-        previous[entry.slug] = change(
-            own.executed if own else None, before.executed if before else None
-        )
+    previous = _executed_changes(catalog, shown, year)
     return {
         "year": year,
         "number": number,
@@ -507,15 +503,14 @@ def _department(site: Site, page: SitePage) -> Context:
     entries = site.catalog.of_department(department.slug)
     per_year = []
     for year in sorted({e.year for e in entries}, reverse=True):
-        these = _project_documents(site.catalog, (e for e in entries if e.year == year))
-        whole = _whole(e for e in entries if e.year == year)
         in_year = [e for e in entries if e.year == year]
+        these = site.catalog.counted(in_year)
         per_year.append(
             (
                 year,
                 these,
                 totals((e.name, e.own_budget) for e in these),
-                whole,
+                _whole(in_year),
                 summarise(site.catalog, in_year),
             )
         )
@@ -547,7 +542,7 @@ def _department_year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SiteP
 def _department_year(site: Site, page: SitePage) -> Context:
     department, year = page.subject
     entries = [e for e in site.catalog.of_department(department.slug) if e.year == year]
-    projects = _project_documents(site.catalog, entries)
+    projects = site.catalog.counted(entries)
     return {
         "department": department,
         "year": year,
