@@ -9,7 +9,6 @@ better (≥ or ≤); any other difference is 改动, with no direction claimed.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gongkai.model.catalog import Catalog, ProjectYear, YearDocuments
+from gongkai.model.linking import MARGIN, alike
 from gongkai.model.quantity import Quantity, comparable, parse_quantity
 from gongkai.model.report import Indicator, Nature
 
@@ -64,7 +64,6 @@ class TargetRow:
 
 _LEVEL_WORDS = re.compile(r"指标|类")
 _SPACE = re.compile(r"[\s·•、，,。.;；:：()（）\-—_/“”\"'‘’]")
-_NUMERALS = re.compile(r"\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]")
 SIMILAR = 0.75
 
 
@@ -76,13 +75,6 @@ def _level(indicator: Indicator) -> str:
 
 def _name(indicator: Indicator) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", indicator.name or ""))
-
-
-def _similar(a: str, b: str) -> float:
-    """Name likeness; 0 where the names hold different numbers (第一批 / 第二批)."""
-    if not a or not b or _NUMERALS.findall(a) != _NUMERALS.findall(b):
-        return 0.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def stated_target(indicator: Indicator) -> str:
@@ -172,7 +164,7 @@ def _pairs(promised: list[Indicator], listed: list[Indicator]) -> dict[int, int]
             continue
         scored = sorted(
             (
-                (_similar(_name(row), _name(listed[j])), j)
+                (alike(_name(row), _name(listed[j])), j)
                 for j in free
                 if _level(listed[j]) == _level(row)
             ),
@@ -180,7 +172,7 @@ def _pairs(promised: list[Indicator], listed: list[Indicator]) -> dict[int, int]
         )
         if not scored or scored[0][0] < SIMILAR:
             continue
-        if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.05:
+        if len(scored) > 1 and scored[1][0] >= scored[0][0] - MARGIN:
             continue  # two rows fit: neither is claimed
         rivals = [
             k
@@ -188,7 +180,7 @@ def _pairs(promised: list[Indicator], listed: list[Indicator]) -> dict[int, int]
             if k != i
             and k not in pairs
             and _level(other) == _level(row)
-            and _similar(_name(other), _name(listed[scored[0][1]])) >= scored[0][0] - 0.05
+            and alike(_name(other), _name(listed[scored[0][1]])) >= scored[0][0] - MARGIN
         ]
         if rivals:
             continue

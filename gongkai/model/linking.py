@@ -27,9 +27,24 @@ _DOCUMENT_WORDS = re.compile(
 )
 _SAME_MEANING = re.compile(r"经费|费用|资金|专项资金")
 _PUNCTUATION = re.compile(r"[\s·•、，,。.;；:：\-—_/“”\"'‘’《》<>]")
-_NUMERALS = re.compile(r"[0-9一二三四五六七八九十百千万零〇两甲乙丙丁壹贰叁肆伍陆柒捌玖拾]")
+# Numbers and numerals, in their order: names that differ in one name different things.
+_NUMERALS = re.compile(
+    r"\d+(?:\.\d+)?|[一二三四五六七八九十百千万零〇两甲乙丙丁壹贰叁肆伍陆柒捌玖拾]"
+)
 SIMILAR = 0.8  # SequenceMatcher ratio of two normalised names that count as the same project
-_MARGIN = 0.05  # a second candidate this close makes the match ambiguous
+MARGIN = 0.05  # a second candidate this close makes the match ambiguous
+
+
+def alike(a: str, b: str) -> float:
+    """How alike two names are, 0 to 1, as SequenceMatcher sees them; 0 where either is empty
+    or they hold different numbers (第一批 / 第二批, 12 / 21), however alike the rest.
+
+    >>> alike("举办培训场次", "举办的培训场次") > 0.9, alike("第一批", "第二批")
+    (True, 0.0)
+    """
+    if not a or not b or _NUMERALS.findall(a) != _NUMERALS.findall(b):
+        return 0.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def normalised_name(name: str) -> str:
@@ -52,12 +67,7 @@ def name_similarity(a: str, b: str) -> float:
     >>> name_similarity("第一批农业补贴", "第二批农业补贴")
     0.0
     """
-    left, right = normalised_name(a), normalised_name(b)
-    if not left or not right:
-        return 0.0
-    if sorted(_NUMERALS.findall(left)) != sorted(_NUMERALS.findall(right)):
-        return 0.0
-    return difflib.SequenceMatcher(None, left, right, autojunk=False).ratio()
+    return alike(normalised_name(a), normalised_name(b))
 
 
 def _code(report: Report) -> str | None:
@@ -109,7 +119,7 @@ def link_documents(documents: Iterable[tuple[str, Report]]) -> list[Link]:
         if not scored:
             continue
         best = scored[0]
-        if len(scored) > 1 and scored[1][0] >= best[0] - _MARGIN:
+        if len(scored) > 1 and scored[1][0] >= best[0] - MARGIN:
             continue  # two 绩效目标表 fit: neither is claimed
         links.append(Link(best[2], index, best[1]))
     return links
