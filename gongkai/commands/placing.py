@@ -38,10 +38,29 @@ class Placement:
     companion_kind: str | None = None
 
 
+# Files already read, by path, with the (mtime, size) they had: a batch import places each of
+# its documents against the same folders, which are read once, not once a document.
+_READ: dict[Path, tuple[tuple[int, int], Report | None]] = {}
+
+
 def _read(path: Path) -> Report | None:
     """A data file's name, kind, project code and slug, or ``None`` if it cannot be read."""
     try:
-        if path.stat().st_size > _MAX_FILE:
+        stat = path.stat()
+    except OSError:
+        return None
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _READ.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    report = _parse(path, stat.st_size)
+    _READ[path] = (stamp, report)
+    return report
+
+
+def _parse(path: Path, size: int) -> Report | None:
+    try:
+        if size > _MAX_FILE:
             return None
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         kind = DocumentKind(data.get("kind", DocumentKind.REPORT.value))
