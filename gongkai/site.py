@@ -71,16 +71,10 @@ class Site:
             index.setdefault(row.entry.key, []).append(row)
         return index
 
-    @cached_property
-    def _events_by_year(self) -> dict[int, list[EventRow]]:
-        index: dict[int, list[EventRow]] = {}
-        for row in self.events:
-            index.setdefault(row.entry.year, []).append(row)
-        return index
-
     def events_in(self, year: int) -> list[EventRow]:
-        """The events of one year, in the site's order (indexed: a page per hundred events)."""
-        return self._events_by_year.get(year, [])
+        """The events of one year, in the site's order, through the catalog's and the reports'
+        indexes (a page per hundred events must not scan them all)."""
+        return [row for entry in self.catalog.in_year(year) for row in self.events_of(entry)]
 
     def events_of(self, entry: ProjectYear) -> list[EventRow]:
         """The events of one report (indexed: a page per report must not scan them all)."""
