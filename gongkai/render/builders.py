@@ -89,17 +89,19 @@ def _by_budget(entries: Iterable[ProjectYear]) -> list[ProjectYear]:
     )
 
 
-def _executed_changes(
-    catalog: Catalog, entries: Iterable[ProjectYear], year: int
-) -> dict[str, Decimal | None]:
-    """Each entry's 实际执行 change on the year before (its project's figures), by slug."""
-    changes = {}
+Move = tuple[Decimal | None, Decimal | None]  # 实际执行 on the year before: amount, fraction
+
+
+def _executed_moves(catalog: Catalog, entries: Iterable[ProjectYear], year: int) -> dict[str, Move]:
+    """Each entry's 实际执行 change on the year before (its project's figures), by slug: the
+    amount where both years state one, the fraction where the year before is not zero."""
+    moves = {}
     for entry in entries:
         own, before = entry.own_budget, _line(catalog, entry, year - 1)
-        changes[entry.slug] = change(
-            own.executed if own else None, before.executed if before else None
-        )
-    return changes
+        now, then = (own.executed if own else None), (before.executed if before else None)
+        amount = now - then if now is not None and then is not None else None
+        moves[entry.slug] = (amount, change(now, then))
+    return moves
 
 
 def _whole(entries: Iterable[ProjectYear]) -> list[ProjectYear]:
@@ -297,12 +299,12 @@ def _year(site: Site, page: SitePage) -> Context:
     entries = catalog.counted(catalog.in_year(year))
     biggest = _by_budget(entries)
     ranked = biggest[:RANKED]
-    previous = _executed_changes(catalog, entries, year)
+    executed = _executed_moves(catalog, entries, year)
     return {
         "year": year,
         "entries": entries,
         "sum": totals((e.name, e.own_budget) for e in entries),
-        "previous": previous,
+        "previous": {slug: m[1] for slug, m in executed.items()},
         "history": _year_totals(catalog),
         "chart": ranking_chart(
             [(e.name, e.own_budget.adjusted, e.own_budget.executed) for e in ranked],  # type: ignore[union-attr]
@@ -314,7 +316,7 @@ def _year(site: Site, page: SitePage) -> Context:
         "whole": _whole(catalog.in_year(year)),
         "targets": summarise(catalog, catalog.in_year(year)),
         "department_rows": _department_rows(catalog, year),
-        "ranked_lists": _ranked_lists(catalog, year, entries, biggest),
+        "ranked_lists": _ranked_lists(entries, biggest, executed),
         "list_pages": _list_pages(catalog, year),
     }
 
@@ -368,18 +370,18 @@ class Ranked:
 
 
 def _ranked_lists(
-    catalog: Catalog, year: int, entries: list[ProjectYear], biggest: list[ProjectYear]
+    entries: list[ProjectYear], biggest: list[ProjectYear], executed: dict[str, Move]
 ) -> list[Ranked]:
     """The questions a reader asks of a year: the biggest projects (``biggest``, as
     :func:`_by_budget` orders ``entries``), the largest increases and decreases of spending on
-    the year before, and execution far from the budget."""
-    moves = []
-    for entry in entries:
-        own, before = entry.own_budget, _line(catalog, entry, year - 1)
-        if own and before and own.executed is not None and before.executed is not None:
-            moves.append(
-                (entry, own.executed - before.executed, change(own.executed, before.executed))
-            )
+    the year before (``executed``, as :func:`_executed_moves` gives them), and execution far
+    from the budget."""
+    moves = [
+        (e, amount, fraction)
+        for e in entries
+        for amount, fraction in [executed[e.slug]]
+        if amount is not None
+    ]
     rising = sorted((m for m in moves if m[1] > 0), key=lambda m: (-m[1], m[0].slug))
     falling = sorted((m for m in moves if m[1] < 0), key=lambda m: (m[1], m[0].slug))
     rates = [
@@ -463,7 +465,7 @@ def _year_list(site: Site, page: SitePage) -> Context:
     )
     start = (number - 1) * LIST_PAGE_SIZE
     shown = ordered[start : start + LIST_PAGE_SIZE]
-    previous = _executed_changes(catalog, shown, year)
+    previous = {slug: m[1] for slug, m in _executed_moves(catalog, shown, year).items()}
     return {
         "year": year,
         "number": number,
