@@ -9,7 +9,7 @@ download bundles are written again. The rules, tested in ``tests/test_incrementa
   everything; the search index.
 - Its name, department or amounts changed too (or, for a document of a project-year with two,
   its indicators, which the year and department pages count as kept or changed): every year page
-  and every page of a year's full list (each shows the totals of
+  and every page of a year's full list and of the list of all projects (each shows the totals of
   all years and the change on the year before), D's page, the home page and the lists of
   projects and departments.
 - Its name or disclosure dates changed: the 公开时效 page and its pages of each year's events.
@@ -32,6 +32,7 @@ from gongkai.pages import (
     department_year_uri,
     list_pages,
     project_uri,
+    projects_list_uri,
     report_uri,
     timeliness_year_uri,
     year_list_uri,
@@ -157,9 +158,11 @@ def touched_pages(site: Site, change: Change) -> set[str] | None:
     if change.listed:
         pages.update(LISTS)
         pages.update(year_uri(y) for y in catalog.years)
-        for year in catalog.years:  # a year's full list, where it has pages of its own
+        for year in catalog.years:  # each page of a year's full list
             count = list_pages(len(catalog.counted(catalog.in_year(year))))
             pages.update(year_list_uri(year, n) for n in range(1, count + 1))
+        count = list_pages(len(catalog.projects))  # and of the list of all projects
+        pages.update(projects_list_uri(n) for n in range(1, count + 1))
     if change.disclosed:
         pages.add(TIMELINESS)
         for year, count in timeliness_pages(catalog).items():  # each year's events, if paged

@@ -29,19 +29,28 @@ def year_uri(year: int) -> str:
     return f"{year}/index.md"
 
 
-LIST_PAGE_SIZE = 100  # rows on one page of a year's full list of projects
+LIST_PAGE_SIZE = 100  # rows on one page of a full list (a year's projects, all projects)
 
 
 def list_pages(count: int) -> int:
-    """How many pages a year's full list of ``count`` projects takes; 0 where the year page
-    holds it whole (a hundred or fewer)."""
-    return 0 if count <= LIST_PAGE_SIZE else -(-count // LIST_PAGE_SIZE)
+    """How many pages a full list of ``count`` rows takes: a hundred a page, at least one.
+
+    >>> list_pages(0), list_pages(100), list_pages(101)
+    (1, 1, 2)
+    """
+    return max(1, -(-count // LIST_PAGE_SIZE))
 
 
 def year_list_uri(year: int, number: int = 1) -> str:
     """A page of a year's full list of projects (项目一览，分页): ``liebiao/2023/``, then
     ``liebiao/2023/2/``; outside the year's folder, where a project's slug could not clash."""
     return f"liebiao/{year}/index.md" if number == 1 else f"liebiao/{year}/{number}.md"
+
+
+def projects_list_uri(number: int = 1) -> str:
+    """A page of the list of all projects (全部项目): ``xiangmu/``, then ``liebiao/xiangmu/2/``
+    (beside the projects' own pages a number could be a project's slug)."""
+    return PROJECTS if number == 1 else f"liebiao/xiangmu/{number}.md"
 
 
 def timeliness_year_uri(year: int, number: int = 1) -> str:

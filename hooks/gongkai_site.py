@@ -35,6 +35,7 @@ from gongkai.model.errors import DataErrors
 from gongkai.outputs.background import Background, BackgroundError
 from gongkai.outputs.feed import FEED_FILE, atom_feed
 from gongkai.outputs.fulltext import PageText, page_text, write_fulltext
+from gongkai.outputs.listing import write_lists
 from gongkai.outputs.opendata import write_downloads
 from gongkai.outputs.originals import copy_attachments
 from gongkai.outputs.search import describe, empty_material_index
@@ -173,6 +174,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
     def outputs() -> None:
         write_downloads(site.catalog, site_dir, site.today, config.site_name, only)
+        write_lists(site.catalog, site_dir, only)
 
     if only is None or only:
         build.outputs = Background(outputs)

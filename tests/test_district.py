@@ -3,6 +3,7 @@ totals and changes against hand arithmetic."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,30 @@ def _report(name: str, year: int, initial: int, executed: int | None) -> dict[st
     return {"name": name, "budget": [line]}
 
 
+def _marked_down(report: dict[str, Any]) -> dict[str, Any]:
+    """A self-evaluation whose own scores fall short on two of three indicators."""
+    report["performance"] = {
+        "indicators": [
+            {
+                "level1": "产出指标",
+                "name": "救助人次",
+                "target": "≥500人次",
+                "weight": 20,
+                "score": 15,
+            },
+            {"level1": "效益指标", "name": "满意度", "target": "≥90%", "weight": 10, "score": 10},
+            {
+                "level1": "效益指标",
+                "name": "发放及时率",
+                "target": "100%",
+                "weight": 10,
+                "score": 9.5,
+            },
+        ]
+    }
+    return report
+
+
 @pytest.fixture(scope="module")
 def district(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("district") / "project")
@@ -44,7 +69,7 @@ def district(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("jiaoyu", _report("校舍维修", 2022, 100000, 100000)),
         ("jiaoyu", _report("校舍维修", 2023, 200000, 180000)),
         ("jiaoyu", _report("教师培训", 2023, 50000, 50000)),
-        ("minzheng", _report("困难群众救助", 2023, 300000, 240000)),
+        ("minzheng", _marked_down(_report("困难群众救助", 2023, 300000, 240000))),
         ("sifa", _report("法律援助", 2022, 40000, 40000)),
         ("sifa", _report("人民调解", 2023, 60000, None)),  # no 实际执行: no change claimed
     ]
@@ -117,6 +142,63 @@ def test_the_year_page_answers_the_readers_questions_in_short_lists(district: Pa
     assert page.find(id="jianshao") is None  # nothing fell: no empty list
     # 困难群众救助 spent 24 of 30 万, exactly 80.00 %: not "under 80 %".
     assert page.find(id="dixu") is None and page.find(id="chaochu") is None
+    # Its own scores: 20 − 15 = 5 and 10 − 9.5 = 0.5 lost, on two indicators; 满意度 full.
+    assert items("koufen") == ["困难群众救助（示例区民政局）：2 项指标扣分，共扣 5.5 分"]
+
+
+def _list_data(site: Path, name: str) -> dict[str, Any]:
+    text = (site / "xiazai/liebiao" / f"{name}.js").read_text(encoding="utf-8")
+    assert text.startswith("gkList(") and text.endswith(");\n")
+    return json.loads(text[len("gkList(") : -len(");\n")])
+
+
+def test_the_year_list_data_holds_every_project_exactly(district: Path) -> None:
+    data = _list_data(district, "2023")
+    departments = [name for _slug, name in data["departments"]]
+    rows = {row[0][0]: row for row in data["rows"]}
+    assert len(rows) == 4 and data["base"] == "2023/"
+    # In the list's order: 全年预算 30, 20, 6, 5 万 (amounts in 分).
+    assert [row[0][0] for row in data["rows"]] == [
+        "困难群众救助",
+        "校舍维修",
+        "人民调解",
+        "教师培训",
+    ]
+    school = rows["校舍维修"]
+    assert departments[school[1]] == "区教育局"
+    assert school[2] == 4  # bits of 绩效目标表, 自评表, 自评报告: a 自评报告 only
+    # 20 万 budget, 18 万 spent: 90.00 % (9000 hundredths); +8 万 on 2022's 10 万: +80.00 %.
+    assert school[3:] == [20_000_000, 18_000_000, 9000, [8_000_000, 8000]]
+    # No 实际执行: no rate (the pages' words), no change.
+    assert rows["人民调解"][3:] == [6_000_000, None, "无执行数", None]
+    # No 2022 figures for 困难群众救助: nothing to compare with.
+    assert rows["困难群众救助"][5:] == [8000, None]
+    # The page without script shows the same rows, in the same order.
+    page = soup(district, "liebiao/2023/index.html")
+    shown = table_rows(caption(page, "2023年度全部项目"))[1:]
+    assert [r[0] for r in shown] == [row[0][0] for row in data["rows"]]
+    assert shown[1] == [
+        "校舍维修",
+        "区教育局",
+        "自评报告",
+        "20.00",
+        "18.00",
+        "90.00%",
+        "+8.00万元+80.00%",
+    ]
+
+
+def test_the_list_of_all_projects_is_a_paged_list_too(district: Path) -> None:
+    data = _list_data(district, "quanbu")
+    by_name = {row[0][0]: row for row in data["rows"]}
+    # 校舍维修 is one project of two years, newest first; its newest year's figures.
+    assert by_name["校舍维修"][3] == [2023, 2022] and by_name["校舍维修"][4:] == [20_000_000, 9000]
+    assert by_name["法律援助"][3] == [2022] and by_name["法律援助"][4:] == [4_000_000, 10000]
+    page = soup(district, "xiangmu/index.html")
+    rows = table_rows(caption(page, "全部项目及其报告年度"))[1:]
+    assert sorted(r[0] for r in rows) == sorted(by_name)
+    school = next(r for r in rows if r[0] == "校舍维修")
+    assert school == ["校舍维修", "区教育局", "自评报告", "2023、2022", "20.00", "90.00%"]
 
 
 def test_a_short_list_stays_short_and_says_how_many(tmp_path: Path) -> None:
@@ -165,12 +247,15 @@ def big_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_big_year_lists_its_projects_on_pages_of_a_hundred(big_year: Path) -> None:
     year = soup(big_year, "2024/index.html")
     assert year.find("caption", string=lambda t: t and "年度项目预算执行情况" in t) is None
-    pointer = text_of(year.find("a", string="第 3 页").find_parent("p"))
-    assert pointer == "2024年度的201个项目按全年预算从大到小分3页列出：第1页·第2页·第3页。"
+    pointer = text_of(year.find(id="xiangmu").find_next("a", string="2024年度全部项目").parent)
+    assert pointer == (
+        "2024年度的201个项目，见2024年度全部项目：按全年预算从大到小分3页列出，"
+        "可按任一列排序，并按部门、文件、名称、金额和执行率筛选。"
+    )
     names = []
     for number, path in enumerate(("liebiao/2024/", "liebiao/2024/2/", "liebiao/2024/3/"), 1):
         page = soup(big_year, path + "index.html")
-        rows = table_rows(caption(page, f"2024年度项目预算执行情况（第{number}页）"))[1:]
+        rows = table_rows(caption(page, "2024年度全部项目（金额单位：万元）"))[1:]
         names += [r[0] for r in rows]
         nav = page.select_one("nav.gk-pages")
         assert nav.find("strong", attrs={"aria-current": "page"}).get_text() == f"第 {number} 页"
@@ -178,7 +263,7 @@ def test_a_big_year_lists_its_projects_on_pages_of_a_hundred(big_year: Path) -> 
     # The biggest first: 第201号项目 (20.10 万元) heads page 1, 第1号 ends page 3.
     assert names[0] == "第201号项目" and names[100] == "第101号项目" and names[-1] == "第1号项目"
     first = soup(big_year, "liebiao/2024/index.html")
-    assert "列出第1至100个" in text_of(first.select_one(".gk-lead"))
+    assert "列出第1至100个" in text_of(first.select_one(".gk-list-plain"))
 
 
 def test_many_events_leave_the_timeliness_page_for_pages_of_their_year(big_year: Path) -> None:
@@ -239,3 +324,64 @@ def test_the_paged_pages_stay_small(big_year: Path) -> None:
     biggest = max(sizes, key=sizes.__getitem__)
     assert sizes[biggest] <= 200 * 1024, (biggest, sizes[biggest])
     assert sizes["2024/index.html"] < sizes["liebiao/2024/index.html"]
+
+
+@pytest.mark.browser
+def test_the_list_sorts_and_filters_from_a_folder_on_disk(
+    browser: object, tmp_path_factory: pytest.TempPathFactory, big_year: Path
+) -> None:
+    # The same project as big_year, built for opening from disk (pages as .html files).
+    project = big_year.parent
+    offline = tmp_path_factory.mktemp("offline") / "site"
+    result = mkdocs_build(project, offline, env={"GONGKAI_OFFLINE": "1"})
+    assert result.returncode == 0, result.stderr
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((offline / "liebiao/2024/index.html").as_uri() + "#mc=第20&px=3a")
+    page.wait_for_selector("[data-gk-ready]")
+    # 第20号项目 and 第200号 (2.00 and 20.00 万元), the smaller first; 第201号 too (20.10).
+    names = page.eval_on_selector_all(
+        ".gk-list tbody th a", "links => links.map(a => a.textContent)"
+    )
+    assert names == ["第20号项目", "第200号项目", "第201号项目"]
+    assert "符合筛选条件的项目 3 个（共 201 个）" in page.inner_text(".gk-list-status")
+    page.click(".gk-list tbody th a >> nth=0")
+    page.wait_for_load_state()
+    assert page.url.startswith((offline / "2024").as_uri()) and page.url.endswith(".html")
+    assert page.locator("h1").first.inner_text().startswith("第20号项目")
+    # Material's own search worker cannot load its index from disk (issue 25); nothing else.
+    assert [e for e in errors if "search_index" not in e] == []
+    page.close()
+
+
+def test_the_list_of_all_projects_takes_pages_of_a_hundred(big_year: Path) -> None:
+    names = []
+    for number, path in enumerate(("xiangmu/", "liebiao/xiangmu/2/", "liebiao/xiangmu/3/"), 1):
+        page = soup(big_year, path + "index.html")
+        names += [r[0] for r in table_rows(caption(page, "全部项目及其报告年度"))[1:]]
+        current = page.select_one("nav.gk-pages strong[aria-current=page]")
+        assert current.get_text() == f"第 {number} 页"
+    # The sample's four projects and the 201 of 2024, each once, in the order of their 网址名.
+    assert len(names) == 205 and len(set(names)) == 205
+    data = _list_data(big_year, "quanbu")
+    assert [row[0][0] for row in data["rows"]] == names
+    assert [row[0][1] for row in data["rows"]] == sorted(row[0][1] for row in data["rows"])
+
+
+def test_an_edit_rewrites_the_lists_it_shows_in_and_no_other(
+    district: Path, tmp_path: Path
+) -> None:
+    from gongkai.model.catalog import load_catalog
+    from gongkai.outputs.listing import write_lists
+
+    catalog = load_catalog(district.parent / "data")
+    write_lists(catalog, tmp_path, {"2022"})  # a 2022 report changed (not the all-projects list)
+    # 2022's list, and 2023's, whose 执行较上年 is reckoned on 2022.
+    assert sorted(p.name for p in (tmp_path / "xiazai/liebiao").iterdir()) == ["2022.js", "2023.js"]
+    write_lists(catalog, tmp_path / "all", None)
+    names = sorted(p.name for p in (tmp_path / "all/xiazai/liebiao").iterdir())
+    assert names == ["2022.js", "2023.js", "quanbu.js"]
+    assert (tmp_path / "all/xiazai/liebiao/2023.js").read_bytes() == (
+        district / "xiazai/liebiao/2023.js"
+    ).read_bytes()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -189,6 +190,16 @@ class IndicatorScore:
     @property
     def high_text(self) -> str:
         return fraction_text(self.high)
+
+
+def marked_down(indicators: Iterable[Indicator]) -> list[tuple[Indicator, Decimal]]:
+    """扣分的指标: the indicators whose 得分, as the report fills it, is below their 分值 — the
+    targets the report itself says were not wholly met — each with the points it lost."""
+    return [
+        (i, i.weight - i.score)
+        for i in indicators
+        if i.weight is not None and i.score is not None and i.score < i.weight
+    ]
 
 
 def _quantities(indicator: Indicator) -> tuple[Quantity | None, Quantity | None]:

@@ -17,12 +17,23 @@ from gongkai.checks.deadlines import LEGAL_BASIS, Status
 from gongkai.checks.figures import TrendRow, change, totals, trend
 from gongkai.checks.indicators import filled_columns, layout
 from gongkai.checks.ledger import EVENTS
+from gongkai.checks.scoring import marked_down
 from gongkai.checks.targets import TargetChange, comparisons, summarise
 from gongkai.model.attachments import attachments_of
 from gongkai.model.catalog import Catalog, Project, ProjectYear
 from gongkai.model.dates import PartialDate
-from gongkai.model.money import change_amount, percent, wan
-from gongkai.model.report import BudgetYear, Department, DocumentKind, field_label
+from gongkai.model.money import change_amount, percent, plain, wan
+from gongkai.model.report import Department, DocumentKind, field_label
+from gongkai.outputs.listing import (
+    ALL_PROJECTS,
+    Move,
+    by_budget_order,
+    executed_moves,
+    kind_words,
+    list_path,
+    project_order,
+    published_together,
+)
 from gongkai.outputs.opendata import (
     BUDGET_COLUMNS,
     INDICATOR_COLUMNS,
@@ -43,6 +54,7 @@ from gongkai.pages import (
     department_year_uri,
     list_pages,
     project_uri,
+    projects_list_uri,
     report_uri,
     timeliness_year_uri,
     year_list_uri,
@@ -82,37 +94,15 @@ def context(site: Site, page: SitePage) -> Context:
 
 
 def _by_budget(entries: Iterable[ProjectYear]) -> list[ProjectYear]:
-    """The entries that state a 全年预算, the biggest first (then by slug, for a stable order)."""
-    return sorted(
-        (e for e in entries if e.own_budget and e.own_budget.adjusted is not None),
-        key=lambda e: (-(e.own_budget.adjusted or 0), e.slug),  # type: ignore[union-attr]
-    )
-
-
-Move = tuple[Decimal | None, Decimal | None]  # 实际执行 on the year before: amount, fraction
-
-
-def _executed_moves(catalog: Catalog, entries: Iterable[ProjectYear], year: int) -> dict[str, Move]:
-    """Each entry's 实际执行 change on the year before (its project's figures), by slug: the
-    amount where both years state one, the fraction where the year before is not zero."""
-    moves = {}
-    for entry in entries:
-        own, before = entry.own_budget, _line(catalog, entry, year - 1)
-        now, then = (own.executed if own else None), (before.executed if before else None)
-        amount = now - then if now is not None and then is not None else None
-        moves[entry.slug] = (amount, change(now, then))
-    return moves
+    """The entries that state a 全年预算, the biggest first, in the full list's order."""
+    return [
+        e for e in by_budget_order(entries) if e.own_budget and e.own_budget.adjusted is not None
+    ]
 
 
 def _whole(entries: Iterable[ProjectYear]) -> list[ProjectYear]:
     """部门整体: the department-level reports among ``entries``."""
     return [e for e in entries if e.report.kind is DocumentKind.DEPARTMENT]
-
-
-def _line(catalog: Catalog, entry: ProjectYear, year: int) -> BudgetYear | None:
-    """The figures of ``entry``'s project for ``year``, from the newest report stating them."""
-    project = catalog.project_of(entry)
-    return next((b for b in reversed(project.budget_history()) if b.year == year), None)
 
 
 def _year_totals(catalog: Catalog) -> list[tuple[int, Any]]:
@@ -170,11 +160,41 @@ def _list_page(catalog: Catalog, uri: str, title: str, template: str, about: str
 
 
 def _projects_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
-    yield _list_page(catalog, PROJECTS, "全部项目", "projects.html", "全部预算项目及其各年度报告")
+    pages = list_pages(len(catalog.projects))
+    for number in range(1, pages + 1):
+        title = "全部项目" if number == 1 else f"全部项目（第 {number} 页）"
+        about = "全部预算项目及其各年度报告" + (
+            f"，第 {number} 页，共 {pages} 页" if pages > 1 else ""
+        )
+        yield SitePage(
+            projects_list_uri(number),
+            title,
+            "projects.html",
+            (number, pages),
+            about,
+            number == 1,  # the first page is in the navigation, the others through it
+            trail=_HOME if number == 1 else (*_HOME, ("全部项目", PROJECTS)),
+            updated=_newest(catalog.reports),
+        )
 
 
 def _projects(site: Site, page: SitePage) -> Context:
-    return {"projects": sorted(site.catalog.projects.values(), key=lambda p: p.slug)}
+    """One page of the list of all projects: a hundred in a stable order (by 网址名)."""
+    number, pages = page.subject
+    ordered = project_order(site.catalog.projects.values())
+    start = (number - 1) * LIST_PAGE_SIZE
+    shown = ordered[start : start + LIST_PAGE_SIZE]
+    return {
+        "projects": shown,
+        "kinds": {p.slug: kind_words(p.all_documents()) for p in shown},
+        "uri_page": lambda _year, n: projects_list_uri(n),
+        "count": len(ordered),
+        "number": number,
+        "pages": pages,
+        "first": start + 1,
+        "page_size": LIST_PAGE_SIZE,
+        "list_data": list_path(ALL_PROJECTS),
+    }
 
 
 def _departments_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
@@ -299,7 +319,7 @@ def _year(site: Site, page: SitePage) -> Context:
     entries = catalog.counted(catalog.in_year(year))
     biggest = _by_budget(entries)
     ranked = biggest[:RANKED]
-    executed = _executed_moves(catalog, entries, year)
+    executed = executed_moves(catalog, entries, year)
     return {
         "year": year,
         "entries": entries,
@@ -317,7 +337,7 @@ def _year(site: Site, page: SitePage) -> Context:
         "targets": summarise(catalog, catalog.in_year(year)),
         "department_rows": _department_rows(catalog, year),
         "ranked_lists": _ranked_lists(entries, biggest, executed),
-        "list_pages": _list_pages(catalog, year),
+        "list_pages": list_pages(len(entries)),
     }
 
 
@@ -367,6 +387,7 @@ class Ranked:
     items: list[tuple[ProjectYear, str]]
     total: int
     note: str = ""
+    view: str | None = None  # the full list, sorted and filtered alike (its address's #…)
 
 
 def _ranked_lists(
@@ -374,7 +395,7 @@ def _ranked_lists(
 ) -> list[Ranked]:
     """The questions a reader asks of a year: the biggest projects (``biggest``, as
     :func:`_by_budget` orders ``entries``), the largest increases and decreases of spending on
-    the year before (``executed``, as :func:`_executed_moves` gives them), and execution far
+    the year before (``executed``, as :func:`~gongkai.outputs.listing.executed_moves` gives them), and execution far
     from the budget."""
     moves = [
         (e, amount, fraction)
@@ -390,6 +411,12 @@ def _ranked_lists(
     under = sorted((r for r in rates if r[1] < Decimal("0.8")), key=lambda r: (r[1], r[0].slug))
     over = sorted((r for r in rates if r[1] > 1), key=lambda r: (-r[1], r[0].slug))
 
+    lost = [(e, marked_down(e.report.performance.indicators)) for e in entries]
+    short = sorted(
+        ((e, sum(p for _, p in rows), len(rows)) for e, rows in lost if rows),
+        key=lambda m: (-m[1], -m[2], m[0].slug),
+    )
+
     def moved(m: tuple[ProjectYear, Decimal, Decimal | None]) -> str:
         share = f"（{percent(m[2], signed=True)}）" if m[2] is not None else ""
         return f"{change_amount(m[1])}{share}"
@@ -400,6 +427,7 @@ def _ranked_lists(
             "全年预算最大的项目",
             [(e, f"{wan(e.own_budget.adjusted)} 万元") for e in biggest[:SHORT_LIST]],  # type: ignore[union-attr]
             len(biggest),
+            view="",
         ),
         Ranked(
             "zengjia",
@@ -407,6 +435,7 @@ def _ranked_lists(
             [(m[0], moved(m)) for m in rising[:SHORT_LIST]],
             len(rising),
             "只比较上年也有实际执行数的项目。",
+            "px=6d",
         ),
         Ranked(
             "jianshao",
@@ -414,35 +443,46 @@ def _ranked_lists(
             [(m[0], moved(m)) for m in falling[:SHORT_LIST]],
             len(falling),
             "只比较上年也有实际执行数的项目。",
+            "px=6a",
         ),
         Ranked(
-            "dixu", "执行率低于 80%", [(e, percent(r)) for e, r in under[:SHORT_LIST]], len(under)
+            "dixu",
+            "执行率低于 80%",
+            [(e, percent(r)) for e, r in under[:SHORT_LIST]],
+            len(under),
+            view="zx=-79.99&px=5a",
         ),
         Ranked(
             "chaochu",
             "执行率超过 100%（实际执行多于全年预算）",
             [(e, percent(r)) for e, r in over[:SHORT_LIST]],
             len(over),
+            view="zx=100.01-&px=5d",
+        ),
+        Ranked(
+            "koufen",
+            "自评有指标扣分的项目（目标未全部实现）",
+            [(e, f"{n} 项指标扣分，共扣 {plain(p)} 分") for e, p, n in short[:SHORT_LIST]],
+            len(short),
+            "按报告所填的得分：得分低于分值的指标，即报告自认未全部实现的目标，按扣分多少排列；"
+            "各指标的得分见项目页和本年度的指标数据下载。",
         ),
     ]
     return [r for r in lists if r.total]
 
 
-def _list_pages(catalog: Catalog, year: int) -> int:
-    """How many pages a year's full list takes; 0 where the year page holds it whole."""
-    return list_pages(len(catalog.counted(catalog.in_year(year))))
-
-
 def _year_list_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     for year in catalog.years:
-        pages = _list_pages(catalog, year)
+        pages = list_pages(len(catalog.counted(catalog.in_year(year))))
         for number in range(1, pages + 1):
+            page_words = f"（第 {number} 页）" if pages > 1 else ""
             yield SitePage(
                 year_list_uri(year, number),
-                f"{year}年度全部项目（第 {number} 页）",
+                f"{year}年度全部项目{page_words}",
                 "year_list.html",
                 (year, number, pages),
-                f"{year}年度全部项目预算执行情况，第 {number} 页，共 {pages} 页",
+                f"{year}年度全部项目预算执行情况"
+                + (f"，第 {number} 页，共 {pages} 页" if pages > 1 else ""),
                 False,
                 trail=(*_HOME, (f"{year}年度", year_uri(year))),
                 updated=_newest(catalog.in_year(year)),
@@ -453,19 +493,9 @@ def _year_list(site: Site, page: SitePage) -> Context:
     """One page of a year's list: a hundred rows in a stable order, the biggest 全年预算 first."""
     catalog = site.catalog
     year, number, pages = page.subject
-    entries = catalog.counted(catalog.in_year(year))
-    ordered = sorted(
-        entries,
-        key=lambda e: (
-            e.own_budget is None or e.own_budget.adjusted is None,
-            -(e.own_budget.adjusted or 0) if e.own_budget else 0,
-            e.department.slug,
-            e.slug,
-        ),
-    )
+    ordered = by_budget_order(catalog.counted(catalog.in_year(year)))
     start = (number - 1) * LIST_PAGE_SIZE
     shown = ordered[start : start + LIST_PAGE_SIZE]
-    previous = {slug: m[1] for slug, m in _executed_moves(catalog, shown, year).items()}
     return {
         "year": year,
         "number": number,
@@ -474,8 +504,9 @@ def _year_list(site: Site, page: SitePage) -> Context:
         "first": start + 1,
         "page_size": LIST_PAGE_SIZE,
         "count": len(ordered),
-        "previous": previous,
-        "several_departments": len(_publishing(catalog)) > 1,
+        "moves": executed_moves(catalog, shown, year),
+        "kinds": {e.slug: kind_words(published_together(catalog, e)) for e in shown},
+        "list_data": list_path(year),
     }
 
 

@@ -17,6 +17,7 @@ from gongkai.pages import (
     department_year_uri,
     page_url,
     project_uri,
+    projects_list_uri,
     relative_url,
     report_uri,
     timeliness_year_uri,
@@ -67,6 +68,8 @@ class Renderer:
             "link": link,
             "asset": asset,
             "files": files,
+            # How a page address ends, for the list script's links: "2023/x/" or "2023/x.html".
+            "page_suffix": "/" if self.directory_urls else ".html",
             "uri": {
                 "home": HOME,
                 "projects": PROJECTS,
@@ -76,6 +79,7 @@ class Renderer:
                 "data": DATA,
                 "year": year_uri,
                 "year_list": year_list_uri,
+                "projects_list": projects_list_uri,
                 "timeliness_year": timeliness_year_uri,
                 "report": report_uri,
                 "project": project_uri,

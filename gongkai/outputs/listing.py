@@ -1,0 +1,246 @@
+"""项目一览: the full list of a year's projects (and of all projects) — its stable order for
+the pages without script, and one small data file per list for sorting and filtering in the
+browser.
+
+A list's data file is a script (``gkList({...});``), not a ``.json`` file: a browser refuses to
+fetch a file beside a page opened from disk, but runs a ``<script>`` from there. It holds the
+figures exactly as the pages show them, so that a sorted or filtered view shows the same text
+as the plain table; its size grows with the list (about 150 bytes a project) and is loaded only
+by the list pages, only when the reader's browser runs script.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from gongkai.checks.figures import change
+from gongkai.model.catalog import Catalog, Project, ProjectYear
+from gongkai.model.money import quantize
+from gongkai.model.report import BudgetYear, DocumentKind
+from gongkai.outputs.opendata import DOWNLOADS
+
+LIST_DIR = f"{DOWNLOADS}/liebiao"
+ALL_PROJECTS = "quanbu"  # the list of all projects, beside the years' lists
+
+# The kinds a list can be filtered by, in this order (its index is what a row carries).
+KINDS = (DocumentKind.TARGETS, DocumentKind.FORM, DocumentKind.REPORT)
+KIND_LABELS = {
+    DocumentKind.TARGETS: "绩效目标表",
+    DocumentKind.FORM: "自评表",
+    DocumentKind.REPORT: "自评报告",
+}
+
+Move = tuple[Decimal | None, Decimal | None]  # 实际执行 on the year before: amount, fraction
+
+
+def list_path(which: int | str) -> str:
+    """A list's data file in the built site: ``xiazai/liebiao/2023.js``, ``…/quanbu.js``."""
+    return f"{LIST_DIR}/{which}.js"
+
+
+def by_budget_order(entries: Iterable[ProjectYear]) -> list[ProjectYear]:
+    """A year's projects in the list's stable order: the biggest 全年预算 first, those without
+    one last, then by department and slug (two projects never trade places between builds)."""
+    return sorted(
+        entries,
+        key=lambda e: (
+            e.own_budget is None or e.own_budget.adjusted is None,
+            -(e.own_budget.adjusted or 0) if e.own_budget else 0,
+            e.department.slug,
+            e.slug,
+        ),
+    )
+
+
+def year_line(catalog: Catalog, entry: ProjectYear, year: int) -> BudgetYear | None:
+    """The figures of ``entry``'s project for ``year``, from the newest report stating them."""
+    project = catalog.project_of(entry)
+    return next((b for b in reversed(project.budget_history()) if b.year == year), None)
+
+
+def executed_moves(catalog: Catalog, entries: Iterable[ProjectYear], year: int) -> dict[str, Move]:
+    """Each entry's 实际执行 change on the year before (its project's figures), by slug: the
+    amount where both years state one, the fraction where the year before is not zero."""
+    moves = {}
+    for entry in entries:
+        own, before = entry.own_budget, year_line(catalog, entry, year - 1)
+        now, then = (own.executed if own else None), (before.executed if before else None)
+        amount = now - then if now is not None and then is not None else None
+        moves[entry.slug] = (amount, change(now, then))
+    return moves
+
+
+def _cents(value: Decimal | None) -> int | None:
+    """An amount in 分, exact (amounts have at most two decimals): the list script shows it as
+    the pages do, 万元 rounded half up on screen and the exact yuan on hover."""
+    return None if value is None else int(value * 100)
+
+
+def _hundredths(fraction: Decimal) -> int:
+    """A fraction as hundredths of a percent, rounded as the pages round it (0.95324 → 9532)."""
+    return int(quantize(fraction * 100) * 100)
+
+
+def _rate(line: BudgetYear | None) -> int | str:
+    """执行率 in hundredths of a percent, or why there is none, in the pages' words."""
+    if line is not None and line.rate is not None:
+        return _hundredths(line.rate)
+    if line is None or line.executed is None:
+        return "无执行数"
+    return "无预算数" if line.adjusted is None else "预算为零"
+
+
+def _change(amount: Decimal | None, fraction: Decimal | None) -> list[int | None] | None:
+    """执行较上年: the amount in 分, and the percentage where the year before is not zero."""
+    if amount is None:
+        return None
+    return [_cents(amount), None if fraction is None else _hundredths(fraction)]
+
+
+def _kinds(entries: Iterable[ProjectYear]) -> int:
+    """The kinds among ``entries`` as bits of :data:`KINDS` (1 绩效目标表, 2 自评表, 4 自评报告)."""
+    present = {e.report.kind for e in entries}
+    return sum(1 << i for i, kind in enumerate(KINDS) if kind in present)
+
+
+def kind_words(documents: Iterable[ProjectYear]) -> str:
+    """The kinds of ``documents`` in the lists' words and order (绩效目标表、自评表)."""
+    bits = _kinds(documents)
+    return "、".join(KIND_LABELS[kind] for i, kind in enumerate(KINDS) if bits & (1 << i))
+
+
+def published_together(catalog: Catalog, entry: ProjectYear) -> tuple[ProjectYear, ...]:
+    """The documents of ``entry``'s project-year: itself, or its 绩效目标表 and self-evaluation."""
+    linked = catalog.year_documents(entry)
+    return linked.documents if linked else (entry,)
+
+
+class _Departments:
+    """The departments a list names, each once, by index in the order first met."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.rows: list[list[str]] = []
+
+    def __call__(self, entry: ProjectYear | Project) -> int:
+        department = entry.department
+        if department.slug not in self.index:
+            self.index[department.slug] = len(self.rows)
+            self.rows.append([department.slug, department.short_name or department.name])
+        return self.index[department.slug]
+
+
+def year_list_data(catalog: Catalog, year: int) -> dict[str, Any]:
+    """The rows of a year's full list, in :func:`by_budget_order`: name and page, department,
+    the kinds of document the project published that year, 全年预算, 实际执行, 执行率 and the
+    change of 实际执行 on the year before."""
+    entries = by_budget_order(catalog.counted(catalog.in_year(year)))
+    moves = executed_moves(catalog, entries, year)
+    department = _Departments()
+    rows = []
+    for entry in entries:
+        own = entry.own_budget
+        amount, fraction = moves[entry.slug]
+        rows.append(
+            [
+                [entry.name, entry.slug],
+                department(entry),
+                _kinds(published_together(catalog, entry)),
+                _cents(own.adjusted if own else None),
+                _cents(own.executed if own else None),
+                _rate(own),
+                _change(amount, fraction),
+            ]
+        )
+    return {
+        "title": f"{year}年度全部项目",
+        "columns": [
+            {"label": "项目名称", "type": "name"},
+            {"label": "部门", "type": "department"},
+            {"label": "公开的文件", "type": "kinds"},
+            {"label": "全年预算", "type": "money", "filter": "amount"},
+            {"label": "实际执行", "type": "money"},
+            {"label": "执行率", "type": "rate", "filter": "rate"},
+            {"label": "执行较上年", "type": "change"},
+        ],
+        "order": [3, "d"],
+        "base": f"{year}/",  # a row's page: base + its slug
+        "departments": department.rows,
+        "kinds": [KIND_LABELS[k] for k in KINDS],
+        "rows": rows,
+    }
+
+
+def project_order(projects: Iterable[Project]) -> list[Project]:
+    """All projects in the list's stable order: by 网址名 (the pinyin of the name)."""
+    return sorted(projects, key=lambda p: p.slug)
+
+
+def projects_list_data(catalog: Catalog) -> dict[str, Any]:
+    """The rows of the list of all projects, in :func:`project_order`: name and page,
+    department, the kinds of document it published in any year, its years (newest first, each
+    with its page), and the newest year's 全年预算 and 执行率."""
+    department = _Departments()
+    rows = []
+    for project in project_order(catalog.projects.values()):
+        latest = project.latest
+        own = latest.own_budget
+        rows.append(
+            [
+                [project.name, project.slug],
+                department(project),
+                _kinds(project.all_documents()),
+                [_year_page(project, y) for y in sorted(project.years, reverse=True)],
+                _cents(own.adjusted if own else None),
+                _rate(own),
+            ]
+        )
+    return {
+        "title": "全部项目",
+        "columns": [
+            {"label": "项目名称", "type": "name"},
+            {"label": "部门", "type": "department"},
+            {"label": "公开的文件", "type": "kinds"},
+            {"label": "报告年度", "type": "years"},
+            {"label": "最近年度全年预算", "type": "money", "filter": "amount"},
+            {"label": "最近年度执行率", "type": "rate", "filter": "rate"},
+        ],
+        "order": [0, "a"],
+        "base": "xiangmu/",
+        "departments": department.rows,
+        "kinds": [KIND_LABELS[k] for k in KINDS],
+        "rows": rows,
+    }
+
+
+def _year_page(project: Project, year: int) -> int | list[int | str]:
+    """A year of a project and its report's page: the year alone where the report's slug is the
+    project's (``2023/<slug>``), else the year and that slug."""
+    slug = project.years[year].slug
+    return year if slug == project.slug else [year, slug]
+
+
+def list_script(data: dict[str, Any]) -> bytes:
+    """The data file: one call of ``gkList`` with the list, deterministic and compact. The two
+    line separators that older browsers do not accept inside a script's string are escaped."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"gkList({text});\n".encode()
+
+
+def write_lists(catalog: Catalog, site_dir: Path, only: set[str] | None = None) -> None:
+    """Write the lists' data files; with ``only`` (the download bundles to write again, as
+    :func:`gongkai.outputs.opendata.write_downloads` takes them), just the lists they touch: a
+    year's, and the next year's, whose change on the year before it shows."""
+    folder = site_dir / LIST_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for year in catalog.years:
+        if only is None or str(year) in only or str(year - 1) in only:
+            (site_dir / list_path(year)).write_bytes(list_script(year_list_data(catalog, year)))
+    if only is None or ALL_PROJECTS in only:
+        data = projects_list_data(catalog)
+        (site_dir / list_path(ALL_PROJECTS)).write_bytes(list_script(data))

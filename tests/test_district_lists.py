@@ -1,0 +1,271 @@
+"""A district-sized year (issue 27): 80 departments, about 1,500 projects a year, built from
+``benchmarks/district.py``. The year's full list works without script (pages of a hundred)
+and, in headless Chromium, sorts and filters over its data file with the state in the address;
+every figure the script shows is the one the plain page shows. Slow: one build of two years."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, copy_project, mkdocs_build
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from district import write_district
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+YEAR = 2023
+
+
+@pytest.fixture(scope="module")
+def district_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("district") / "project")
+    data = project / "data"
+    for path in sorted(data.rglob("*"), reverse=True):  # the district's data only
+        path.unlink() if path.is_file() else path.rmdir()
+    written = write_district(data, years=(YEAR - 1, YEAR))
+    assert 2800 < written < 3400, written
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def _data(site: Path) -> dict[str, Any]:
+    text = (site / f"xiazai/liebiao/{YEAR}.js").read_text(encoding="utf-8")
+    return json.loads(text[len("gkList(") : -len(");\n")])
+
+
+def _cells(page: Any) -> list[list[str]]:
+    """The shown rows: each cell's text, its exact amount (title) and its link, absolute."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.gk-list table tbody tr')).map(tr =>
+            Array.from(tr.cells).map(c => {
+              const d = c.querySelector('data'), a = c.querySelector('a');
+              return [c.textContent.replace(/\\s+/g, ''), d ? d.title : '', a ? a.href : ''];
+            }))"""
+    )
+
+
+def _server_cells(site: Path, path: str, url: str) -> list[list[str]]:
+    html = BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
+    rows = []
+    for tr in html.select(".gk-list table tbody tr"):
+        row = []
+        for cell in tr.find_all(["th", "td"]):
+            data, link = cell.find("data"), cell.find("a")
+            row.append(
+                [
+                    re.sub(r"\s+", "", cell.get_text()),
+                    data["title"] if data else "",
+                    urljoin(url + path, link["href"]) if link else "",
+                ]
+            )
+        rows.append(row)
+    return rows
+
+
+def _open(browser: Any, url: str, width: int = 1280, script: bool = True) -> Any:
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, java_script_enabled=script
+    )
+    page = context.new_page()
+    page.goto(url)
+    if script:
+        page.wait_for_selector("[data-gk-ready]")
+    return page
+
+
+def _status(page: Any) -> str:
+    return page.inner_text(".gk-list-status")
+
+
+def test_the_district_stays_within_its_sizes(district_site: Path) -> None:
+    pages = {
+        str(p.relative_to(district_site)): p.stat().st_size
+        for p in district_site.rglob("*.html")
+        if "search" not in p.parts
+    }
+    biggest = max(pages, key=pages.__getitem__)
+    assert pages[biggest] <= 200 * 1024, (biggest, pages[biggest])
+    for name in (str(YEAR), str(YEAR - 1), "quanbu"):
+        size = (district_site / f"xiazai/liebiao/{name}.js").stat().st_size
+        assert size <= 300 * 1024, (name, size)
+    assert len(_data(district_site)["rows"]) > 1200
+
+
+def test_the_script_shows_every_figure_as_the_plain_pages_do(
+    browser: Any, district_site: Path
+) -> None:
+    from browsing import serve
+
+    rows = len(_data(district_site)["rows"])
+    pages = -(-rows // 100)
+    with serve(district_site) as url:
+        page = _open(browser, url + f"liebiao/{YEAR}/")
+        for number in range(1, pages + 1):
+            path = f"liebiao/{YEAR}/" + ("" if number == 1 else f"{number}/")
+            if number > 1:
+                page.evaluate(f"location.hash = 'ye={number}'")
+                page.wait_for_function(
+                    f"document.querySelector('.gk-list-status').textContent.includes('本页为第 {number} 页')"
+                )
+            assert _cells(page) == _server_cells(district_site, path, url), number
+        page.context.close()
+
+
+def test_sorting_by_a_header_button_keeps_the_order_in_the_address(
+    browser: Any, district_site: Path
+) -> None:
+    from browsing import serve
+
+    data = _data(district_site)
+    rates = sorted(r[5] for r in data["rows"] if isinstance(r[5], int))
+    with serve(district_site) as url:
+        page = _open(browser, url + f"liebiao/{YEAR}/")
+        header = page.locator("th", has=page.locator("button", has_text="执行率")).first
+        assert header.get_attribute("aria-sort") is None
+        # By keyboard: the header is a button.
+        page.locator("button.gk-sort", has_text="执行率").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("location.hash.includes('px=5d')")
+        assert header.get_attribute("aria-sort") == "descending"
+        shown = [c[5][0] for c in _cells(page)]
+        assert shown[0] == f"{rates[-1] // 100:,}.{rates[-1] % 100:02d}%"
+        page.locator("button.gk-sort", has_text="执行率").click()
+        page.wait_for_function("location.hash.includes('px=5a')")
+        assert header.get_attribute("aria-sort") == "ascending"
+        first = _cells(page)[0][5][0]
+        assert first == f"{rates[0] // 100:,}.{rates[0] % 100:02d}%"
+        # Those without a rate come last, whichever the direction.
+        page.goto(url + f"liebiao/{YEAR}/#px=5a&ye={-(-len(data['rows']) // 100)}")
+        page.reload()
+        page.wait_for_selector("[data-gk-ready]")
+        assert _cells(page)[-1][5][0] in {"无执行数", "无预算数", "预算为零"}
+        # Names sort by pinyin.
+        page.locator("button.gk-sort", has_text="项目名称").click()
+        page.wait_for_function("location.hash.includes('px=0a')")
+        names = [c[0][0] for c in _cells(page)]
+        assert names == sorted(names, key=_pinyin)
+        page.context.close()
+
+
+def _pinyin(name: str) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(name)
+
+
+def test_filters_narrow_the_list_and_a_filtered_view_can_be_shared(
+    browser: Any, district_site: Path
+) -> None:
+    from browsing import serve
+
+    data = _data(district_site)
+    department = 3
+    slug, short = data["departments"][department]
+    mine = [r for r in data["rows"] if r[1] == department]
+    # 全年预算 between 50 and 200 万元 and 执行率 at most 95 %, in this department.
+    chosen = [
+        r
+        for r in mine
+        if r[3] is not None
+        and 50 * 1_000_000 <= r[3] <= 200 * 1_000_000
+        and isinstance(r[5], int)
+        and r[5] <= 9500
+    ]
+    assert chosen, "the generator's department has no such project"
+    with serve(district_site) as url:
+        page = _open(browser, url + f"liebiao/{YEAR}/")
+        page.select_option("#gk-f-bm", slug)
+        page.wait_for_function(f"location.hash.includes('bm={slug}')")
+        assert f"符合筛选条件的项目 {len(mine)} 个" in _status(page)
+        assert {c[1][0] for c in _cells(page)} == {short}
+        page.fill("#gk-f-ys0", "50")
+        page.fill("#gk-f-ys1", "200")
+        page.fill("#gk-f-zx1", "95")
+        page.click("form.gk-filter button[type=submit]")
+        page.wait_for_function("location.hash.includes('zx=')")
+        assert f"符合筛选条件的项目 {len(chosen)} 个" in _status(page)
+        assert len(_cells(page)) == len(chosen)
+        shared = page.url
+        # The link opens the same view in a new browser, the form showing its filters.
+        other = _open(browser, shared)
+        assert _cells(other) == _cells(page)
+        assert other.input_value("#gk-f-ys1") == "200" and other.input_value("#gk-f-bm") == slug
+        other.context.close()
+        # A name fragment; a word that is no number is said so, not silently used.
+        page.click("form.gk-filter [data-gk-clear]")
+        page.wait_for_function("!location.hash.includes('bm=')")
+        fragment = mine[0][0][0][3:7]
+        page.fill("#gk-f-mc", fragment)
+        page.press("#gk-f-mc", "Enter")
+        page.wait_for_function("location.hash.includes('mc=')")
+        expected = [r for r in data["rows"] if fragment in r[0][0]]
+        assert f"符合筛选条件的项目 {len(expected)} 个" in _status(page)
+        page.fill("#gk-f-zx0", "八十")
+        page.press("#gk-f-zx0", "Enter")
+        page.wait_for_function(
+            "document.querySelector('.gk-list-status').textContent.includes('不是数字')"
+        )
+        assert page.get_attribute("#gk-f-zx0", "aria-invalid") == "true"
+        page.context.close()
+
+
+def test_the_year_page_lists_lead_to_the_same_projects_in_the_full_list(
+    browser: Any, district_site: Path
+) -> None:
+    from browsing import serve
+
+    with serve(district_site) as url:
+        context = browser.new_context(viewport={"width": 390, "height": 900})
+        page = context.new_page()
+        page.goto(url + f"{YEAR}/")
+        note = page.locator("#dixu ~ p.gk-note").first.inner_text()
+        total = int(re.search(r"共 (\d+) 个项目", note).group(1))
+        page.locator("#dixu ~ p.gk-note a").first.click()
+        page.wait_for_selector("[data-gk-ready]")
+        assert f"符合筛选条件的项目 {total} 个" in _status(page)
+        context.close()
+
+
+def test_without_script_the_list_is_plain_pages_of_a_hundred(
+    browser: Any, district_site: Path
+) -> None:
+    from browsing import serve
+
+    with serve(district_site) as url:
+        page = _open(browser, url + f"liebiao/{YEAR}/2/", script=False)
+        assert page.locator(".gk-list table tbody tr").count() == 100
+        assert page.locator("form.gk-filter").count() == 0
+        assert page.locator("nav.gk-pages strong").first.inner_text() == "第 2 页"
+        assert page.locator(".gk-list-plain").is_visible()
+        page.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_list_reads_on_a_phone_and_a_desktop_with_no_axe_violation(
+    browser: Any, district_site: Path, width: int
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from browsing import serve
+
+    with serve(district_site) as url:
+        for path in (f"liebiao/{YEAR}/#bm=bumen-03&px=5a", "xiangmu/", f"{YEAR}/", ""):
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            page = context.new_page()
+            page.goto(url + path)
+            page.wait_for_load_state("networkidle")
+            violations = Axe().run(page).response["violations"]
+            assert violations == [], (
+                path,
+                [(v["id"], v["nodes"][0]["target"]) for v in violations],
+            )
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+            context.close()
