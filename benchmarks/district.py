@@ -15,20 +15,25 @@ from typing import Any
 
 import yaml
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # 区直部门: real kinds of district departments, numbered where a district has more than these.
-_DEPARTMENTS = (
+_DEPARTMENTS = _words(
     "教育局 民政局 司法局 财政局 人力资源和社会保障局 自然资源局 生态环境分局 住房和城乡建设局 "
     "交通运输局 水利局 农业农村局 商务局 文化广播电视和旅游局 卫生健康局 退役军人事务局 "
     "应急管理局 审计局 市场监督管理局 统计局 医疗保障局 信访局 林业局 城市管理局 体育局 "
     "科学技术局 经济信息化局 发展和改革局 机关事务服务中心 档案馆 残疾人联合会 妇女联合会 总工会 "
     "团委 科学技术协会 工商业联合会 红十字会 融媒体中心 疾病预防控制中心 人民医院 中医医院"
-).split()
-_WORK = (
+)
+_WORK = _words(
     "校舍维修 教师培训 学生资助 营养改善 困难群众救助 临时救助 养老服务 法律援助 人民调解 "
     "社区矫正 农村公路养护 城乡公交补贴 河道清淤 高标准农田管护 动物防疫 森林防火 "
     "安全生产检查 应急物资储备 食品安全抽检 疫苗冷链 老年人健康体检 就业培训 "
     "退役军人优抚 信访维稳 档案数字化 普法宣传 垃圾分类收运 危房改造 路灯维护 信息化运维"
-).split()
+)
 _TAIL = ("经费", "项目", "专项资金", "补助资金", "工作经费")
 
 
@@ -82,7 +87,7 @@ def write_district(
         encoding="utf-8",
     )
     written = 0
-    for slug, full, short in registry:
+    for slug, _full, short in registry:
         # Most departments run a handful of projects, a few run many (mean about 19).
         for number in range(round(rng.triangular(projects[0], projects[1], 10))):
             work = _WORK[rng.randrange(len(_WORK))]
