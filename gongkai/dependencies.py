@@ -27,6 +27,7 @@ from pathlib import Path
 
 from gongkai.model.catalog import DEPARTMENTS_FILE, ProjectYear
 from gongkai.model.report import DocumentKind
+from gongkai.outputs.listing import timeliness_pages
 from gongkai.pages import (
     department_uri,
     department_year_uri,
@@ -38,7 +39,6 @@ from gongkai.pages import (
     year_list_uri,
     year_uri,
 )
-from gongkai.render.builders import timeliness_pages
 from gongkai.render.environment import TEMPLATES, THEME
 from gongkai.site import Site
 

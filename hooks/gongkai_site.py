@@ -174,7 +174,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
     def outputs() -> None:
         write_downloads(site.catalog, site_dir, site.today, config.site_name, only)
-        write_lists(site.catalog, site_dir, only)
+        write_lists(site, site_dir, only)
 
     if only is None or only:
         build.outputs = Background(outputs)

@@ -100,23 +100,59 @@ def test_the_district_stays_within_its_sizes(district_site: Path) -> None:
     assert len(_data(district_site)["rows"]) > 1200
 
 
+def _pages(site: Path, first: str, later: str) -> list[str]:
+    """The plain pages of a list: its first page, then ``later`` with each number."""
+    paths, number = [first], 2
+    while (site / later.format(number) / "index.html").is_file():
+        paths.append(later.format(number))
+        number += 1
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("first", "later"),
+    [
+        (f"liebiao/{YEAR}/", f"liebiao/{YEAR}/{{}}/"),
+        (f"shixiao/{YEAR}/", f"shixiao/{YEAR}/{{}}/"),
+        ("xiangmu/", "liebiao/xiangmu/{}/"),
+    ],
+)
 def test_the_script_shows_every_figure_as_the_plain_pages_do(
-    browser: Any, district_site: Path
+    browser: Any, district_site: Path, first: str, later: str
 ) -> None:
     from browsing import serve
 
-    rows = len(_data(district_site)["rows"])
-    pages = -(-rows // 100)
+    paths = _pages(district_site, first, later)
+    assert len(paths) > 10
     with serve(district_site) as url:
-        page = _open(browser, url + f"liebiao/{YEAR}/")
-        for number in range(1, pages + 1):
-            path = f"liebiao/{YEAR}/" + ("" if number == 1 else f"{number}/")
+        page = _open(browser, url + first)
+        for number, path in enumerate(paths, 1):
             if number > 1:
                 page.evaluate(f"location.hash = 'ye={number}'")
                 page.wait_for_function(
-                    f"document.querySelector('.gk-list-status').textContent.includes('本页为第 {number} 页')"
+                    "document.querySelector('.gk-list-status').textContent"
+                    f".includes('本页为第 {number} 页')"
                 )
-            assert _cells(page) == _server_cells(district_site, path, url), number
+            assert _cells(page) == _server_cells(district_site, path, url), path
+        page.context.close()
+
+
+def test_the_events_filter_by_department_and_event(browser: Any, district_site: Path) -> None:
+    from browsing import serve
+
+    data = _data(district_site)
+    index = next(i for i, d in enumerate(data["departments"]) if d[0] == "bumen-05")
+    reports = sum(1 for r in data["rows"] if r[1] == index)  # each report: one row here
+    with serve(district_site) as url:
+        page = _open(browser, url + f"shixiao/{YEAR}/#sx=绩效目标&bm=bumen-05")
+        rows = _cells(page)
+        # One 绩效目标 event for each of the department's reports; none of another event.
+        assert len(rows) == reports and {r[2][0] for r in rows} == {"绩效目标"}
+        assert {r[1][0] for r in rows} == {data["departments"][index][1]}
+        assert f"符合筛选条件的公开事项 {reports} 项（共 {2 * len(data['rows'])} 项）" in _status(
+            page
+        )
+        assert page.input_value("#gk-f-sx") == "绩效目标"
         page.context.close()
 
 

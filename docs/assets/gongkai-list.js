@@ -1,8 +1,9 @@
-/* gongkai: the full lists (项目一览) sorted and filtered in the browser. The page holds a plain
-   table of a hundred rows that works without script; with script, the whole list comes from a
-   small data file (xiazai/liebiao/<年>.js, a <script>, so that it loads from disk too), and
-   the sort, the filters and the page are kept in the address (#bm=…&px=3d), so that a view can
-   be linked and shared. Loaded by the list pages only. */
+/* gongkai: the full lists (项目一览, 公开时效) sorted and filtered in the browser. The page
+   holds a plain table of a hundred rows that works without script; with script, the whole list
+   comes from a small data file (xiazai/liebiao/<年>.js, a <script>, so that it loads from disk
+   too) that says its columns and its filters, and the sort, the filters and the page are kept
+   in the address (#bm=…&px=3d), so that a view can be linked and shared. Loaded by the list
+   pages only. */
 (function () {
   "use strict";
   var PAGE = 100;
@@ -83,6 +84,20 @@
       },
       key: function (v) { return typeof v === "number" ? v : null; }
     },
+    choice: {  // one of a column's few values (公开事项, 时效), each with its class and words
+      html: function (v, data, row, column) {
+        var index = typeof v === "number" ? v : v[0], text = typeof v === "number" ? column.choices[v] : column.labels[v[1]];
+        var css = column.classes ? ' class="' + escape(column.classes[index]) + '"' : "";
+        return "<td" + css + ">" + escape(text) + "</td>";
+      },
+      key: function (v) { return typeof v === "number" ? v : v[0]; }
+    },
+    date: {
+      html: function (v, data, row, column) {
+        return v === null ? "<td>" + escape(column.absent) + "</td>" : '<td><time datetime="' + escape(v) + '">' + chineseDate(v) + "</time></td>";
+      },
+      key: function (v) { return v; }, text: true
+    },
     change: {
       html: function (v) {
         if (v === null) { return '<td class="gk-num gk-missing">无从比较</td>'; }
@@ -91,6 +106,11 @@
       key: function (v) { return v === null ? null : v[0]; }
     }
   };
+  /* 2023-06-15 → 2023年6月15日; 2023-06 → 2023年6月 (a date known to the month). */
+  function chineseDate(iso) {
+    var p = iso.split("-");
+    return p[0] + "年" + parseInt(p[1], 10) + "月" + (p[2] ? parseInt(p[2], 10) + "日" : "");
+  }
   function kindWords(bits, data) {
     return data.kinds.filter(function (k, i) { return bits & (1 << i); }).join("、");
   }
@@ -106,46 +126,85 @@
     });
     return state;
   }
-  function writeState(state) {
+  function writeState(state, keys) {
     var parts = [];
-    ["bm", "lx", "mc", "ys", "zx", "px", "ye"].forEach(function (key) {
+    keys.concat(["px", "ye"]).forEach(function (key) {
       if (state[key]) { parts.push(key + "=" + encodeURIComponent(state[key])); }
     });
     return parts.join("&");
   }
 
   window.gkList = function (data) {
-    var columns = data.columns;
+    var columns = data.columns, filters = data.filters;
+    var keys = filters.map(function (f) { return f.key; });
     var table = box.querySelector("table");
     var body = table.tBodies[0];
     var region = box.querySelector(".gk-table");
     var heads = table.tHead.rows[0].cells;
-    var amountColumn = -1, rateColumn = -1;
-    columns.forEach(function (c, i) {
-      if (c.filter === "amount") { amountColumn = i; }
-      if (c.filter === "rate") { rateColumn = i; }
+    /* A data row that holds several (a report's two events): one row each, the shared cells
+       first, then the part's number, then its own cells. */
+    var flat = [];
+    data.rows.forEach(function (cells) {
+      if (!data.shared) { flat.push(cells); return; }
+      cells.slice(data.shared).forEach(function (part, k) {
+        flat.push(cells.slice(0, data.shared).concat([k], part));
+      });
     });
-    var rows = data.rows.map(function (cells, i) {
+    var rows = flat.map(function (cells, i) {
       return { cells: cells, order: i, keys: cells.map(function (v, c) { return CELLS[columns[c].type].key(v, data); }) };
     });
     var title = data.title;
+
+    /* A choice filter's options: the departments (by name), the kinds, a column's values. */
+    function options(filter) {
+      var column = columns[filter.column];
+      if (column.type === "department") {
+        return data.departments.map(function (d, i) { return [d[0], d[1], i]; })
+          .sort(function (a, b) { return compareText(a[1], b[1]); });
+      }
+      var labels = column.type === "kinds" ? data.kinds : column.choices;
+      return labels.map(function (label, i) { return [label, (filter.prefix || "") + label, i]; });
+    }
+    /* The index a choice filter's value stands for, or -1 (a stale or mangled link). */
+    function chosenIndex(filter, value) {
+      var found = -1;
+      options(filter).forEach(function (o) { if (o[0] === value) { found = o[2]; } });
+      return found;
+    }
+    function matches(filter, row, value, state) {
+      var cell = row.cells[filter.column], key = row.keys[filter.column];
+      if (filter.type === "choice") {
+        var index = chosenIndex(filter, value);
+        if (index < 0) { return true; }
+        if (columns[filter.column].type === "kinds") { return Boolean(cell & (1 << index)); }
+        return (typeof cell === "number" ? cell : cell[0]) === index;  // a department, a choice
+      }
+      if (filter.type === "text") { return String(key).toLowerCase().indexOf(value.toLowerCase()) >= 0; }
+      var bounds = state.bounds[filter.key];
+      if (bounds[0] === null && bounds[1] === null) { return true; }
+      if (key === null) { return false; }
+      var shown = key / filter.scale;  // 万元 as typed against 分; % against hundredths
+      return !(bounds[0] !== null && shown < bounds[0]) && !(bounds[1] !== null && shown > bounds[1]);
+    }
 
     /* The controls: filters above the table, a status line, pages above and below. */
     var form = document.createElement("form");
     form.className = "gk-filter";
     form.setAttribute("role", "search");
     form.setAttribute("aria-label", "筛选" + title);
-    var departments = data.departments.slice().sort(function (a, b) { return compareText(a[1], b[1]); });
-    var amountLabel = amountColumn >= 0 ? columns[amountColumn].label : "";
-    var rateLabel = rateColumn >= 0 ? columns[rateColumn].label : "";
-    form.innerHTML =
-      '<div class="gk-filter-field"><label for="gk-f-bm">部门</label><select id="gk-f-bm" name="bm"><option value="">全部部门</option>' +
-      departments.map(function (d) { return '<option value="' + escape(d[0]) + '">' + escape(d[1]) + "</option>"; }).join("") +
-      '</select></div><div class="gk-filter-field"><label for="gk-f-lx">公开的文件</label><select id="gk-f-lx" name="lx"><option value="">全部</option>' +
-      data.kinds.map(function (k) { return '<option value="' + escape(k) + '">有' + escape(k) + "</option>"; }).join("") +
-      '</select></div><div class="gk-filter-field"><label for="gk-f-mc">项目名称包含</label><input id="gk-f-mc" name="mc" type="search" autocomplete="off"></div>' +
-      (amountColumn >= 0 ? '<fieldset class="gk-filter-range"><legend>' + escape(amountLabel) + '（万元）</legend><label for="gk-f-ys0">不少于</label><input id="gk-f-ys0" name="ys0" inputmode="decimal" autocomplete="off"><label for="gk-f-ys1">不多于</label><input id="gk-f-ys1" name="ys1" inputmode="decimal" autocomplete="off"></fieldset>' : "") +
-      (rateColumn >= 0 ? '<fieldset class="gk-filter-range"><legend>' + escape(rateLabel) + '（%）</legend><label for="gk-f-zx0">不低于</label><input id="gk-f-zx0" name="zx0" inputmode="decimal" autocomplete="off"><label for="gk-f-zx1">不高于</label><input id="gk-f-zx1" name="zx1" inputmode="decimal" autocomplete="off"></fieldset>' : "") +
+    form.innerHTML = filters.map(function (f) {
+      var id = "gk-f-" + f.key;
+      if (f.type === "choice") {
+        return '<div class="gk-filter-field"><label for="' + id + '">' + escape(f.label) + '</label><select id="' + id + '" name="' + f.key + '"><option value="">' + escape(f.all) + "</option>" +
+          options(f).map(function (o) { return '<option value="' + escape(o[0]) + '">' + escape(o[1]) + "</option>"; }).join("") + "</select></div>";
+      }
+      if (f.type === "text") {
+        return '<div class="gk-filter-field"><label for="' + id + '">' + escape(f.label) + '</label><input id="' + id + '" name="' + f.key + '" type="search" autocomplete="off"></div>';
+      }
+      return '<fieldset class="gk-filter-range"><legend>' + escape(f.label) + "</legend>" +
+        '<label for="' + id + '0">' + escape(f.low) + '</label><input id="' + id + '0" name="' + f.key + '0" inputmode="decimal" autocomplete="off">' +
+        '<label for="' + id + '1">' + escape(f.high) + '</label><input id="' + id + '1" name="' + f.key + '1" inputmode="decimal" autocomplete="off"></fieldset>';
+    }).join("") +
       '<div class="gk-filter-actions"><button type="submit" class="md-button md-button--primary">筛选</button> <button type="button" class="md-button" data-gk-clear>清除筛选</button></div>';
     var status = document.createElement("p");
     status.className = "gk-list-status";
@@ -156,12 +215,12 @@
     /* On a phone the filters fold away under one line, open where a filter is in use. */
     var fold = document.createElement("details"), summary = document.createElement("summary");
     fold.className = "gk-filter-box";
-    summary.textContent = "筛选项目";
+    summary.textContent = "筛选" + (data.noun || "项目");
     fold.appendChild(summary);
     fold.appendChild(form);
     var wide = window.matchMedia && window.matchMedia("(min-width: 60em)").matches;
     var initial = readState();
-    if (wide || initial.bm || initial.lx || initial.mc || initial.ys || initial.zx) { fold.open = true; }
+    if (wide || keys.some(function (k) { return initial[k]; })) { fold.open = true; }
     region.parentNode.insertBefore(fold, region);
     region.parentNode.insertBefore(status, region);
     var top = document.createElement("nav"), bottom = document.createElement("nav");
@@ -190,39 +249,38 @@
       });
     });
 
+    /* The sort in the address, else the list's own (none: the data's order, as the plain pages). */
     function parseSort(text) {
       var match = /^(\d+)([ad])$/.exec(text || "");
-      var column = match ? parseInt(match[1], 10) : data.order[0];
-      if (!(column < columns.length)) { column = data.order[0]; }
-      return { column: column, descending: (match ? match[2] : data.order[1]) === "d" };
+      if (match && parseInt(match[1], 10) < columns.length) {
+        return { column: parseInt(match[1], 10), descending: match[2] === "d" };
+      }
+      return data.order ? { column: data.order[0], descending: data.order[1] === "d" } : { column: -1, descending: false };
     }
-    function range(text) {
-      var parts = String(text || "").split("-");
-      if (parts.length !== 2) { return [null, null]; }
-      return [readNumber(parts[0]), readNumber(parts[1])];
-    }
-    function shown(value) { return value === null || isNaN(value) ? "" : String(value); }
 
     function go(state) {
-      var hash = writeState(state);
+      var hash = writeState(state, keys);
       if (hash === location.hash.replace(/^#/, "")) { render(); return; }
       location.replace("#" + hash);  // hashchange renders it
     }
 
-    /* The form → the address. A number that is not one is named, and not used. */
+    /* The form → the address. */
     function fromForm() {
       var state = readState();
-      state.bm = form.bm.value;
-      state.lx = form.lx.value;
-      state.mc = form.mc.value.trim();
-      if (form.ys0) { state.ys = form.ys0.value.trim() || form.ys1.value.trim() ? form.ys0.value.trim() + "-" + form.ys1.value.trim() : ""; }
-      if (form.zx0) { state.zx = form.zx0.value.trim() || form.zx1.value.trim() ? form.zx0.value.trim() + "-" + form.zx1.value.trim() : ""; }
+      filters.forEach(function (f) {
+        if (f.type === "range") {
+          var low = form[f.key + "0"].value.trim(), high = form[f.key + "1"].value.trim();
+          state[f.key] = low || high ? low + "-" + high : "";
+        } else {
+          state[f.key] = form[f.key].value.trim();
+        }
+      });
       delete state.ye;
       go(state);
     }
     var timer = null;
-    form.addEventListener("submit", function (event) { event.preventDefault(); fromForm(); });
-    form.addEventListener("change", fromForm);
+    form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); fromForm(); });
+    form.addEventListener("change", function () { clearTimeout(timer); fromForm(); });
     form.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(fromForm, 300);
@@ -241,7 +299,7 @@
         for (var key in state) { target[key] = state[key]; }
         target.ye = n > 1 ? String(n) : "";
         html += n === page ? '<strong aria-current="page">第 ' + n + " 页</strong>"
-          : '<a href="#' + escape(writeState(target)) + '" data-gk-page>第 ' + n + " 页</a>";
+          : '<a href="#' + escape(writeState(target, keys)) + '" data-gk-page>第 ' + n + " 页</a>";
         if (n < pages) { html += " · "; }
       }
       nav.innerHTML = html;
@@ -253,47 +311,42 @@
     function render() {
       var state = readState();
       var sort = parseSort(state.px);
-      var amount = range(state.ys), rate = range(state.zx);
-      var usable = function (b) { return [isNaN(b[0]) ? null : b[0], isNaN(b[1]) ? null : b[1]]; };
-      var name = (state.mc || "").toLowerCase();
-      var kind = data.kinds.indexOf(state.lx || "");
-      var department = -1;
-      data.departments.forEach(function (d, i) { if (d[0] === state.bm) { department = i; } });
+      var bad = [], active = [];
+      state.bounds = {};
       /* The form shows the view, whoever set it (a link, the back button, the reader). */
-      form.bm.value = department >= 0 ? state.bm : "";
-      form.lx.value = kind >= 0 ? state.lx : "";
-      if (document.activeElement !== form.mc) { form.mc.value = state.mc || ""; }
-      var bad = [];
-      [["ys", amount, amountLabel], ["zx", rate, rateLabel]].forEach(function (f) {
-        if (!form[f[0] + "0"]) { return; }
-        var raw = String(state[f[0]] || "").split("-");
-        [0, 1].forEach(function (side) {
-          var input = form[f[0] + side];
-          if (document.activeElement !== input) { input.value = raw.length === 2 ? raw[side] : ""; }
-          var wrong = raw.length === 2 && raw[side] !== "" && isNaN(f[1][side]);
-          if (wrong) { input.setAttribute("aria-invalid", "true"); bad.push(f[2] + "的“" + raw[side] + "”"); } else { input.removeAttribute("aria-invalid"); }
-        });
+      filters.forEach(function (f) {
+        var value = state[f.key] || "";
+        if (f.type === "choice") {
+          var known = chosenIndex(f, value) >= 0;
+          form[f.key].value = known ? value : "";
+          if (known) { active.push(f); }
+        } else if (f.type === "text") {
+          if (document.activeElement !== form[f.key]) { form[f.key].value = value; }
+          if (value) { active.push(f); }
+        } else {
+          var raw = value.split("-"), bounds = [null, null];
+          [0, 1].forEach(function (side) {
+            var input = form[f.key + side], typed = raw.length === 2 ? raw[side] : "";
+            if (document.activeElement !== input) { input.value = typed; }
+            var number = readNumber(typed);
+            if (typed !== "" && (number === null || isNaN(number))) {
+              input.setAttribute("aria-invalid", "true");
+              bad.push(f.label + "的“" + typed + "”");
+            } else {
+              input.removeAttribute("aria-invalid");
+              bounds[side] = number;
+            }
+          });
+          state.bounds[f.key] = bounds;
+          if (bounds[0] !== null || bounds[1] !== null) { active.push(f); }
+        }
       });
-      var within = function (value, bounds) {
-        bounds = usable(bounds);
-        if (bounds[0] === null && bounds[1] === null) { return true; }
-        if (value === null) { return false; }
-        if (bounds[0] !== null && value < bounds[0]) { return false; }
-        if (bounds[1] !== null && value > bounds[1]) { return false; }
-        return true;
-      };
       var chosen = rows.filter(function (row) {
-        var c = row.cells;
-        if (department >= 0 && c[1] !== department) { return false; }
-        if (kind >= 0 && !(c[2] & (1 << kind))) { return false; }
-        if (name && c[0][0].toLowerCase().indexOf(name) < 0) { return false; }
-        // 万元 as typed against the amount in 分; 执行率 in % against the rate shown.
-        if (amountColumn >= 0 && !within(row.keys[amountColumn] === null ? null : row.keys[amountColumn] / 1000000, amount)) { return false; }
-        if (rateColumn >= 0 && !within(row.keys[rateColumn] === null ? null : row.keys[rateColumn] / 100, rate)) { return false; }
-        return true;
+        return active.every(function (f) { return matches(f, row, state[f.key] || "", state); });
       });
-      var text = CELLS[columns[sort.column].type].text;
+      var text = sort.column >= 0 && CELLS[columns[sort.column].type].text;
       chosen.sort(function (a, b) {
+        if (sort.column < 0) { return a.order - b.order; }
         var x = a.keys[sort.column], y = b.keys[sort.column];
         if (x === null || y === null) { return x === y ? a.order - b.order : (x === null ? 1 : -1); }
         var c = text ? compareText(x, y) : x - y;
@@ -305,9 +358,10 @@
       page = Math.min(Math.max(page, 1), pages);
       var first = (page - 1) * PAGE;
       var slice = chosen.slice(first, first + PAGE);
+      var noun = data.noun || "项目", unit = data.unit || "个";
       body.innerHTML = slice.length ? slice.map(function (row) {
-        return "<tr>" + row.cells.map(function (v, c) { return CELLS[columns[c].type].html(v, data, row.cells); }).join("") + "</tr>";
-      }).join("") : '<tr><td colspan="' + columns.length + '" class="gk-missing">没有符合条件的项目，请放宽或清除筛选条件。</td></tr>';
+        return "<tr>" + row.cells.map(function (v, c) { return CELLS[columns[c].type].html(v, data, row.cells, columns[c]); }).join("") + "</tr>";
+      }).join("") : '<tr><td colspan="' + columns.length + '" class="gk-missing">没有符合条件的' + noun + "，请放宽或清除筛选条件。</td></tr>";
       Array.prototype.forEach.call(heads, function (th, i) {
         var mark = buttons[i].querySelector(".gk-sort-mark");
         if (i === sort.column) {
@@ -318,11 +372,17 @@
           mark.textContent = "";
         }
       });
-      var how = columns[sort.column].label + (text ? (sort.descending ? "按拼音倒序" : "按拼音顺序") : (sort.descending ? "从大到小" : "从小到大"));
-      var filtered = chosen.length !== rows.length;
-      var words = (filtered ? "符合筛选条件的项目 " + chosen.length + " 个（共 " + rows.length + " 个）" : "共 " + rows.length + " 个项目") +
-        "，按" + how + "排列" +
-        (chosen.length > PAGE ? "；本页为第 " + page + " 页，共 " + pages + " 页，列出第 " + (first + 1) + " 至 " + (first + slice.length) + " 个" : "") + "。";
+      var type = sort.column >= 0 ? columns[sort.column].type : "";
+      var label = sort.column >= 0 ? columns[sort.column].label : "";
+      var how = sort.column < 0 ? data.order_words
+        : type === "date" ? "按" + label + (sort.descending ? "从晚到早排列" : "从早到晚排列")
+        : text ? "按" + label + (sort.descending ? "的拼音倒序排列" : "的拼音顺序排列")
+        : type === "choice" ? "按" + label + (sort.descending ? "分类倒序排列" : "分类排列")
+        : "按" + label + (sort.descending ? "从大到小排列" : "从小到大排列");
+      var filtered = active.length > 0;
+      var words = (filtered ? "符合筛选条件的" + noun + " " + chosen.length + " " + unit + "（共 " + rows.length + " " + unit + "）" : "共 " + rows.length + " " + unit + noun) +
+        "，" + how +
+        (chosen.length > PAGE ? "；本页为第 " + page + " 页，共 " + pages + " 页，列出第 " + (first + 1) + " 至 " + (first + slice.length) + " " + unit : "") + "。";
       if (bad.length) { words += bad.join("、") + "不是数字，未按它筛选。"; }
       if (filtered || state.px) { words += "本页网址已记下当前的排序和筛选，可收藏或分享。"; }
       status.textContent = words;

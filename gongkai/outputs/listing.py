@@ -11,17 +11,23 @@ by the list pages, only when the reader's browser runs script.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from gongkai.checks.deadlines import Status
 from gongkai.checks.figures import change
+from gongkai.checks.ledger import EVENTS
 from gongkai.model.catalog import Catalog, Project, ProjectYear
+from gongkai.model.dates import PartialDate
 from gongkai.model.money import quantize
 from gongkai.model.report import BudgetYear, DocumentKind
 from gongkai.outputs.opendata import DOWNLOADS
+from gongkai.pages import LIST_PAGE_SIZE, list_pages
+from gongkai.site import Site
 
 LIST_DIR = f"{DOWNLOADS}/liebiao"
 ALL_PROJECTS = "quanbu"  # the list of all projects, beside the years' lists
@@ -162,17 +168,54 @@ def year_list_data(catalog: Catalog, year: int) -> dict[str, Any]:
             {"label": "项目名称", "type": "name"},
             {"label": "部门", "type": "department"},
             {"label": "公开的文件", "type": "kinds"},
-            {"label": "全年预算", "type": "money", "filter": "amount"},
+            {"label": "全年预算", "type": "money"},
             {"label": "实际执行", "type": "money"},
-            {"label": "执行率", "type": "rate", "filter": "rate"},
+            {"label": "执行率", "type": "rate"},
             {"label": "执行较上年", "type": "change"},
         ],
+        "filters": _project_filters(amount=3, rate=5, what=""),
         "order": [3, "d"],
         "base": f"{year}/",  # a row's page: base + its slug
         "departments": department.rows,
         "kinds": [KIND_LABELS[k] for k in KINDS],
         "rows": rows,
     }
+
+
+def _project_filters(amount: int, rate: int, what: str) -> list[dict[str, Any]]:
+    """A project list's filters: department, kind of document, a name fragment, and ranges of
+    全年预算 (typed in 万元, held in 分) and 执行率 (typed in %, held in hundredths). ``key`` is
+    the filter's name in the page's address."""
+    return [
+        {"key": "bm", "column": 1, "type": "choice", "label": "部门", "all": "全部部门"},
+        {
+            "key": "lx",
+            "column": 2,
+            "type": "choice",
+            "label": "公开的文件",
+            "all": "全部",
+            "prefix": "有",
+        },
+        {"key": "mc", "column": 0, "type": "text", "label": "项目名称包含"},
+        {
+            "key": "ys",
+            "column": amount,
+            "type": "range",
+            "label": f"{what}全年预算（万元）",
+            "scale": 1_000_000,
+            "low": "不少于",
+            "high": "不多于",
+        },
+        {
+            "key": "zx",
+            "column": rate,
+            "type": "range",
+            "label": f"{what}执行率（%）",
+            "scale": 100,
+            "low": "不低于",
+            "high": "不高于",
+        },
+    ]
 
 
 def project_order(projects: Iterable[Project]) -> list[Project]:
@@ -206,10 +249,12 @@ def projects_list_data(catalog: Catalog) -> dict[str, Any]:
             {"label": "部门", "type": "department"},
             {"label": "公开的文件", "type": "kinds"},
             {"label": "报告年度", "type": "years"},
-            {"label": "最近年度全年预算", "type": "money", "filter": "amount"},
-            {"label": "最近年度执行率", "type": "rate", "filter": "rate"},
+            {"label": "最近年度全年预算", "type": "money"},
+            {"label": "最近年度执行率", "type": "rate"},
         ],
-        "order": [0, "a"],
+        "filters": _project_filters(amount=4, rate=5, what="最近年度"),
+        "order": None,  # the plain pages' order: by 网址名
+        "order_words": "按项目的网址名（名称的拼音）排列",
         "base": "xiangmu/",
         "departments": department.rows,
         "kinds": [KIND_LABELS[k] for k in KINDS],
@@ -224,6 +269,83 @@ def _year_page(project: Project, year: int) -> int | list[int | str]:
     return year if slug == project.slug else [year, slug]
 
 
+def timeliness_pages(catalog: Catalog) -> dict[int, int]:
+    """Pages of each year's events where they leave the 公开时效 page (more than a hundred in
+    all); none where that page holds them whole."""
+    events = {y: len(catalog.in_year(y)) * len(EVENTS) for y in catalog.years}
+    if sum(events.values()) <= LIST_PAGE_SIZE:
+        return {}
+    return {y: list_pages(n) for y, n in events.items()}
+
+
+def events_path(year: int) -> str:
+    """A year's events' data file: ``xiazai/liebiao/shixiao-2023.js``."""
+    return list_path(f"shixiao-{year}")
+
+
+def _date(value: PartialDate | dt.date | None) -> str | None:
+    """A date as ``2023-06-15`` or ``2023-06``; the list script writes it as the pages do."""
+    return None if value is None else PartialDate.parse(value).iso()
+
+
+def events_list_data(site: Site, year: int) -> dict[str, Any]:
+    """The rows of a year's 公开时效 list, in the site's order (department, project, event).
+    Each report is one row holding its two events (绩效目标, 自评报告), which the list script
+    shows as two: the project and its page and its department are written once. An event is
+    its 批复, 公开期限 and 公开 dates and its verdict (the verdict's words by number: most
+    events share a few)."""
+    statuses = list(Status)
+    labels: dict[str, int] = {}
+    department = _Departments()
+    rows = []
+    for entry in site.catalog.in_year(year):
+        row: list[Any] = [[entry.name, entry.slug], department(entry)]
+        for event in site.events_of(entry):
+            verdict = event.assessment
+            label = labels.setdefault(verdict.label, len(labels))
+            row.append(
+                [
+                    _date(event.state.approved),
+                    _date(verdict.deadline),
+                    _date(event.state.published),
+                    [statuses.index(verdict.status), label],
+                ]
+            )
+        rows.append(row)
+    return {
+        "title": f"{year}年度公开时效",
+        "noun": "公开事项",
+        "unit": "项",
+        "shared": 2,  # a row's first two cells are its events' too; then one list per event
+        "columns": [
+            {"label": "项目", "type": "name"},
+            {"label": "部门", "type": "department"},
+            {"label": "公开事项", "type": "choice", "choices": list(EVENTS.values())},
+            {"label": "批复", "type": "date", "absent": "报告未写明"},
+            {"label": "公开期限", "type": "date", "absent": "无法确定"},
+            {"label": "公开", "type": "date", "absent": "尚无公开记录"},
+            {
+                "label": "时效",
+                "type": "choice",
+                "choices": [s.value for s in statuses],
+                "labels": list(labels),
+                "classes": [f"gk-status gk-status-{s.name.lower()}" for s in statuses],
+            },
+        ],
+        "filters": [
+            {"key": "bm", "column": 1, "type": "choice", "label": "部门", "all": "全部部门"},
+            {"key": "sx", "column": 2, "type": "choice", "label": "公开事项", "all": "全部"},
+            {"key": "zt", "column": 6, "type": "choice", "label": "时效", "all": "全部"},
+            {"key": "mc", "column": 0, "type": "text", "label": "项目名称包含"},
+        ],
+        "order": None,  # the site's order: by department and project
+        "order_words": "按部门和项目排列",
+        "base": f"{year}/",
+        "departments": department.rows,
+        "rows": rows,
+    }
+
+
 def list_script(data: dict[str, Any]) -> bytes:
     """The data file: one call of ``gkList`` with the list, deterministic and compact. The two
     line separators that older browsers do not accept inside a script's string are escaped."""
@@ -232,15 +354,20 @@ def list_script(data: dict[str, Any]) -> bytes:
     return f"gkList({text});\n".encode()
 
 
-def write_lists(catalog: Catalog, site_dir: Path, only: set[str] | None = None) -> None:
+def write_lists(site: Site, site_dir: Path, only: set[str] | None = None) -> None:
     """Write the lists' data files; with ``only`` (the download bundles to write again, as
     :func:`gongkai.outputs.opendata.write_downloads` takes them), just the lists they touch: a
-    year's, and the next year's, whose change on the year before it shows."""
+    year's projects and events, and the next year's projects, whose change on the year before
+    they show."""
+    catalog = site.catalog
     folder = site_dir / LIST_DIR
     folder.mkdir(parents=True, exist_ok=True)
     for year in catalog.years:
         if only is None or str(year) in only or str(year - 1) in only:
             (site_dir / list_path(year)).write_bytes(list_script(year_list_data(catalog, year)))
+    for year in timeliness_pages(catalog):
+        if only is None or str(year) in only:
+            (site_dir / events_path(year)).write_bytes(list_script(events_list_data(site, year)))
     if only is None or ALL_PROJECTS in only:
         data = projects_list_data(catalog)
         (site_dir / list_path(ALL_PROJECTS)).write_bytes(list_script(data))

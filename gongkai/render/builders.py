@@ -28,11 +28,13 @@ from gongkai.outputs.listing import (
     ALL_PROJECTS,
     Move,
     by_budget_order,
+    events_path,
     executed_moves,
     kind_words,
     list_path,
     project_order,
     published_together,
+    timeliness_pages,
 )
 from gongkai.outputs.opendata import (
     BUDGET_COLUMNS,
@@ -213,15 +215,6 @@ def _timeliness_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     yield _list_page(catalog, TIMELINESS, "公开时效", "timeliness.html", about)
 
 
-def timeliness_pages(catalog: Catalog) -> dict[int, int]:
-    """Pages of each year's events where they leave the 公开时效 page (more than a hundred in
-    all); none where that page holds them whole."""
-    events = {y: len(catalog.in_year(y)) * len(EVENTS) for y in catalog.years}
-    if sum(events.values()) <= LIST_PAGE_SIZE:
-        return {}
-    return {y: max(1, list_pages(n)) for y, n in events.items()}
-
-
 def _timeliness(site: Site, page: SitePage) -> Context:
     by_year = [(y, site.events_in(y)) for y in site.catalog.years]
     by_department = [
@@ -265,6 +258,8 @@ def _timeliness_year(site: Site, page: SitePage) -> Context:
         "pages": pages,
         "rows": rows[start : start + LIST_PAGE_SIZE],
         "first": start + 1,
+        "page_size": LIST_PAGE_SIZE,
+        "list_data": events_path(year),
         "count": len(rows),
         "counted": site.counts(rows),
         "Status": Status,
