@@ -9,6 +9,8 @@ three edits). Not a test: run it by hand.
 
     python benchmarks/bench.py                 # 100, 1000 and 5000 project-years
     python benchmarks/bench.py 1000 --keep     # one size, keep the output in benchmarks/out/
+    python benchmarks/bench.py --district      # a district's shape (issue 27): 80 departments
+                                               # of 8 to 40 projects, 5 years, ~7,500 project-years
 """
 
 from __future__ import annotations
@@ -287,14 +289,53 @@ def run(count: int, keep: bool) -> dict[str, object]:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def run_district(keep: bool) -> dict[str, object]:
+    """The district shape: the hooks' build, and the sizes a reader downloads — the largest
+    page and the largest list data file (issue 27: ≤ 200 KiB and ≤ 300 KiB)."""
+    from district import write_district
+
+    work = Path(tempfile.mkdtemp(prefix="gongkai-bench-district-"))
+    try:
+        data = work / "data"
+        count = write_district(data)
+        hooks = build(hooks_project(work, data), work / "site-hooks")
+        site = work / "site-hooks"
+        pages = {p: p.stat().st_size for p in site.rglob("*.html") if "search" not in p.parts}
+        lists = {p: p.stat().st_size for p in (site / "xiazai/liebiao").glob("*.js")}
+        largest_page = max(pages, key=pages.__getitem__)
+        largest_list = max(lists, key=lists.__getitem__)
+        year_lists = [size for p, size in lists.items() if p.stem.isdigit()]
+        row = {
+            "project_years": count,
+            "hooks_s": round(hooks["seconds"], 2),
+            "peak_mib": round(hooks["peak_mib"]),
+            "pages": len(pages),
+            "largest_page": str(largest_page.relative_to(site)),
+            "largest_page_kib": round(pages[largest_page] / 1024, 1),
+            "largest_list": str(largest_list.relative_to(site)),
+            "largest_list_kib": round(lists[largest_list] / 1024, 1),
+            "year_list_kib": round(max(year_lists) / 1024, 1),
+        }
+        if keep:
+            out = ROOT / "benchmarks" / "out" / "district"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.copytree(work, out)
+        return row
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 5000])
     parser.add_argument(
         "--keep", action="store_true", help="keep data and sites in benchmarks/out/"
     )
+    parser.add_argument(
+        "--district", action="store_true", help="the district shape (issue 27) instead of sizes"
+    )
     args = parser.parse_args()
-    rows = [run(n, args.keep) for n in args.sizes]
+    rows = [run_district(args.keep)] if args.district else [run(n, args.keep) for n in args.sizes]
     columns = list(rows[0])
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from pypinyin import lazy_pinyin
+
 from gongkai.checks.audit import Severity, form_total_gaps, tally
 from gongkai.checks.deadlines import LEGAL_BASIS, Status
 from gongkai.checks.figures import TrendRow, change, totals, trend
@@ -147,7 +149,11 @@ def _home(site: Site, page: SitePage) -> Context:
             [(f"{y}年", s.adjusted, s.executed) for y, s in history], "各年度全部项目合计"
         ),
         "downloads": all_downloads(),
-        "departments": [(d, len(catalog.of_department(d.slug))) for d in _publishing(catalog)],
+        # By the pinyin of the name a reader looks for, as a directory is.
+        "departments": sorted(
+            ((d, len(catalog.of_department(d.slug))) for d in _publishing(catalog)),
+            key=lambda pair: (lazy_pinyin(pair[0].short_name or pair[0].name), pair[0].slug),
+        ),
         # Projects, not documents: a project-year's two documents are one project.
         "year_counts": {y: len(catalog.counted(catalog.in_year(y))) for y in catalog.years},
         "several_departments": len(_publishing(catalog)) > 1,
@@ -315,6 +321,7 @@ def _year(site: Site, page: SitePage) -> Context:
     biggest = _by_budget(entries)
     ranked = biggest[:RANKED]
     executed = executed_moves(catalog, entries, year)
+    departments = _department_rows(catalog, year)
     return {
         "year": year,
         "entries": entries,
@@ -330,7 +337,14 @@ def _year(site: Site, page: SitePage) -> Context:
         "several_departments": len(_publishing(catalog)) > 1,
         "whole": _whole(catalog.in_year(year)),
         "targets": summarise(catalog, catalog.in_year(year)),
-        "department_rows": _department_rows(catalog, year),
+        "department_rows": departments,
+        # Where many departments fill the table: the ones that spent least of their budget.
+        "lowest": sorted(
+            (r for r in departments if r.sum.included and r.sum.rate is not None),
+            key=lambda r: (r.sum.rate, r.department.slug),
+        )[:SHORT_LIST]
+        if len(departments) > SHORT_LIST
+        else [],
         "ranked_lists": _ranked_lists(entries, biggest, executed),
         "list_pages": list_pages(len(entries)),
     }
