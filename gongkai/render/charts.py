@@ -65,6 +65,26 @@ def _nice_ceiling(value: Decimal) -> Decimal:
     return Decimal(10).scaleb(exponent)
 
 
+def _axis_label(value: Decimal) -> str:
+    """An axis tick in 万元: the round numbers of an axis need no ".00" (400,000 not
+    400,000.00), which keeps a district's totals inside a phone's chart.
+
+    >>> _axis_label(Decimal("400000")), _axis_label(Decimal("2.5")), _axis_label(Decimal("0"))
+    ('400,000', '2.5', '0')
+    """
+    value = value.normalize()
+    places = max(0, -value.as_tuple().exponent)  # type: ignore[operator]
+    return f"{value:,.{places}f}"
+
+
+def _ticks(top: Decimal) -> list[Decimal]:
+    """Five ticks from zero to ``top`` (万元)."""
+    return [top * i / 4 for i in range(5)]
+
+
+DIGIT = 8.6  # the width of a digit or comma in the charts' 15-unit text
+
+
 def budget_chart(
     groups: Sequence[tuple[str, Decimal | None, Decimal | None]], what: str
 ) -> BarChart | None:
@@ -73,12 +93,15 @@ def budget_chart(
     if not values:
         return None
     top = _nice_ceiling(max(values) / YUAN_PER_WAN)
+    tick_labels = [_axis_label(v) for v in _ticks(top)]
+    # Room on the left for the longest tick label, at least the usual margin.
+    plot_left = max(PLOT_LEFT, round(DIGIT * max(len(t) for t in tick_labels)) + 10)
     plot_height = PLOT_BOTTOM - PLOT_TOP
-    slot = (WIDTH - PLOT_LEFT - PLOT_RIGHT) / len(groups)
+    slot = (WIDTH - plot_left - PLOT_RIGHT) / len(groups)
     bar_width = min(slot * 0.35, 48)
     bars, labels, parts = [], [], []
     for index, (label, budget, executed) in enumerate(groups):
-        centre = PLOT_LEFT + slot * (index + 0.5)
+        centre = plot_left + slot * (index + 0.5)
         # "2023年" takes 45 units; where many years share the width, the year alone.
         shown = label if slot >= 56 else label.removesuffix("年")
         labels.append(Group(round(centre, 1), shown))
@@ -99,10 +122,11 @@ def budget_chart(
             )
         parts.append(f"{label}全年预算{wan(budget)}万元、实际执行{wan(executed)}万元")
     ticks = [
-        Tick(round(PLOT_BOTTOM - plot_height * i / 4, 1), wan(top * YUAN_PER_WAN * i / 4))
-        for i in range(5)
+        Tick(round(PLOT_BOTTOM - plot_height * i / 4, 1), label)
+        for i, label in enumerate(tick_labels)
     ]
-    return BarChart(WIDTH, HEIGHT, bars, ticks, labels, f"{what}：" + "；".join(parts) + "。")
+    description = f"{what}：" + "；".join(parts) + "。"
+    return BarChart(WIDTH, HEIGHT, bars, ticks, labels, description, plot_left=plot_left)
 
 
 @dataclass(frozen=True)
@@ -134,7 +158,10 @@ def ranking_chart(
     if not values:
         return None
     top = _nice_ceiling(max(values) / YUAN_PER_WAN)
-    left, right, row_height, head = 150, WIDTH - 20, 40, 30
+    tick_labels = [_axis_label(v) for v in _ticks(top)]
+    # The last tick's label is centred on the axis's end: leave half of it inside the width.
+    end = max(20, round(DIGIT * len(tick_labels[-1]) / 2) + 4)
+    left, right, row_height, head = 150, WIDTH - end, 40, 30
     span = right - left
     chart_rows, parts = [], []
     for index, (label, budget, executed) in enumerate(rows):
@@ -151,7 +178,7 @@ def ranking_chart(
         chart_rows.append(Row(round(y + 14, 1), short, bars))
         parts.append(f"{label}全年预算{wan(budget)}万元、实际执行{wan(executed)}万元")
     bottom = head + len(rows) * row_height
-    ticks = [Tick(round(left + span * i / 4, 1), wan(top * YUAN_PER_WAN * i / 4)) for i in range(5)]
+    ticks = [Tick(round(left + span * i / 4, 1), label) for i, label in enumerate(tick_labels)]
     return RankingChart(
         WIDTH,
         int(bottom + 28),
