@@ -305,3 +305,28 @@ def test_the_list_reads_on_a_phone_and_a_desktop_with_no_axe_violation(
             )
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
             context.close()
+
+
+def test_a_citizen_on_a_phone_finds_what_they_ask_in_two_clicks(
+    browser: Any, district_site: Path
+) -> None:
+    from browsing import serve
+
+    with serve(district_site) as url:
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        page.goto(url)
+        # No click: the five biggest projects of the newest year, on the home page.
+        biggest = page.locator("#zuida + ol li")
+        assert biggest.count() == 5
+        # One click: the departments that spent least of their budget.
+        page.click(f"text={YEAR}年度各部门合计、排行与全部项目")
+        lowest = page.locator("#bumen-dixu + ol li")
+        assert lowest.count() == 10 and "%" in lowest.first.inner_text()
+        # Two clicks: one's own department, from the folded list on the home page.
+        page.goto(url)
+        page.click("details.gk-fold > summary")
+        page.click("details.gk-fold a >> text=区民政局")
+        assert page.locator("h1").first.inner_text() == "示例市示例区民政局"
+        assert page.locator("#linian").count() == 1  # its totals by year come first
+        context.close()
