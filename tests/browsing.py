@@ -87,3 +87,12 @@ def open_page(browser: object, url: str, width: int = 1280) -> tuple[object, lis
     page.goto(url)
     page.wait_for_load_state("networkidle")
     return page, outside, errors
+
+
+def assert_readable(page: object, label: str) -> None:
+    """axe-core finds no problem of any impact, and nothing is wider than the window."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    assert violations == [], (label, [(v["id"], v["nodes"][0]["target"]) for v in violations])
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), label  # type: ignore[attr-defined]

@@ -140,6 +140,15 @@ class _Departments:
         return self.index[department.slug]
 
 
+# The first columns of both project lists: the name and its page, the department, the kinds
+# of document (their filters take these positions).
+_PROJECT_COLUMNS = (
+    {"label": "项目名称", "type": "name"},
+    {"label": "部门", "type": "department"},
+    {"label": "公开的文件", "type": "kinds"},
+)
+
+
 def year_list_data(catalog: Catalog, year: int) -> dict[str, Any]:
     """The rows of a year's full list, in :func:`by_budget_order`: name and page, department,
     the kinds of document the project published that year, 全年预算, 实际执行, 执行率 and the
@@ -165,9 +174,7 @@ def year_list_data(catalog: Catalog, year: int) -> dict[str, Any]:
     return {
         "title": f"{year}年度全部项目",
         "columns": [
-            {"label": "项目名称", "type": "name"},
-            {"label": "部门", "type": "department"},
-            {"label": "公开的文件", "type": "kinds"},
+            *_PROJECT_COLUMNS,
             {"label": "全年预算", "type": "money"},
             {"label": "实际执行", "type": "money"},
             {"label": "执行率", "type": "rate"},
@@ -245,9 +252,7 @@ def projects_list_data(catalog: Catalog) -> dict[str, Any]:
     return {
         "title": "全部项目",
         "columns": [
-            {"label": "项目名称", "type": "name"},
-            {"label": "部门", "type": "department"},
-            {"label": "公开的文件", "type": "kinds"},
+            *_PROJECT_COLUMNS,
             {"label": "报告年度", "type": "years"},
             {"label": "最近年度全年预算", "type": "money"},
             {"label": "最近年度执行率", "type": "rate"},
