@@ -25,6 +25,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "real"
+SCANS = CORPUS / "scans"  # real forms printed and scanned (tests/corpus/real/scans.py)
 sys.path.insert(0, str(ROOT))
 
 from gongkai.commands.importing.run import import_files  # noqa: E402
@@ -35,6 +36,7 @@ class Score:
     right: int = 0
     missing: int = 0
     wrong: int = 0
+    caught: int = 0  # of the wrong: a cell the review workbook shows the clerk (scans)
     details: list[str] = field(default_factory=list)
 
     @property
@@ -87,16 +89,43 @@ def _lookup(data: dict[str, Any], year: int | None, path: str) -> Any:
 WEB = {"html", "mhtml", "txt", "browser.txt", "pipes.txt", "lines.txt", "runon.txt"}
 
 
+def _shown(found: Any, doubts: list[str]) -> bool:
+    """Whether a wrong value is among the cells the review workbook shows (the same words, or
+    the same number in 元 or 万元)."""
+    text = re.sub(r"\s+", "", str(found))
+    for doubt in doubts:
+        cell = re.sub(r"\s+", "", doubt)
+        if cell and (cell == text or (len(text) > 1 and text in cell)):
+            return True
+        try:
+            number, value = Decimal(cell.replace(",", "").rstrip("%")), Decimal(text)
+        except InvalidOperation:
+            continue
+        if value in (number, number * 10000, number / 100):
+            return True
+    return False
+
+
 def score_document(
-    data: dict[str, Any] | None, year: int | None, expected: dict, score: Score, where: str
+    data: dict[str, Any] | None,
+    year: int | None,
+    expected: dict,
+    score: Score,
+    where: str,
+    doubts: list[str] | None = None,
 ) -> None:
+    def wrong(label: str, message: str, found: Any) -> None:
+        score.wrong += 1
+        caught = doubts is not None and _shown(found, doubts)
+        score.caught += caught
+        score.details.append(f"{where} {label}：{message}" + ("（已列入核对）" if caught else ""))
+
     def judge(label: str, found: Any, want: Any) -> None:
         if want is None:
             if found in (None, ""):
                 score.right += 1
             else:
-                score.wrong += 1
-                score.details.append(f"{where} {label}：应为空，读成 {found!r}")
+                wrong(label, f"应为空，读成 {found!r}", found)
             return
         if found in (None, ""):
             score.missing += 1
@@ -104,8 +133,7 @@ def score_document(
         elif _same(found, want):
             score.right += 1
         else:
-            score.wrong += 1
-            score.details.append(f"{where} {label}：读成 {found!r}，应为 {want!r}")
+            wrong(label, f"读成 {found!r}，应为 {want!r}", found)
 
     indicators = (data or {}).get("performance", {}).get("indicators", [])
     container = where.rsplit(" ", 1)[-1]
@@ -113,8 +141,7 @@ def score_document(
     for indicator in indicators:
         if named and indicator.get("name") not in named:
             # An indicator the document does not hold: a row read out of its columns.
-            score.wrong += 1
-            score.details.append(f"{where} 多出的指标：{indicator}")
+            wrong("多出的指标", str(indicator), indicator.get("name") or indicator.get("target"))
     for path, want in expected.items():
         if path.startswith("disclosure.") and container not in WEB:
             continue
@@ -135,19 +162,25 @@ def expectations(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [spec["expected"]]
 
 
-def imported_documents(built: Path, out: Path) -> tuple[list[tuple[dict, int]], list[str]]:
-    """Every data file one input gives, with its year, and the import's errors."""
+def imported_documents(
+    built: Path, out: Path
+) -> tuple[list[tuple[dict, int]], list[str], list[str]]:
+    """Every data file one input gives, with its year; the import's errors; the texts of the
+    cells its review workbook shows the clerk (a scan's doubtful cells)."""
     outcome = import_files([built], out, None, None, False)
     files = sorted(out.glob("[0-9]*/*/*.yml"))
     documents = [
         (yaml.safe_load(path.read_text(encoding="utf-8")), int(path.parts[-3])) for path in files
     ]
-    return documents, outcome.errors
+    doubts = [d.text for review in outcome.reviews for d in review.doubts]
+    return documents, outcome.errors, doubts
 
 
-def score_input(built: Path, spec: dict[str, Any], out: Path, score: Score, where: str) -> None:
+def score_input(
+    built: Path, spec: dict[str, Any], out: Path, score: Score, where: str, scan: bool = False
+) -> None:
     """Score one input file against every document its source is expected to hold."""
-    documents, errors = imported_documents(built, out)
+    documents, errors, doubts = imported_documents(built, out)
     if errors:
         score.details.append(f"{where}：导入失败 {errors[0]}")
     for expected in expectations(spec):
@@ -156,10 +189,10 @@ def score_input(built: Path, spec: dict[str, Any], out: Path, score: Score, wher
         if match is None and len(expectations(spec)) == 1 and documents:
             match = documents[0]
         data, year = match if match else (None, None)
-        score_document(data, year, expected, score, where)
+        score_document(data, year, expected, score, where, doubts if scan else None)
 
 
-def evaluate(detail: bool = False) -> dict[str, Score]:
+def evaluate(detail: bool = False, scans: bool = True) -> dict[str, Score]:
     scores: dict[str, Score] = defaultdict(Score)
     for source in sorted((CORPUS / "sources").glob("*.yml")):
         spec = yaml.safe_load(source.read_text(encoding="utf-8"))
@@ -169,28 +202,37 @@ def evaluate(detail: bool = False) -> dict[str, Score]:
             with tempfile.TemporaryDirectory() as folder:
                 where = f"{source.stem} {container}"
                 score_input(built, spec, Path(folder) / "data", scores[container], where)
+        scanned = SCANS / source.stem
+        for built in sorted(scanned.iterdir()) if scans and scanned.is_dir() else []:
+            container = "扫描件 " + container_of(built)
+            with tempfile.TemporaryDirectory() as folder:
+                where = f"{source.stem} {container}"
+                out = Path(folder) / "data"
+                score_input(built, spec, out, scores[container], where, scan=True)
     return scores
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--detail", action="store_true")
+    parser.add_argument("--no-scans", action="store_true", help="leave out the scans (OCR, slow)")
     args = parser.parse_args()
-    scores = evaluate()
-    print("| 容器 | 字段 | 正确 | 缺失 | 错误 | 正确率 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    scores = evaluate(scans=not args.no_scans)
+    print("| 容器 | 字段 | 正确 | 缺失 | 错误 | 其中列入核对 | 正确率 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     total = Score()
     for container, score in sorted(scores.items()):
         total.right += score.right
         total.missing += score.missing
         total.wrong += score.wrong
+        total.caught += score.caught
         print(
             f"| {container} | {score.total} | {score.right} | {score.missing} | {score.wrong} | "
-            f"{score.right / score.total:.1%} |"
+            f"{score.caught} | {score.right / score.total:.1%} |"
         )
     print(
         f"| 合计 | {total.total} | {total.right} | {total.missing} | {total.wrong} | "
-        f"{total.right / total.total:.1%} |"
+        f"{total.caught} | {total.right / total.total:.1%} |"
     )
     if args.detail:
         for _container, score in sorted(scores.items()):

@@ -709,6 +709,16 @@ def check_incomplete(report: _Report, rules: ScoringRules) -> Iterator[Finding]:
             "这份文件由 gongkai import 从不完整的原文导入",
             fix="按原件补全缺少的部分，然后删去 incomplete: true",
         )
+    reading = report.entry.report.ocr
+    if reading is not None and not reading.checked:
+        yield report.finding(
+            Severity.ERROR,
+            "文字识别的结果尚未核对",
+            ("ocr", "checked"),
+            f"这份文件由扫描件“{reading.source}”文字识别（OCR）读取，可能有认错的字和数字",
+            fix="对照原件逐项核对（导入核对.xlsx 列出了置信度低的格子及其图片），"
+            "然后把 ocr 下的 checked 改为 true",
+        )
 
 
 # --- blank reports -------------------------------------------------------------------------

@@ -501,6 +501,24 @@ class Form(Strict):
     total_weight: Number | None = Field(None, description="总分一行所填的分值合计")
 
 
+class OcrField(Strict):
+    """One value read from a scan by OCR (文字识别), with the confidence of the words it came
+    from, in percent (100 = certain); a value the import derived (a sum, a year) has none."""
+
+    field: str = Field(description="字段，如 budget[0].executed")
+    text: Text = Field(description="识别出的原文")
+    confidence: Number | None = Field(None, description="识别置信度（百分数，100 为完全确定）")
+
+
+class OcrReading(Strict):
+    """文字识别: the file was read from a scan or photo. Not published until a person has
+    compared every value with the paper and set ``checked: true``."""
+
+    source: Text = Field(description="扫描件或照片的文件名")
+    checked: bool = Field(False, description="已由经办人员对照原件逐项核对（核对后改为 true）")
+    fields: list[OcrField] = Field(default_factory=list, description="各字段的识别原文与置信度")
+
+
 class Report(Strict):
     """项目支出绩效自评报告 (or another kind of disclosure document, see ``kind``): one project,
     or one department's whole spending, in one budget year; one YAML file under
@@ -519,6 +537,9 @@ class Report(Strict):
     )
     incomplete: bool = Field(
         False, description="导入的片段，尚待补全（gongkai check --strict 不让它公开）"
+    )
+    ocr: OcrReading | None = Field(
+        None, description="由扫描件文字识别导入：各字段的置信度，以及是否已对照原件核对"
     )
     form: Form = Field(default_factory=Form, description="表格的表头、资金情况和年度总体目标")
     budget: list[BudgetYear] = Field(default_factory=list, description="历年预算安排与执行（元）")

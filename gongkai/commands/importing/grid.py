@@ -10,7 +10,9 @@ the form reader then places a value only where its column can be proven.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class SourceError(Exception):
@@ -44,6 +46,7 @@ class Document:
     container: str
     encoding: str | None = None
     part: str | None = None  # the sheet or page range inside the file
+    scan: Any = None  # a ScanReading where the file was read by OCR (containers.scan)
 
 
 def expand_spans(
@@ -65,3 +68,55 @@ def expand_spans(
             if row < height:
                 rows[row][c] = text
     return rows
+
+
+_FIGURE = re.compile(r"^[-+]?[\d,，.]+%?$")  # a cell that is a figure alone
+
+
+def continues(before: Block, after: Block) -> bool:
+    """A table at the top of a page that goes on from the table at the foot of the page before
+    (the same columns)."""
+    return (
+        isinstance(before, Table)
+        and isinstance(after, Table)
+        and bool(before.rows and after.rows)
+        and len(before.rows[-1]) == len(after.rows[0])
+    )
+
+
+def join_split(table: Table, rest: Table) -> None:
+    """Put a table split by a page break back together. Its first row is the rest of the last
+    row when a page cut that row: its cells stand only under cells of that row (or of a cell
+    merged down into it), and it leaves empty the short figures that row already holds whole.
+    The rest of a merged cell's text goes back to that cell."""
+    last, first = table.rows[-1], rest.rows[0]
+
+    def origin(column: int) -> int | None:
+        """The row whose cell reaches down into the last row at ``column``."""
+        for index in range(len(table.rows) - 1, -1, -1):
+            if table.rows[index][column]:
+                return index
+        return None
+
+    under = all(not cell or origin(i) is not None for i, cell in enumerate(first))
+    figures = [i for i, cell in enumerate(last) if _FIGURE.match(cell)]
+    filled_first = [i for i, cell in enumerate(first) if cell]
+    filled_last = [i for i, cell in enumerate(last) if cell]
+    if figures:
+        cut = under and all(not first[i] for i in figures) and bool(filled_first)
+    else:
+        # A row without figures (a 其中 line): cut when the rest holds fewer of its cells.
+        cut = (
+            under
+            and 0 < len(filled_first) < len(filled_last)
+            and set(filled_first) <= set(filled_last)
+            and not all(first[i].strip("…. ") == "" for i in filled_first)
+        )
+    rows = rest.rows
+    if cut:
+        for column, cell in enumerate(first):
+            at = origin(column)
+            if cell and at is not None:
+                table.rows[at][column] += cell
+        rows = rows[1:]
+    table.rows.extend(rows)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gongkai.files import write_bytes_atomically
 
@@ -36,6 +37,7 @@ class FileReview:
     mismatches: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    doubts: list[Any] = field(default_factory=list)  # scanned.Doubt: cells OCR was unsure of
 
     def severity(self) -> tuple[int, int, int, int]:
         return (len(self.errors), len(self.mismatches), len(self.warnings), len(self.missing))
@@ -43,9 +45,49 @@ class FileReview:
     def result(self) -> str:
         if self.errors:
             return "未导入"
-        if self.mismatches or self.warnings or self.missing:
+        if self.mismatches or self.warnings or self.missing or self.doubts:
             return "请核对"
         return "已导入"
+
+
+IMAGES = "导入核对-图片"  # beside the workbook: each doubtful cell's image
+
+
+def _doubts_sheet(book: Any, doubts: list[Any], folder: Path, head: Any, wrap: Any) -> None:
+    """扫描件核对: each cell OCR was unsure of, with its image, also saved as a file beside the
+    workbook (a clerk can open it without Excel)."""
+    sheet = book.add_worksheet("扫描件核对")
+    for column, (title, width) in enumerate(
+        (
+            ("文件", 30),
+            ("位置", 36),
+            ("识别结果", 30),
+            ("置信度", 8),
+            ("原因", 22),
+            ("原件图像", 60),
+        )
+    ):
+        sheet.write(0, column, title, head)
+        sheet.set_column(column, column, width)
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, doubt in enumerate(doubts, start=1):
+        name = f"{Path(doubt.source).stem}-{number:03d}.png"
+        if doubt.image:
+            write_bytes_atomically(folder / name, doubt.image)
+        confidence = "" if doubt.confidence is None else f"{doubt.confidence:.2f}"
+        for column, value in enumerate(
+            (doubt.source, doubt.place, doubt.text, confidence, doubt.why)
+        ):
+            sheet.write(number, column, value, wrap)
+        sheet.set_row(number, 48)
+        if doubt.image:
+            sheet.insert_image(
+                number, 5, name, {"image_data": io.BytesIO(doubt.image), "object_position": 1,
+                                  "x_scale": 0.5, "y_scale": 0.5}
+            )  # fmt: skip
+        else:
+            sheet.write(number, 5, "", wrap)
+    sheet.freeze_panes(1, 0)
 
 
 def write_review(path: Path, reviews: list[FileReview]) -> Path:
@@ -74,6 +116,9 @@ def write_review(path: Path, reviews: list[FileReview]) -> Path:
             sheet.write(number, column, value, style)
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
+    doubts = [d for review in rows for d in review.doubts]
+    if doubts:
+        _doubts_sheet(book, doubts, path.parent / IMAGES, head, wrap)
     book.close()
     write_bytes_atomically(path, buffer.getvalue())
     return path

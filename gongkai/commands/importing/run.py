@@ -41,6 +41,7 @@ from gongkai.commands.importing.recognition import (
 )
 from gongkai.commands.importing.registry import Registry
 from gongkai.commands.importing.review import FileReview
+from gongkai.commands.importing.scanned import mark_scanned
 from gongkai.commands.importing.sources import Block, SourceError, Table, web_header
 from gongkai.commands.importing.writer import to_yaml, write_atomically
 from gongkai.commands.placing import SECOND_SLUG, place_document
@@ -466,6 +467,8 @@ def _import_one(source: Path, batch: _Batch) -> list[tuple[Imported, Path | None
             f"（{document.encoding}）" if document.encoding else ""
         )
         for where, imported, named, name in _documents(source, document, batch.year, outcome):
+            if document.scan is not None:  # read by OCR: never published unchecked
+                outcome.reviews[-1].doubts.extend(mark_scanned(imported, document.scan, source))
             targets.append((imported, _place(_Plan(where, imported, named, name), batch)))
     return targets
 

@@ -1,6 +1,6 @@
 """One small reader per container (容器), each yielding the common grid
 (:mod:`gongkai.commands.importing.grid`): text, html, spreadsheet (xlsx, xls), word (docx),
-wordbinary (doc), pdf. :func:`read_documents` finds the container by content and reads it."""
+wordbinary (doc), pdf, and scan (images and image-only PDFs, by OCR). :func:`read_documents` finds the container by content and reads it."""
 
 from __future__ import annotations
 
@@ -36,10 +36,10 @@ def _read_documents(path: Path) -> list[Document]:
         raise SourceError(
             f"{path}：文件设有打开密码（已加密），无法读取；请让报送单位去掉密码后重新提供"
         )
-    if container == "image":
-        raise SourceError(
-            f"{path}：这是图片（扫描件或照片），现在还不能导入；请向报送单位索取电子版"
-        )
+    if container == "image":  # a scan or a photo: read by OCR, checked by the clerk
+        from gongkai.commands.importing.containers.scan import read_scan
+
+        return [read_scan(path)]
     if container == "docx":
         from gongkai.commands.importing.containers.word import read_docx
 

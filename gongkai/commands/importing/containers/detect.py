@@ -19,6 +19,7 @@ NAMES = {
     "text": "文本",
     "encrypted-office": "加密的 Office 文件",
     "image": "图片",
+    "scan": "扫描件（文字识别）",
 }
 
 

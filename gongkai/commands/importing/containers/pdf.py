@@ -1,6 +1,6 @@
 """PDF files with a text layer (PDF 文字版), read with pdfplumber: the tables from their ruling
 lines, each merged cell in its first row and across its columns, and the text around them in
-reading order. A PDF without text is a scan: it is refused with that reason."""
+reading order. A PDF without text is a scan: :mod:`.scan` reads it by OCR."""
 
 from __future__ import annotations
 
@@ -8,7 +8,15 @@ import re
 from pathlib import Path
 
 from gongkai.commands.importing.containers.limits import MAX_PAGES
-from gongkai.commands.importing.grid import Block, Document, SourceError, Table, expand_spans
+from gongkai.commands.importing.grid import (
+    Block,
+    Document,
+    SourceError,
+    Table,
+    continues,
+    expand_spans,
+    join_split,
+)
 
 
 def _unwrap(text: str) -> str:
@@ -57,62 +65,12 @@ def _table(found) -> Table:  # type: ignore[no-untyped-def]
     return Table(expand_spans(width, placed, len(rows)))
 
 
-_FIGURE = re.compile(r"^[-+]?[\d,，.]+%?$")
 # A line "预 算 编 码: 906017" of a cover page: a field of its own, never a paragraph's end.
 _LABELLED = re.compile(r"^[^:：，,。]{1,12}[:：]")
 # A line that starts a heading or a numbered item starts a paragraph of its own.
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
 )
-
-
-def _continues(before: Block, after: Block) -> bool:
-    """A table at the top of a page that goes on from the table at the foot of the page before
-    (the same columns)."""
-    return (
-        isinstance(before, Table)
-        and isinstance(after, Table)
-        and bool(before.rows and after.rows)
-        and len(before.rows[-1]) == len(after.rows[0])
-    )
-
-
-def _join(table: Table, rest: Table) -> None:
-    """Put a table split by a page break back together. Its first row is the rest of the last
-    row when a page cut that row: its cells stand only under cells of that row (or of a cell
-    merged down into it), and it leaves empty the short figures that row already holds whole.
-    The rest of a merged cell's text goes back to that cell."""
-    last, first = table.rows[-1], rest.rows[0]
-
-    def origin(column: int) -> int | None:
-        """The row whose cell reaches down into the last row at ``column``."""
-        for index in range(len(table.rows) - 1, -1, -1):
-            if table.rows[index][column]:
-                return index
-        return None
-
-    under = all(not cell or origin(i) is not None for i, cell in enumerate(first))
-    figures = [i for i, cell in enumerate(last) if _FIGURE.match(cell)]
-    filled_first = [i for i, cell in enumerate(first) if cell]
-    filled_last = [i for i, cell in enumerate(last) if cell]
-    if figures:
-        cut = under and all(not first[i] for i in figures) and bool(filled_first)
-    else:
-        # A row without figures (a 其中 line): cut when the rest holds fewer of its cells.
-        cut = (
-            under
-            and 0 < len(filled_first) < len(filled_last)
-            and set(filled_first) <= set(filled_last)
-            and not all(first[i].strip("…. ") == "" for i in filled_first)
-        )
-    rows = rest.rows
-    if cut:
-        for column, cell in enumerate(first):
-            at = origin(column)
-            if cell and at is not None:
-                table.rows[at][column] += cell
-        rows = rows[1:]
-    table.rows.extend(rows)
 
 
 def _paragraphs(lines: list[dict]) -> list[tuple[float, str]]:  # type: ignore[type-arg]
@@ -171,12 +129,11 @@ def read_pdf(path: Path) -> Document:
                 items.append((table.bbox[1], _table(table)))
             items.sort(key=lambda item: item[0])
             page_blocks = [block for _, block in items]
-            if page_blocks and blocks and _continues(blocks[-1], page_blocks[0]):
-                _join(blocks[-1], page_blocks.pop(0))  # type: ignore[arg-type]
+            if page_blocks and blocks and continues(blocks[-1], page_blocks[0]):
+                join_split(blocks[-1], page_blocks.pop(0))  # type: ignore[arg-type]
             blocks.extend(page_blocks)
-    if characters == 0:
-        raise SourceError(
-            f"{path}：这是扫描件（PDF 中只有图片，没有文字层），现在还不能导入；"
-            "请向报送单位索取电子版（Word、Excel 或文字版 PDF）"
-        )
+    if characters == 0:  # only pictures of the pages: a scan, read by OCR
+        from gongkai.commands.importing.containers.scan import read_scan
+
+        return read_scan(path, pdf=True)
     return Document(blocks, "pdf")
