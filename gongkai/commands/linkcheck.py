@@ -5,6 +5,7 @@ For the portal's web team before copying the folder to the server, and for the t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +19,7 @@ _LINK_ATTRIBUTES = {
     ("source", "src"),
 }
 _EXTERNAL = ("http", "https", "mailto", "tel", "data", "javascript", "ftp")
+_VIEW = re.compile(r"[a-z]{2}=[^&=]*(&[a-z]{2}=[^&=]*)*")
 
 
 @dataclass(frozen=True, order=True)
@@ -37,11 +39,14 @@ class _Scan(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[str] = []
+        self.views = False  # a full list (项目一览), whose address after # is a view
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             if value is None:
                 continue
+            if name == "data-gk-list":
+                self.views = True
             if name == "id" or (tag == "a" and name == "name"):
                 self.ids.add(value)
             elif (tag, name) in _LINK_ATTRIBUTES:
@@ -83,6 +88,10 @@ def check_links(site: Path) -> list[BrokenLink]:
             else:
                 target = page
             fragment = unquote(parts.fragment)
-            if fragment and target.suffix == ".html" and fragment not in _scan(target, cache).ids:
+            scanned = _scan(target, cache) if target.suffix == ".html" else None
+            # A list's sort and filters (#zx=-79.99&px=5a) are a view of it, not an anchor.
+            if scanned is not None and scanned.views and _VIEW.fullmatch(fragment):
+                continue
+            if fragment and scanned is not None and fragment not in scanned.ids:
                 broken.append(BrokenLink(shown, href, f"页面中没有锚点 #{fragment}"))
     return broken

@@ -77,7 +77,7 @@ def unit_cell(pdf: Path, dpi: int) -> tuple[int, int]:
 def stamp(image: np.ndarray, centre: tuple[int, int], dpi: int) -> np.ndarray:
     """A red seal: a thick ring, an inner ring, a star, and an arc of strokes for its words."""
     out = image.copy()
-    overlay = out.copy()
+    overlay = np.full_like(out, 255)
     radius = int(0.8 * dpi / 2.54)  # a 4 cm seal: 2 cm radius (0.8 cm here, a unit's seal)
     red = (40, 40, 215)
     cv2.circle(overlay, centre, radius, red, max(3, dpi // 50))
@@ -99,7 +99,8 @@ def stamp(image: np.ndarray, centre: tuple[int, int], dpi: int) -> np.ndarray:
         y = centre[1] + int(radius * 0.65 * np.sin(angle))
         cv2.line(overlay, (x - 6, y - 6), (x + 6, y + 6), red, 2)
         cv2.line(overlay, (x - 6, y + 6), (x + 6, y - 6), red, 2)
-    return cv2.addWeighted(overlay, 0.75, out, 0.25, 0)
+    # Ink on toner: the red shows on white paper, the black print stays black under it.
+    return np.minimum(out, cv2.addWeighted(overlay, 0.85, np.full_like(out, 255), 0.15, 0))
 
 
 def photo(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -148,7 +148,9 @@ def remove_red(image: Any) -> Any:
     cv2, _np, _ = _modules()
     hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
     hue, saturation, value = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    red = ((hue <= 12) | (hue >= 160)) & (saturation >= 70) & (value >= 70)
+    # Bright enough to be ink of its own: a black line that JPEG tinted red under a seal is
+    # dark, and stays.
+    red = ((hue <= 12) | (hue >= 160)) & (saturation >= 70) & (value >= 120)
     cleaned = image.copy()
     cleaned[red] = 255
     return cleaned
@@ -237,7 +239,9 @@ def find_grid(horizontal: Any, vertical: Any, box: tuple[int, int, int, int]) ->
     x0, y0, x1, y1 = box
     h = horizontal[y0 : y1 + 1, x0 : x1 + 1]
     v = vertical[y0 : y1 + 1, x0 : x1 + 1]
-    rows = [y0 + y for y in _positions(h, 0, 25)]
+    # A row line runs on for three times the shortest line kept (touching strokes of a line of
+    # text can pass that shortest length; a form's row lines cross several cells).
+    rows = [y0 + y for y in _positions(h, 0, 3 * max(20, horizontal.shape[1] // 40))]
     columns = [x0 + x for x in _positions(v, 1, 25)]
     if len(rows) < 2 or len(columns) < 2:
         return None
@@ -279,7 +283,18 @@ def find_grid(horizontal: Any, vertical: Any, box: tuple[int, int, int, int]) ->
     for members in groups.values():
         top, left = min(m[0] for m in members), min(m[1] for m in members)
         bottom, right = max(m[0] for m in members), max(m[1] for m in members)
-        cells.append((top, left, bottom - top + 1, right - left + 1))
+        if len(members) == (bottom - top + 1) * (right - left + 1):
+            cells.append((top, left, bottom - top + 1, right - left + 1))
+            continue
+        # Not a rectangle: a border lost under a stamp or a smudge joined two cells that are
+        # not one. Keep only the merges along each row, where a form's wide cells are.
+        for row in range(top, bottom + 1):
+            across = sorted(c for r, c in members if r == row)
+            start = across[0]
+            for before, column in itertools.pairwise([*across, None]):
+                if column is None or column != before + 1:
+                    cells.append((row, start, 1, before - start + 1))
+                    start = column if column is not None else start
     cells.sort()
     return _Grid(rows, columns, cells)
 
@@ -323,16 +338,29 @@ def _join(lines: list[tuple[float, float, str]]) -> str:
     return text
 
 
-def _split_across_lines(boxes: list[Any], grids: list[_Grid], clean: Any) -> list[Any]:
+def _split_across_lines(
+    boxes: list[Any], grids: list[_Grid], owner: dict[tuple[int, int, int], Any], clean: Any
+) -> list[Any]:
     """Words the detector joined across a column line (two neighbouring cells' words on one
-    line, once the line is erased) are read again, a cell's part at a time."""
+    line, once the line is erased) are read again, a cell's part at a time. Only a line that
+    parts two cells in that row cuts (a merged cell spans the lines of the rows around it)."""
     out = []
     for quad, word, score in boxes:
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
         x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
         cy = (y0 + y1) / 2
-        grid = next((g for g in grids if g.rows[0] <= cy <= g.rows[-1]), None)
-        cuts = [x for x in grid.columns if x0 + 8 < x < x1 - 8] if grid else []
+        found = next(((t, g) for t, g in enumerate(grids) if g.rows[0] <= cy <= g.rows[-1]), None)
+        cuts = []
+        if found is not None:
+            t, grid = found
+            r = min(max(bisect.bisect_right(grid.rows, cy) - 1, 0), len(grid.rows) - 2)
+            cuts = [
+                x
+                for j, x in enumerate(grid.columns)
+                if x0 + 8 < x < x1 - 8
+                and 0 < j < len(grid.columns) - 1
+                and owner[(t, r, j - 1)] != owner[(t, r, j)]
+            ]
         if not cuts:
             out.append((quad, word, score))
             continue
@@ -375,11 +403,6 @@ def read_page(image: Any, number: int, reading: ScanReading) -> list[tuple[float
     # The ruling lines erased: OCR then sees the words alone.
     clean = page.copy()
     clean[cv2.dilate(lines, np.ones((3, 3), np.uint8)) > 0] = 255
-    found, _ = _engine()(clean)
-    boxes = _split_across_lines(found or [], grids, clean)
-    texts: dict[tuple[int, tuple[int, int, int, int]], list[tuple[float, float, str]]] = {}
-    confidence: dict[tuple[int, tuple[int, int, int, int]], float] = {}
-    outside: list[tuple[float, float, str, float]] = []
     owner: dict[tuple[int, int, int], tuple[int, int, int, int]] = {}
     for t, grid in enumerate(grids):
         for cell in grid.cells:
@@ -387,6 +410,11 @@ def read_page(image: Any, number: int, reading: ScanReading) -> list[tuple[float
             for dr in range(rs):
                 for dc in range(cs):
                     owner[(t, r + dr, c + dc)] = cell
+    found, _ = _engine()(clean)
+    boxes = _split_across_lines(found or [], grids, owner, clean)
+    texts: dict[tuple[int, tuple[int, int, int, int]], list[tuple[float, float, str]]] = {}
+    confidence: dict[tuple[int, tuple[int, int, int, int]], float] = {}
+    outside: list[tuple[float, float, str, float]] = []
     for quad, word, score in boxes:
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
         cx, cy = sum(xs) / 4, sum(ys) / 4
