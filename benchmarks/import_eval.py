@@ -15,6 +15,7 @@ import argparse
 import re
 import sys
 import tempfile
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -89,6 +90,14 @@ def _lookup(data: dict[str, Any], year: int | None, path: str) -> Any:
 WEB = {"html", "mhtml", "txt", "browser.txt", "pipes.txt", "lines.txt", "runon.txt"}
 
 
+def _plain(value: Any) -> Any:
+    """Text as a reader compares a scan with its original: a comma or colon full-width or not,
+    a quotation mark curly or straight, are the same (OCR cannot tell which the typist used)."""
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"[“”„\"]", '"', unicodedata.normalize("NFKC", value)).strip()
+
+
 def _shown(found: Any, doubts: list[str]) -> bool:
     """Whether a wrong value is among the cells the review workbook shows (the same words, or
     the same number in 元 or 万元)."""
@@ -121,6 +130,8 @@ def score_document(
         score.details.append(f"{where} {label}：{message}" + ("（已列入核对）" if caught else ""))
 
     def judge(label: str, found: Any, want: Any) -> None:
+        if doubts is not None:  # a scan: punctuation's width and shape aside
+            found, want = _plain(found), _plain(want)
         if want is None:
             if found in (None, ""):
                 score.right += 1
@@ -139,7 +150,9 @@ def score_document(
     container = where.rsplit(" ", 1)[-1]
     named = {path[len("indicators[") : -1] for path in expected if path.startswith("indicators[")}
     for indicator in indicators:
-        if named and indicator.get("name") not in named:
+        plain_named = {_plain(n) for n in named} if doubts is not None else named
+        shown_name = _plain(indicator.get("name")) if doubts is not None else indicator.get("name")
+        if named and shown_name not in plain_named:
             # An indicator the document does not hold: a row read out of its columns.
             wrong("多出的指标", str(indicator), indicator.get("name") or indicator.get("target"))
     for path, want in expected.items():
@@ -147,7 +160,8 @@ def score_document(
             continue
         if path.startswith("indicators["):
             name = path[len("indicators[") : -1]
-            found = next((i for i in indicators if i.get("name") == name), None)
+            same = _plain if doubts is not None else (lambda v: v)
+            found = next((i for i in indicators if same(i.get("name")) == same(name)), None)
             judge(f"指标“{name}”", found and found.get("name"), name)
             for key, value in want.items():
                 judge(f"指标“{name}”.{key}", found.get(key) if found else None, value)

@@ -335,7 +335,7 @@ def _join(lines: list[tuple[float, float, str]]) -> str:
                 and word[:1].isalpha()
             )
             text += (" " if latin else "") + word
-    return text
+    return mend(text)
 
 
 def _split_across_lines(
