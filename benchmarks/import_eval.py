@@ -101,9 +101,9 @@ def _plain(value: Any) -> Any:
 def _shown(found: Any, doubts: list[str]) -> bool:
     """Whether a wrong value is among the cells the review workbook shows (the same words, or
     the same number in 元 or 万元)."""
-    text = re.sub(r"\s+", "", str(found))
+    text = re.sub(r"\s+", "", str(_plain(found)))
     for doubt in doubts:
-        cell = re.sub(r"\s+", "", doubt)
+        cell = re.sub(r"\s+", "", str(_plain(doubt)))
         if cell and (cell == text or (len(text) > 1 and text in cell)):
             return True
         try:

@@ -18,6 +18,8 @@ from gongkai.commands.importing.parse import Imported
 
 LOW = 0.9  # a cell read with less confidence than this is shown to the clerk
 _NOT_READ = {"ocr", "incomplete", "kind", "title", "slug", "unit_of_money", "fund_columns"}
+# Marks OCR puts for others between Chinese words: a middle dot for a full stop, a degree sign.
+_ODD = re.compile(r"[\u4e00-\u9fff][·°][\u4e00-\u9fff]|°$")
 _NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?%?$")
 
 
@@ -159,11 +161,35 @@ def mark_scanned(imported: Imported, reading: ScanReading, source: Path) -> list
     )
     doubts = []
     arithmetic = bool(imported.mismatches)
+    # The kind decides the page's layout and the 20-day clock; OCR read it from the title.
+    first = next((c for c in reading.cells if c.text), None)
+    kind = str(data.get("kind", "自评报告"))
+    if first is not None:
+        doubts.append(
+            Doubt(
+                source.name,
+                "文件种类（由识别出的标题判断）",
+                kind,
+                None,
+                "请确认文件种类",
+                reading.crop(first),
+            )
+        )
     for cell in cells:
         low = cell.confidence is not None and cell.confidence < LOW
         numeric = _number(cell.text) is not None
-        if low or (arithmetic and numeric):
-            why = "识别置信度低" if low else "表内勾稽不符，请核对数字"
+        photo = cell.page in reading.photographed
+        odd = bool(_ODD.search(cell.text))
+        if low or photo or odd or (arithmetic and numeric):
+            why = (
+                "识别置信度低"
+                if low
+                else "照片有透视变形，请逐格核对"
+                if photo
+                else "可能认错的标点（“·”多为句号）"
+                if odd
+                else "表内勾稽不符，请核对数字"
+            )
             doubts.append(
                 Doubt(
                     source.name,

@@ -64,6 +64,8 @@ class ScanReading:
 
     cells: list[ScannedCell] = field(default_factory=list)
     pages: list[Any] = field(default_factory=list)  # numpy images (BGR)
+    # Pages whose frame was far from a rectangle (a photo's perspective): read less surely.
+    photographed: set[int] = field(default_factory=set)
 
     def crop(self, cell: ScannedCell, margin: int = 6) -> bytes:
         """The cell's image as PNG bytes, a little wider than its frame."""
@@ -180,6 +182,31 @@ def straighten(image: Any) -> Any:
     target = np.array([[x0, y0], [x0 + top, y0], [x0 + top, y0 + side], [x0, y0 + side]], "float32")
     matrix = cv2.getPerspectiveTransform(corners, target)
     return cv2.warpPerspective(image, matrix, (width, height), borderValue=(255, 255, 255))
+
+
+def photographed(image: Any) -> bool:
+    """Whether the table's frame is far from a rectangle turned a little (a scanner's skew):
+    its opposite sides differ by more than 1 % (a turn keeps them equal) — a photo taken at an
+    angle."""
+    cv2, np, _ = _modules()
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    ink = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
+    )
+    lines = _line_masks(ink)
+    contours, _ = cv2.findContours(
+        cv2.dilate(lines[0] | lines[1], np.ones((5, 5), np.uint8)),
+        cv2.RETR_EXTERNAL,
+        cv2.CHAIN_APPROX_SIMPLE,
+    )
+    if not contours:
+        return False
+    corners = _corners(max(contours, key=cv2.contourArea).reshape(-1, 2).astype("float32"))
+    top, bottom = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[3])
+    left, right = np.linalg.norm(corners[3] - corners[0]), np.linalg.norm(corners[2] - corners[1])
+    return bool(
+        abs(top - bottom) > 0.01 * max(top, bottom) or abs(left - right) > 0.01 * max(left, right)
+    )
 
 
 def _corners(points: Any) -> Any:
@@ -380,7 +407,10 @@ def _split_across_lines(
 def read_page(image: Any, number: int, reading: ScanReading) -> list[tuple[float, Block]]:
     """One page: its tables and the paragraphs around them, by their tops."""
     cv2, np, _ = _modules()
-    page = straighten(remove_red(image))
+    red_free = remove_red(image)
+    if photographed(red_free):
+        reading.photographed.add(number)
+    page = straighten(red_free)
     reading.pages.append(page)
     gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
     ink = cv2.adaptiveThreshold(
