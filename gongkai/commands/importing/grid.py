@@ -49,6 +49,25 @@ class Document:
     scan: Any = None  # a ScanReading where the file was read by OCR (containers.scan)
 
 
+def run_on(parts: list[str]) -> str:
+    """Pieces of one text (a cell's lines, a line's words) as one: Chinese runs on without a
+    space, two Latin words keep one.
+
+    >>> run_on(["全市空气质", "量达到优良"]), run_on(["2023.07-", "2024.01"]), run_on(["Table", "Grid"])
+    ('全市空气质量达到优良', '2023.07-2024.01', 'Table Grid')
+    """
+    joined = ""
+    for part in parts:
+        latin = (
+            joined[-1:].isascii()
+            and joined[-1:].isalpha()
+            and part[:1].isascii()
+            and part[:1].isalpha()
+        )
+        joined += (" " if latin else "") + part
+    return joined
+
+
 def expand_spans(
     width: int, cells: list[tuple[int, int, int, int, str]], height: int
 ) -> list[list[str]]:

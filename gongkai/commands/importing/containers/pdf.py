@@ -16,6 +16,7 @@ from gongkai.commands.importing.grid import (
     continues,
     expand_spans,
     join_split,
+    run_on,
 )
 
 
@@ -26,17 +27,7 @@ def _unwrap(text: str) -> str:
     >>> _unwrap("全市空气质\n量达到优良"), _unwrap("2023.07-\n2024.01"), _unwrap("Table\nGrid")
     ('全市空气质量达到优良', '2023.07-2024.01', 'Table Grid')
     """
-    parts = [part.strip() for part in text.strip().split("\n")]
-    joined = parts[0] if parts else ""
-    for part in parts[1:]:
-        latin = (
-            joined[-1:].isascii()
-            and joined[-1:].isalpha()
-            and part[:1].isascii()
-            and part[:1].isalpha()
-        )
-        joined += (" " if latin else "") + part
-    return joined
+    return run_on([part.strip() for part in text.strip().split("\n")])
 
 
 def _table(found) -> Table:  # type: ignore[no-untyped-def]

@@ -37,6 +37,7 @@ from gongkai.commands.importing.grid import (
     continues,
     expand_spans,
     join_split,
+    run_on,
 )
 
 INSTALL_OCR = 'pip install -e ".[ocr]"'
@@ -352,16 +353,7 @@ def _join(lines: list[tuple[float, float, str]]) -> str:
             rows[-1].append(item)
         else:
             rows.append([item])
-    text = ""
-    for row in rows:
-        for _y, _x, word in sorted(row, key=lambda i: i[1]):
-            latin = (
-                text[-1:].isascii()
-                and text[-1:].isalpha()
-                and word[:1].isascii()
-                and word[:1].isalpha()
-            )
-            text += (" " if latin else "") + word
+    text = run_on([word for row in rows for _y, _x, word in sorted(row, key=lambda i: i[1])])
     return mend(text)
 
 
