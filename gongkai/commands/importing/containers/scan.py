@@ -135,7 +135,9 @@ def page_images(path: Path, pdf: bool) -> list[Any]:
                     frame = ImageOps.exif_transpose(picture.convert("RGB"))
                     pages.append(np.array(frame)[:, :, ::-1].copy())
         except (UnidentifiedImageError, OSError):
-            raise SourceError(f"{path}：图片已损坏或不是图片，无法打开") from None
+            raise SourceError(
+                f"{path}：这是图片，但已损坏或不完整，无法打开；请让报送单位重新提供"
+            ) from None
     scaled = []
     for image in pages:
         side = max(image.shape[:2])
