@@ -104,7 +104,9 @@ def _engine() -> Any:
     global _ENGINE
     if _ENGINE is None:
         _cv2, _np, rapid_ocr = _modules()
-        _ENGINE = rapid_ocr()
+        # No text-direction classifier: the page is straightened upright before reading, and
+        # leaving it out saves a sixth of the time and 50 MiB (measured on a two-page scan).
+        _ENGINE = rapid_ocr(use_cls=False)
     return _ENGINE
 
 
