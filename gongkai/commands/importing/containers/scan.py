@@ -163,24 +163,39 @@ def remove_red(image: Any) -> Any:
     return cleaned
 
 
-def straighten(image: Any) -> Any:
-    """The page with its largest table frame mapped to an upright rectangle (skew, perspective);
-    unchanged where no frame is found."""
-    cv2, np, _ = _modules()
+def _ink(image: Any) -> Any:
+    """The page binarised: ink white on black, against the local background (uneven light)."""
+    cv2, _np, _ = _modules()
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    ink = cv2.adaptiveThreshold(
+    return cv2.adaptiveThreshold(
         gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
     )
-    lines = _line_masks(ink)
+
+
+def table_frame(image: Any) -> tuple[Any, float] | None:
+    """The corners of the page's largest table frame (see :func:`_corners`) and the share of the
+    page it covers; ``None`` where the page has no ruling lines."""
+    cv2, np, _ = _modules()
+    lines = _line_masks(_ink(image))
     frame = cv2.dilate(lines[0] | lines[1], np.ones((5, 5), np.uint8))
     contours, _ = cv2.findContours(frame, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
-        return image
+        return None
     largest = max(contours, key=cv2.contourArea)
-    height, width = gray.shape
-    if cv2.contourArea(largest) < 0.1 * height * width:
+    height, width = image.shape[:2]
+    share = cv2.contourArea(largest) / (height * width)
+    return _corners(largest.reshape(-1, 2).astype("float32")), share
+
+
+def straighten(image: Any, frame: tuple[Any, float] | None = None) -> Any:
+    """The page with its largest table frame (``frame``, else found here) mapped to an upright
+    rectangle (skew, perspective); unchanged where no frame covers a tenth of the page."""
+    cv2, np, _ = _modules()
+    frame = table_frame(image) if frame is None else frame
+    if frame is None or frame[1] < 0.1:
         return image
-    corners = _corners(largest.reshape(-1, 2).astype("float32"))
+    corners = frame[0]
+    height, width = image.shape[:2]
     top = (np.linalg.norm(corners[1] - corners[0]) + np.linalg.norm(corners[2] - corners[3])) / 2
     side = (np.linalg.norm(corners[3] - corners[0]) + np.linalg.norm(corners[2] - corners[1])) / 2
     x0, y0 = corners[0]
@@ -189,24 +204,15 @@ def straighten(image: Any) -> Any:
     return cv2.warpPerspective(image, matrix, (width, height), borderValue=(255, 255, 255))
 
 
-def photographed(image: Any) -> bool:
-    """Whether the table's frame is far from a rectangle turned a little (a scanner's skew):
-    its opposite sides differ by more than 1 % (a turn keeps them equal) — a photo taken at an
-    angle."""
-    cv2, np, _ = _modules()
-    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    ink = cv2.adaptiveThreshold(
-        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
-    )
-    lines = _line_masks(ink)
-    contours, _ = cv2.findContours(
-        cv2.dilate(lines[0] | lines[1], np.ones((5, 5), np.uint8)),
-        cv2.RETR_EXTERNAL,
-        cv2.CHAIN_APPROX_SIMPLE,
-    )
-    if not contours:
+def photographed(frame: tuple[Any, float] | None) -> bool:
+    """Whether the table's frame (:func:`table_frame`) is far from a rectangle turned a little
+    (a scanner's skew): its opposite sides differ by more than 1 % (a turn keeps them equal) —
+    a photo taken at an angle."""
+    if frame is None:
         return False
-    corners = _corners(max(contours, key=cv2.contourArea).reshape(-1, 2).astype("float32"))
+    import numpy as np
+
+    corners = frame[0]
     top, bottom = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[3])
     left, right = np.linalg.norm(corners[3] - corners[0]), np.linalg.norm(corners[2] - corners[1])
     return bool(
@@ -404,20 +410,17 @@ def read_page(image: Any, number: int, reading: ScanReading) -> list[tuple[float
     """One page: its tables and the paragraphs around them, by their tops."""
     cv2, np, _ = _modules()
     red_free = remove_red(image)
-    if photographed(red_free):
+    outline = table_frame(red_free)  # found once: for the photo test and for straightening
+    if photographed(outline):
         reading.photographed.add(number)
-    page = straighten(red_free)
+    page = straighten(red_free, outline)
     reading.pages.append(page)
-    gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
-    ink = cv2.adaptiveThreshold(
-        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
-    )
-    horizontal, vertical = _line_masks(ink)
+    horizontal, vertical = _line_masks(_ink(page))
     lines = horizontal | vertical
     frames, _ = cv2.findContours(
         cv2.dilate(lines, np.ones((5, 5), np.uint8)), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE
     )
-    height, width = gray.shape
+    height, width = page.shape[:2]
     grids = []
     for frame in frames:
         x, y, w, h = cv2.boundingRect(frame)
