@@ -71,13 +71,14 @@ def _server_cells(site: Path, path: str, url: str) -> list[list[str]]:
     return rows
 
 
-def _open(browser: Any, url: str, width: int = 1280, script: bool = True) -> Any:
+def _open(browser: Any, url: str, width: int = 1280, script: bool = True, height: int = 900) -> Any:
+    """A page in a browser of its own; a list page is waited for until its script is ready."""
     context = browser.new_context(
-        viewport={"width": width, "height": 900}, java_script_enabled=script
+        viewport={"width": width, "height": height}, java_script_enabled=script
     )
     page = context.new_page()
     page.goto(url)
-    if script:
+    if script and page.locator("[data-gk-list]").count():
         page.wait_for_selector("[data-gk-ready]")
     return page
 
@@ -260,15 +261,13 @@ def test_the_year_page_lists_lead_to_the_same_projects_in_the_full_list(
     from browsing import serve
 
     with serve(district_site) as url:
-        context = browser.new_context(viewport={"width": 390, "height": 900})
-        page = context.new_page()
-        page.goto(url + f"{YEAR}/")
+        page = _open(browser, url + f"{YEAR}/", 390)
         note = page.locator("#dixu ~ p.gk-note").first.inner_text()
         total = int(re.search(r"共 (\d+) 个项目", note).group(1))
         page.locator("#dixu ~ p.gk-note a").first.click()
         page.wait_for_selector("[data-gk-ready]")
         assert f"符合筛选条件的项目 {total} 个" in _status(page)
-        context.close()
+        page.context.close()
 
 
 def test_without_script_the_list_is_plain_pages_of_a_hundred(
@@ -293,12 +292,10 @@ def test_the_list_reads_on_a_phone_and_a_desktop_with_no_axe_violation(
 
     with serve(district_site) as url:
         for path in (f"liebiao/{YEAR}/#bm=bumen-03&px=5a", "xiangmu/", f"{YEAR}/", ""):
-            context = browser.new_context(viewport={"width": width, "height": 900})
-            page = context.new_page()
-            page.goto(url + path)
+            page = _open(browser, url + path, width)
             page.wait_for_load_state("networkidle")
             assert_readable(page, path)
-            context.close()
+            page.context.close()
 
 
 def test_a_citizen_on_a_phone_finds_what_they_ask_in_two_clicks(
@@ -307,9 +304,7 @@ def test_a_citizen_on_a_phone_finds_what_they_ask_in_two_clicks(
     from browsing import serve
 
     with serve(district_site) as url:
-        context = browser.new_context(viewport={"width": 390, "height": 844})
-        page = context.new_page()
-        page.goto(url)
+        page = _open(browser, url, 390, height=844)
         # No click: the five biggest projects of the newest year, on the home page.
         biggest = page.locator("#zuida + ol li")
         assert biggest.count() == 5
@@ -323,4 +318,4 @@ def test_a_citizen_on_a_phone_finds_what_they_ask_in_two_clicks(
         page.click("details.gk-fold a >> text=区民政局")
         assert page.locator("h1").first.inner_text() == "示例市示例区民政局"
         assert page.locator("#linian").count() == 1  # its totals by year come first
-        context.close()
+        page.context.close()
