@@ -7,6 +7,7 @@ against the figures the same form gives from its spreadsheet."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 import unicodedata
@@ -61,6 +62,24 @@ def test_the_grid_comes_from_the_ruling_lines_with_its_merged_cells() -> None:
     # (row, column, rowspan, colspan): the merged cells span; every other cell is one.
     assert (0, 0, 2, 1) in grid.cells and (3, 1, 1, 2) in grid.cells
     assert len(grid.cells) == 12 - 1 - 1
+
+
+def test_a_tall_page_is_read_in_bands_cut_only_where_a_row_ends() -> None:
+    from gongkai.commands.importing.containers.scan import BAND, _bands, _Grid
+
+    # Rows every 100 px down a 3,000 px page; rows 5–15 are one merged cell in column 0.
+    rows = list(range(100, 2901, 100))
+    cells = [(r, 1, 1, 1) for r in range(len(rows) - 1)] + [(5, 0, 10, 1)]
+    cells += [(r, 0, 1, 1) for r in range(len(rows) - 1) if not 5 <= r < 15]
+    bands = _bands(3000, [_Grid(rows, [0, 400, 800], cells)])
+    assert bands[0][0] == 0 and bands[-1][1] == 3000
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bands))  # no gap, no overlap
+    assert all(bottom - top <= BAND for top, bottom in bands[:-1])
+    # No cut inside the merged cell (rows[5] < y < rows[15]); every cut is a row line.
+    cuts = [bottom for _top, bottom in bands[:-1]]
+    assert cuts and all(y in rows and not rows[5] < y < rows[15] for y in cuts)
+    # A page with no table to cut at is read whole.
+    assert _bands(3000, []) == [(0, 3000)]
 
 
 def test_a_skewed_page_is_straightened_and_a_red_stamp_removed() -> None:

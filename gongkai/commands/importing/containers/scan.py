@@ -43,6 +43,9 @@ from gongkai.commands.importing.grid import (
 INSTALL_OCR = 'pip install -e ".[ocr]"'
 DPI = 200  # an image-only PDF page is drawn at this resolution before reading
 MAX_SIDE = 3600  # a larger photo is scaled down first (memory stays bounded; text stays legible)
+# The detector's memory grows with the pixels it is given (about 540 MiB for a whole A4 page at
+# 200 dpi): a page is read in bands of at most this height, cut where a table row ends.
+BAND = 1300
 
 
 @dataclass(frozen=True)
@@ -439,8 +442,11 @@ def read_page(image: Any, number: int, reading: ScanReading) -> list[tuple[float
             for dr in range(rs):
                 for dc in range(cs):
                     owner[(t, r + dr, c + dc)] = cell
-    found, _ = _engine()(clean)
-    boxes = _split_across_lines(found or [], grids, owner, clean)
+    found = []
+    for top, bottom in _bands(height, grids):
+        words, _ = _engine()(clean[top:bottom])
+        found += [([[x, y + top] for x, y in quad], w, s) for quad, w, s in words or []]
+    boxes = _split_across_lines(found, grids, owner, clean)
     texts: dict[tuple[int, tuple[int, int, int, int]], list[tuple[float, float, str]]] = {}
     confidence: dict[tuple[int, tuple[int, int, int, int]], float] = {}
     outside: list[tuple[float, float, str, float]] = []
@@ -474,6 +480,27 @@ def read_page(image: Any, number: int, reading: ScanReading) -> list[tuple[float
     for line in _lines(outside):
         items.append(line)
     return items
+
+
+def _bands(height: int, grids: list[_Grid]) -> list[tuple[int, int]]:
+    """Spans of the page to read one at a time, each at most :data:`BAND` high where the page
+    allows: cut only at a row line that no merged cell crosses, so that no word is cut (the
+    ruling lines are erased, so a cut there passes through white)."""
+    cuts = sorted(
+        grid.rows[k]
+        for grid in grids
+        for k in range(1, len(grid.rows) - 1)
+        if not any(r < k < r + rs for r, _c, rs, _cs in grid.cells)
+    )
+    bands, top = [], 0
+    while height - top > BAND:
+        fitting = [y for y in cuts if top + BAND // 4 < y <= top + BAND]
+        if not fitting:
+            break
+        bands.append((top, fitting[-1]))
+        top = fitting[-1]
+    bands.append((top, height))
+    return bands
 
 
 def _lines(words: list[tuple[float, float, str, float]]) -> list[tuple[float, Block]]:
