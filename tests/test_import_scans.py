@@ -82,6 +82,23 @@ def test_a_tall_page_is_read_in_bands_cut_only_where_a_row_ends() -> None:
     assert _bands(3000, []) == [(0, 3000)]
 
 
+def test_a_cell_on_a_continued_page_is_placed_as_it_is_on_that_paper() -> None:
+    from gongkai.commands.importing.containers.scan import read_scan
+    from gongkai.commands.importing.scanned import _place
+
+    stem = "yn-yongde-2022-yingyang"  # a 自评表 over two pages, its table joined in the data
+    document = read_scan(SCANS / stem / f"{stem}.stamp.pdf", pdf=True)
+    reading = document.scan
+    assert reading is not None and {c.page for c in reading.cells} == {0, 1}
+    second = [c for c in reading.cells if c.page == 1 and c.text]
+    # The second page's first table begins at its own first row, as the clerk counts it.
+    assert min(c.row for c in second) == 0 and {c.table for c in second} == {0}
+    total = next(c for c in second if c.text.startswith("总分"))
+    # 总分 is the last row of the second page (8 rows there), not row 8 + page one's rows.
+    assert total.row == max(c.row for c in reading.cells if c.page == 1) == 7
+    assert _place(total, reading.cells).startswith("第 2 页表 1 第 8 行")
+
+
 def test_a_skewed_page_is_straightened_and_a_red_stamp_removed() -> None:
     from gongkai.commands.importing.containers.scan import find_grid, remove_red, straighten
 

@@ -513,26 +513,6 @@ def _lines(words: list[tuple[float, float, str, float]]) -> list[tuple[float, Bl
     return [(row[0][0], _join([(w[0], w[1], w[2]) for w in row])) for row in rows]
 
 
-def _continue(reading: ScanReading, number: int, table: Table, rest: Table) -> None:
-    """The cells of a page's first table renumbered as the rows of the table it goes on from."""
-    before = max((c.table for c in reading.cells if c.page < number), default=0)
-    offset = len(table.rows)
-    page_cells = [c for c in reading.cells if c.page == number and c.table == 0]
-    for cell in page_cells:
-        reading.cells.remove(cell)
-        reading.cells.append(
-            ScannedCell(
-                cell.page,
-                before,
-                cell.row + offset,
-                cell.column,
-                cell.text,
-                cell.confidence,
-                cell.box,
-            )
-        )
-
-
 def read_scan(path: Path, pdf: bool = False) -> Document:
     """A scanned or photographed file as the common grid, with its :class:`ScanReading`."""
     pages = page_images(path, pdf)
@@ -542,11 +522,11 @@ def read_scan(path: Path, pdf: bool = False) -> Document:
         page_blocks = [
             block for _, block in sorted(read_page(image, number, reading), key=lambda i: i[0])
         ]
-        # A form runs on over pages: the table at the top goes on from the one before.
+        # A form runs on over pages: the table at the top goes on from the one before. (Its
+        # cells keep their place on the paper, 第 2 页表 1 第 3 行, for the clerk to find.)
         first = next((i for i, b in enumerate(page_blocks) if isinstance(b, Table)), None)
         last = next((b for b in reversed(blocks) if isinstance(b, Table)), None)
         if first is not None and last is not None and continues(last, page_blocks[first]):
-            _continue(reading, number, last, page_blocks[first])
             join_split(last, page_blocks.pop(first))  # type: ignore[arg-type]
         blocks.extend(page_blocks)
     if not any(isinstance(b, Table) for b in blocks) and not any(blocks):
