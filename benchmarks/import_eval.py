@@ -17,6 +17,7 @@ import sys
 import tempfile
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -59,7 +60,11 @@ def _same(found: Any, expected: Any) -> bool:
     return str(found).strip() == str(expected).strip()
 
 
-def _lookup(data: dict[str, Any], year: int | None, path: str) -> Any:
+def _lookup(
+    data: dict[str, Any], year: int | None, path: str, same: Callable[[Any], Any] = lambda v: v
+) -> Any:
+    """The value at ``path`` (``form.funds[其中:财政资金].adjusted``); a row's label compared
+    through ``same`` (for a scan: a colon full-width or not is the same label)."""
     if path == "year":
         return year
     if path == "kind":
@@ -72,7 +77,9 @@ def _lookup(data: dict[str, Any], year: int | None, path: str) -> Any:
                 if key.isdigit():
                     value = value[int(key)] if int(key) < len(value) else None
                 else:
-                    value = next((row for row in value if row.get("label") == key), None)
+                    value = next(
+                        (row for row in value if same(row.get("label")) == same(key)), None
+                    )
             else:
                 return None
         else:
@@ -166,7 +173,8 @@ def score_document(
             for key, value in want.items():
                 judge(f"指标“{name}”.{key}", found.get(key) if found else None, value)
             continue
-        judge(path, _lookup(data, year, path) if data is not None else None, want)
+        plain = _plain if doubts is not None else (lambda v: v)
+        judge(path, _lookup(data, year, path, plain) if data is not None else None, want)
 
 
 def expectations(spec: dict[str, Any]) -> list[dict[str, Any]]:
