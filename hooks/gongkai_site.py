@@ -32,6 +32,7 @@ from mkdocs.structure.toc import get_toc
 from gongkai import memory
 from gongkai.dependencies import Change, Snapshot, touched_bundles, touched_pages
 from gongkai.model.errors import DataErrors
+from gongkai.outputs.assets import compress_assets, fingerprinted, needs_fingerprint
 from gongkai.outputs.background import Background, BackgroundError
 from gongkai.outputs.feed import FEED_FILE, atom_feed
 from gongkai.outputs.fulltext import PageText, page_text, write_fulltext
@@ -164,6 +165,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
         page.touched = touched
         files.append(page)
+    _fingerprint(files, config, build.renderer)
     # The downloads and the search index do not depend on the pages: write them on another
     # core meanwhile (site/ has been emptied by now; no page is written under xiazai/ or
     # search/). In a `gongkai serve` session the page is shown without waiting for them.
@@ -181,6 +183,27 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if memory.incremental:
             memory.pending, memory.pending_bundles = build.outputs, only
     return files
+
+
+def _fingerprint(files: Files, config: MkDocsConfig, renderer: Renderer) -> None:
+    """The site's own style sheet, scripts and icon under names carrying their digest, so that a
+    returning reader's browser keeps them without asking (see gongkai.outputs.assets)."""
+    names: dict[str, str] = {}
+    for file in files:
+        if needs_fingerprint(file.src_uri):
+            names[file.src_uri] = fingerprinted(file.src_uri, file.content_bytes)
+            file.dest_uri = names[file.src_uri]
+            for cached in ("url", "abs_dest_path"):  # worked out from dest_uri
+                file.__dict__.pop(cached, None)
+    config.extra_css = [names.get(path, path) for path in config.extra_css]
+    for number, script in enumerate(config.extra_javascript):
+        if isinstance(script, str):
+            config.extra_javascript[number] = names.get(script, script)
+        else:  # mkdocs' ExtraScriptValue (a script with attributes)
+            script.path = names.get(script.path, script.path)
+    favicon = config.theme["favicon"]
+    config.theme["favicon"] = names.get(favicon, favicon)
+    renderer.assets = names
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -232,6 +255,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         except BackgroundError as error:
             raise PluginError(str(error)) from None
     empty_material_index(Path(config.site_dir))
+    compress_assets(Path(config.site_dir))
     # The full-text index, from every page's text: this build's pages and, in a serve
     # session, the earlier builds' pages that this one did not rewrite.
     # A serve session shows the page first and writes the index behind it; a plain build

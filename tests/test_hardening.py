@@ -3,6 +3,7 @@ pages (axe-core, captions and scopes, keyboard, 200 % zoom), and the folder serv
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import shutil
@@ -252,7 +253,7 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def test_nginx_serves_the_folder_with_the_right_types(nginx: str) -> None:
+def test_nginx_serves_the_folder_with_the_right_types(nginx: str, built_site: Path) -> None:
     expected = {
         "": "text/html",
         "2023/baoan-feiyong/": "text/html",
@@ -262,8 +263,13 @@ def test_nginx_serves_the_folder_with_the_right_types(nginx: str) -> None:
         "assets/test.svg": "image/svg+xml",
         "xiazai/2023-yusuan.csv": "text/csv",
         "xiazai/2023.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "assets/gongkai.css": "text/css",
     }
+    # The site's own style sheet carries a digest of its content in its name.
+    sheet = re.search(
+        r'href="(assets/gongkai\.[0-9a-f]{8}\.css)"', (built_site / "index.html").read_text("utf-8")
+    )
+    assert sheet is not None
+    expected[sheet.group(1)] = "text/css"
     for path, content_type in expected.items():
         status, headers, body = _get(nginx + path)
         assert status == 200, path
@@ -279,6 +285,89 @@ def test_nginx_serves_the_folder_with_the_right_types(nginx: str) -> None:
     )
     status, _, body = _get(nginx + "no/such/page/")
     assert status == 404 and "攀枝花市西区" in body.decode("utf-8")
+
+
+def _get_gzip(url: str) -> tuple[dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return dict(response.headers), response.read()
+
+
+def test_nginx_compresses_and_lets_browsers_keep_what_never_changes(
+    nginx: str, built_site: Path
+) -> None:
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assets = re.findall(r'(?:href|src)="(assets/[^"]+\.(?:css|js|png))"', home)
+    # Every style sheet, script and icon a page loads has a digest in its name ...
+    assert len(assets) >= 6 and all(re.search(r"\.[0-9a-f]{8}(\.min)?\.\w+$", a) for a in assets)
+    for asset in assets:
+        headers, body = _get_gzip(nginx + asset)
+        # ... and is kept a year by the browser, which never asks for it again.
+        assert (
+            "immutable" in headers["Cache-Control"]
+            and "max-age=31536000" in headers["Cache-Control"]
+        )
+        if not asset.endswith(".png"):
+            # Sent compressed: the copy made at build time, byte for byte (gzip_static).
+            assert headers.get("Content-Encoding") == "gzip", asset
+            assert body == (built_site / (asset + ".gz")).read_bytes(), asset
+            assert gzip.decompress(body) == (built_site / asset).read_bytes()
+    # A page and the data may be corrected at any time: the browser asks every time.
+    for path in ("", "2023/baoan-feiyong/", "xiazai/2023-yusuan.csv", "feed.xml", "search/s/0.js"):
+        headers, body = _get_gzip(nginx + path)
+        assert headers["Cache-Control"] == "no-cache", path
+    headers, body = _get_gzip(nginx + "2023/baoan-feiyong/")
+    assert headers.get("Content-Encoding") == "gzip" and len(body) < 0.4 * len(
+        (built_site / "2023/baoan-feiyong/index.html").read_bytes()
+    )
+
+
+def test_the_build_writes_the_same_compressed_copies_again(
+    built_site: Path, tmp_path: Path
+) -> None:
+    from gongkai.outputs.assets import compress_assets
+
+    site = Path(shutil.copytree(built_site, tmp_path / "site"))
+    before = {p.relative_to(site): p.read_bytes() for p in site.glob("assets/**/*.gz")}
+    assert {p.suffixes[-2] for p in before} >= {".css", ".js"}
+    assert compress_assets(site) == 0  # nothing stale: nothing written
+    next(site.glob("assets/stylesheets/main.*.css.gz")).unlink()
+    next(site.glob("assets/gongkai.*.css.gz")).write_bytes(b"stale")
+    assert compress_assets(site) == 2
+    # The same bytes as the build wrote (no time stamp inside the gzip header).
+    assert {p.relative_to(site): p.read_bytes() for p in site.glob("assets/**/*.gz")} == before
+
+
+@pytest.mark.browser
+def test_a_page_asks_only_for_what_it_uses_and_a_return_visit_for_the_page_alone(
+    browser: object, nginx: str
+) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from page_speed import _Network
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    page = context.new_page()
+    session = context.new_cdp_session(page)
+    session.send("Network.enable")
+    network = _Network(session)
+    url = nginx + "2023/baoan-feiyong/"
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(500)  # what Material's script would fetch after the load event
+    first = sorted(u.removeprefix(nginx) for u in network.sent())
+    names = page.eval_on_selector_all(
+        "link[rel=stylesheet], link[rel=icon], script[src]",
+        "tags => tags.map(t => new URL(t.href || t.src).pathname.slice(1))",
+    )
+    # The page and the files it names; no sitemap.xml, no unused search index, nothing else.
+    assert first == sorted(["2023/baoan-feiyong/", *names])
+    network.reset()
+    page.goto("about:blank")
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(500)
+    # Back later: only the page is asked for (answered 304 if unchanged); every style sheet,
+    # script and icon comes from the browser's cache without a question.
+    assert [u.removeprefix(nginx) for u in network.sent()] == ["2023/baoan-feiyong/"]
+    context.close()
 
 
 @pytest.mark.browser

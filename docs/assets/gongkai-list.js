@@ -10,7 +10,7 @@
   var box = document.querySelector("[data-gk-list]");
   if (!box || !document.querySelector) { return; }
   var script = document.currentScript;
-  var base = script ? script.src.replace(/assets\/gongkai-list\.js(\?.*)?$/, "") : "";
+  var base = script ? script.src.replace(/assets\/gongkai-list(\.[0-9a-f]{8})?\.js(\?.*)?$/, "") : "";
   var suffix = box.getAttribute("data-gk-suffix") || "/";
   var serverPage = parseInt(box.getAttribute("data-gk-page"), 10) || 1;
   var collator = window.Intl && Intl.Collator ? new Intl.Collator("zh-CN") : null;

@@ -1,11 +1,12 @@
 /* 站内搜索: every visible word of every page — Chinese fragments of two or more characters,
    numbers, pinyin and initials of names. The index is split into small scripts under
    search/ (postings by term, page titles, page texts) loaded on demand with <script> tags,
-   so a query fetches only what it needs, from a web server or a folder opened as file://. */
+   so a query fetches only what it needs, from a web server or a folder opened as file://.
+   The site is found from this script's own address, named with or without its digest. */
 (function () {
   "use strict";
   var script = document.currentScript;
-  var base = script ? script.src.replace(/assets\/gongkai-search\.js(\?.*)?$/, "") : "";
+  var base = script ? script.src.replace(/assets\/gongkai-search(\.[0-9a-f]{8})?\.js(\?.*)?$/, "") : "";
   var loaded = {}, waiting = {};
   var settings = null, shards = {}, metas = {}, texts = {}, fields = {};
   var BATCH = 5, SHOWN = 50;

@@ -42,6 +42,8 @@ class Renderer:
         self.directory_urls = directory_urls
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.env = environment()
+        # The site's own assets under their fingerprinted names (gongkai.outputs.assets).
+        self.assets: dict[str, str] = {}
 
     def render(self, page: SitePage) -> str:
         here = page_url(page.src_uri, self.directory_urls)
@@ -50,7 +52,7 @@ class Renderer:
             return relative_url(here, page_url(src_uri, self.directory_urls))
 
         def asset(path: str) -> str:
-            return relative_url(here, path)
+            return relative_url(here, self.assets.get(path, path))
 
         def files(items: list[Download]) -> list[dict[str, str]]:
             return [{"href": asset(item.path), "label": item.label} for item in items]
