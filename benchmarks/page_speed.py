@@ -218,7 +218,12 @@ def table(rows: list[tuple[str, Visit, Visit]]) -> str:
     for name, first, repeat in rows:
         cells = [name]
         for v in (first, repeat):
-            cells += [_ms(v.paint_ms), _ms(v.load_ms), str(v.requests), f"{v.wire_bytes / 1024:.1f}"]
+            cells += [
+                _ms(v.paint_ms),
+                _ms(v.load_ms),
+                str(v.requests),
+                f"{v.wire_bytes / 1024:.1f}",
+            ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -82,6 +82,7 @@ def test_a_tall_page_is_read_in_bands_cut_only_where_a_row_ends() -> None:
     assert _bands(3000, []) == [(0, 3000)]
 
 
+@pytest.mark.slow  # OCR of two pages: seconds
 def test_a_cell_on_a_continued_page_is_placed_as_it_is_on_that_paper() -> None:
     from gongkai.commands.importing.containers.scan import read_scan
     from gongkai.commands.importing.scanned import _place
