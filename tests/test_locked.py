@@ -1,0 +1,73 @@
+"""Locked versions (issue 26): ``requirements/*.txt`` pin every dependency with hashes, made by
+``uv pip compile --universal`` from ``pyproject.toml``; CI installs from them with
+``--require-hashes``. These checks keep the lock and the project in step."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCKS = {"runtime": ("ocr",), "test": ("ocr", "test")}
+
+
+def _pins(name: str) -> dict[str, list[tuple[Version, str, int]]]:
+    """Each pinned package: its versions (one per environment marker), markers and hashes."""
+    text = (ROOT / "requirements" / f"{name}.txt").read_text(encoding="utf-8")
+    pins: dict[str, list[tuple[Version, str, int]]] = {}
+    for entry in re.split(r"\n(?=[A-Za-z0-9])", text):
+        found = re.match(r"([A-Za-z0-9._-]+)==([^\s;\\]+)\s*(?:;\s*([^\\\n]+))?", entry)
+        if found:
+            hashes = len(re.findall(r"--hash=sha256:[0-9a-f]{64}", entry))
+            pins.setdefault(canonicalize_name(found.group(1)), []).append(
+                (Version(found.group(2)), (found.group(3) or "").strip(), hashes)
+            )
+    return pins
+
+
+def _wanted(extras: tuple[str, ...]) -> list[Requirement]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    named = list(project["dependencies"])
+    for extra in extras:
+        named += project["optional-dependencies"][extra]
+    return [Requirement(r) for r in named]
+
+
+def test_every_dependency_is_pinned_within_its_range_with_hashes() -> None:
+    for name, extras in LOCKS.items():
+        pins = _pins(name)
+        assert pins, name
+        for requirement in _wanted(extras):
+            versions = pins.get(canonicalize_name(requirement.name))
+            assert versions, f"{requirement.name} is not in requirements/{name}.txt"
+            for version, _marker, _hashes in versions:
+                assert requirement.specifier.contains(version, prereleases=True), (
+                    f"requirements/{name}.txt pins {requirement.name}=={version}, "
+                    f"pyproject.toml asks {requirement.specifier}: run the update in README"
+                )
+        # Every pin carries the hashes pip checks with --require-hashes.
+        assert all(h > 0 for versions in pins.values() for _v, _m, h in versions), name
+
+
+def test_the_runtime_lock_pins_what_the_test_lock_pins() -> None:
+    runtime, test = _pins("runtime"), _pins("test")
+    for package, versions in runtime.items():
+        assert package in test and {v for v, _m, _h in versions} == {
+            v for v, _m, _h in test[package]
+        }, package
+
+
+def test_ci_installs_from_the_lock_with_the_readmes_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = (
+        "python3 -m venv .venv && .venv/bin/pip install -q --require-hashes -r "
+        "requirements/test.txt && .venv/bin/pip install -q --no-deps -e . && "
+        ".venv/bin/python -m pytest"
+    )
+    assert command in readme
+    assert command in (ROOT / ".ci/run").read_text(encoding="utf-8")
