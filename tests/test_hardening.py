@@ -7,10 +7,8 @@ import gzip
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -193,12 +191,6 @@ def test_text_zoomed_to_200_percent_loses_nothing(browser: object, server: str, 
 # --- served by nginx -----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture()
 def nginx(built_site: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     binary = shutil.which("nginx") or (
@@ -212,37 +204,11 @@ def nginx(built_site: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     (site / "assets/test.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8"
     )
-    port = _free_port()
-    server = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
-    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
-        "root /srv/gongkai/site;", f"root {site};"
-    )
-    run = tmp_path / "nginx"
-    run.mkdir()
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    temp = "\n".join(
-        f"{k}_temp_path {run}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    (run / "nginx.conf").write_text(
-        f"{user}daemon off;\npid {run}/nginx.pid;\nerror_log {run}/error.log;\nevents {{}}\n"
-        f"http {{\n include /etc/nginx/mime.types;\n default_type application/octet-stream;\n access_log off;\n{temp}\n{server}\n}}\n",
-        encoding="utf-8",
-    )
-    process = subprocess.Popen(
-        [binary, "-c", str(run / "nginx.conf"), "-p", str(run)], stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}/"
-    for _ in range(50):
-        try:
-            urllib.request.urlopen(base, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    try:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from page_speed import nginx_serving  # the same server block as the page-speed benchmark
+
+    with nginx_serving(site, tmp_path) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
