@@ -197,3 +197,130 @@ def test_a_stamped_scan_gives_the_spreadsheets_figures_and_is_kept_unpublished(
     assert review.mismatches and review.doubts
     assert any(d.text == "89.974" for d in review.doubts)
     assert all(d.image.startswith(b"\x89PNG") for d in review.doubts)
+
+
+def _leaves(value: object, path: tuple = ()) -> list[tuple[tuple, object]]:
+    if isinstance(value, dict):
+        return [leaf for key, item in value.items() for leaf in _leaves(item, (*path, key))]
+    if isinstance(value, list):
+        return [leaf for n, item in enumerate(value) for leaf in _leaves(item, (*path, n))]
+    return [(path, value)]
+
+
+def _at(data: object, path: tuple) -> object:
+    for part in path:
+        if (isinstance(data, dict) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and part < len(data)
+        ):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _put(data: dict, path: tuple, value: object) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+def _plain(value: object) -> object:
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+
+
+@pytest.mark.slow  # OCR of a page and two builds
+def test_a_clerk_fixes_the_cells_the_review_shows_and_publishes_the_papers_figures(
+    tmp_path: Path,
+) -> None:
+    """Issue 22's promise, as the clerk goes: import the stamped scan, look only at what the
+    review workbook lists, correct those values, mark the file checked, and the page shows every
+    figure of the paper (the same as the page made from the department's own spreadsheet)."""
+    from openpyxl import load_workbook
+
+    stem = "sc-daying-2023-anke"  # a form whose own arithmetic holds
+    scanned_project = copy_project(tmp_path / "scan")
+    typed_project = copy_project(tmp_path / "typed")
+    sample = {p.relative_to(scanned_project) for p in scanned_project.glob("data/*/*/*.yml")}
+    for project, source in (
+        (scanned_project, SCANS / stem / f"{stem}.stamp.pdf"),
+        (typed_project, BUILT / stem / f"{stem}.xlsx"),
+    ):
+        ran = run_cli(project, "import", str(source), "--out", "data")
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+    [path] = [
+        p
+        for p in scanned_project.glob("data/*/*/*.yml")
+        if p.relative_to(scanned_project) not in sample
+    ]
+    [typed_path] = [
+        p
+        for p in typed_project.glob("data/*/*/*.yml")
+        if p.relative_to(typed_project) not in sample
+    ]
+    scanned = yaml.safe_load(path.read_text(encoding="utf-8"))
+    typed = yaml.safe_load(typed_path.read_text(encoding="utf-8"))
+
+    # What the review workbook shows the clerk: the cells OCR was unsure of, with their images.
+    book = load_workbook(scanned_project / "导入核对.xlsx")
+    sheet = book["扫描件核对"]
+    shown = [str(row[2] or "") for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert shown and all((scanned_project / "导入核对-图片").glob("*.png"))
+    fields = len(_leaves(typed))
+    assert len(shown) < fields / 3, (len(shown), fields)  # a few cells, not the whole form
+
+    # Every value that differs from the paper is either listed there or missing (never silent).
+    to_fix = []
+    for where, want in _leaves(typed):
+        found = _at(scanned, where)
+        if where[0] in ("ocr", "incomplete") or _plain(found) == _plain(want):
+            continue
+        if found in (None, ""):
+            to_fix.append(where)  # missing: the review's 缺 list names it for the clerk
+            continue
+        text = str(found)
+        listed = any(text == cell or (len(text) > 1 and text in cell) for cell in shown) or any(
+            cell.replace(",", "") and _number_matches(cell, found) for cell in shown
+        )
+        assert listed, f"{'.'.join(map(str, where))}: {found!r} (paper: {want!r}) not in the review"
+        to_fix.append(where)
+    assert len(to_fix) < 20, to_fix
+
+    # The clerk corrects those values from the paper and marks the file checked.
+    refused = run_cli(scanned_project, "check", "--strict")
+    assert refused.returncode != 0 and "ocr.checked" in refused.stderr
+    for where in to_fix:
+        _put(scanned, where, _at(typed, where))
+    scanned["ocr"]["checked"] = True
+    scanned.pop("incomplete", None)
+    path.write_text(yaml.safe_dump(scanned, allow_unicode=True, sort_keys=False), "utf-8")
+    checked = run_cli(scanned_project, "check", "--strict")
+    assert "ocr.checked" not in checked.stdout + checked.stderr
+
+    # The published page: every figure and indicator as on the spreadsheet's page.
+    from bs4 import BeautifulSoup
+    from conftest import mkdocs_build
+
+    pages = []
+    for project in (scanned_project, typed_project):
+        site = project / "site"
+        built = mkdocs_build(project, site)
+        assert built.returncode == 0, built.stderr
+        [page] = [
+            p
+            for p in site.glob(f"{path.parent.parent.name}/*/index.html")
+            if p.parent.name in (path.stem, typed_path.stem)
+        ]
+        html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        tables = html.select("main table")
+        pages.append([_plain(t.get_text(" ", strip=True)) for t in tables])
+    assert pages[0] and pages[0] == pages[1]
+
+
+def _number_matches(cell: str, found: object) -> bool:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number, value = Decimal(cell.replace(",", "").rstrip("%")), Decimal(str(found))
+    except InvalidOperation:
+        return False
+    return value in (number, number * 10000, number / 100)

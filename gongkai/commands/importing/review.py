@@ -74,7 +74,8 @@ def _doubts_sheet(book: Any, doubts: list[Any], folder: Path, head: Any, wrap: A
         name = f"{Path(doubt.source).stem}-{number:03d}.png"
         if doubt.image:
             write_bytes_atomically(folder / name, doubt.image)
-        confidence = "" if doubt.confidence is None else f"{doubt.confidence:.2f}"
+        # As the data file's ocr fields say it: a percentage (73%), not 0.73.
+        confidence = "" if doubt.confidence is None else f"{round(doubt.confidence * 100)}%"
         for column, value in enumerate(
             (doubt.source, doubt.place, doubt.text, confidence, doubt.why)
         ):
