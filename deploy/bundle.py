@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name, parse_wheel_filename
@@ -38,22 +39,32 @@ PLATFORMS = {
 PROJECT_FILES = ("mkdocs.yml", "hooks", "docs", "data")
 
 
-def locked() -> list[tuple[str, str, Marker | None]]:
-    """The pins of the runtime lock: (name, version, marker or None)."""
-    text = LOCK.read_text(encoding="utf-8")
+class Pin(NamedTuple):
+    """One locked requirement: ``name==version ; marker``, and how many hashes it carries."""
+
+    name: str
+    version: str
+    marker: Marker | None
+    hashes: int
+
+
+def locked(lock: Path = LOCK) -> list[Pin]:
+    """The pins of a lock file written by ``uv pip compile --generate-hashes``."""
+    text = lock.read_text(encoding="utf-8")
     pins = []
     for entry in re.split(r"\n(?=[A-Za-z0-9])", text):
         found = re.match(r"([A-Za-z0-9._-]+)==([^\s;\\]+)\s*(?:;\s*([^\\\n]+))?", entry)
         if found:
             marker = Marker(found.group(3).strip()) if found.group(3) else None
-            pins.append((found.group(1), found.group(2), marker))
+            hashes = len(re.findall(r"--hash=sha256:[0-9a-f]{64}", entry))
+            pins.append(Pin(found.group(1), found.group(2), marker, hashes))
     return pins
 
 
-def for_python(pins: list[tuple[str, str, Marker | None]], python: str) -> list[str]:
+def for_python(pins: list[Pin], python: str) -> list[str]:
     """The pins any patch release of ``python`` may need (3.11.2 and 3.11.9 may differ)."""
     wanted = []
-    for name, version, marker in pins:
+    for name, version, marker, _hashes in pins:
         environments = [
             {
                 "python_version": python,
@@ -130,7 +141,7 @@ def _build_pure(wheels: Path, name: str, version: str, platform: str, python: st
             )
 
 
-def hashed_requirements(wheels: Path, pins: list[tuple[str, str, Marker | None]]) -> str:
+def hashed_requirements(wheels: Path, pins: list[Pin]) -> str:
     """The lock, each pin with the hashes of the wheels in the bundle (the files pip will see)."""
     digests: dict[tuple[str, str], list[str]] = {}
     for wheel in sorted(wheels.glob("*.whl")):
@@ -138,7 +149,7 @@ def hashed_requirements(wheels: Path, pins: list[tuple[str, str, Marker | None]]
         digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
         digests.setdefault((name, str(version)), []).append(digest)
     lines = []
-    for name, version, marker in pins:
+    for name, version, marker, _hashes in pins:
         found = digests.get((canonicalize_name(name), version))
         if not found:
             continue  # not needed by any platform and Python of this bundle

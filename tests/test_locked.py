@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -13,20 +13,17 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "deploy"))
 LOCKS = {"runtime": ("ocr",), "test": ("ocr", "test")}
 
 
-def _pins(name: str) -> dict[str, list[tuple[Version, str, int]]]:
-    """Each pinned package: its versions (one per environment marker), markers and hashes."""
-    text = (ROOT / "requirements" / f"{name}.txt").read_text(encoding="utf-8")
-    pins: dict[str, list[tuple[Version, str, int]]] = {}
-    for entry in re.split(r"\n(?=[A-Za-z0-9])", text):
-        found = re.match(r"([A-Za-z0-9._-]+)==([^\s;\\]+)\s*(?:;\s*([^\\\n]+))?", entry)
-        if found:
-            hashes = len(re.findall(r"--hash=sha256:[0-9a-f]{64}", entry))
-            pins.setdefault(canonicalize_name(found.group(1)), []).append(
-                (Version(found.group(2)), (found.group(3) or "").strip(), hashes)
-            )
+def _pins(name: str) -> dict[str, list[tuple[Version, int]]]:
+    """Each pinned package: its versions (one per environment marker) and their hashes."""
+    from bundle import locked  # deploy/bundle.py reads the lock the same way
+
+    pins: dict[str, list[tuple[Version, int]]] = {}
+    for pin in locked(ROOT / "requirements" / f"{name}.txt"):
+        pins.setdefault(canonicalize_name(pin.name), []).append((Version(pin.version), pin.hashes))
     return pins
 
 
@@ -45,21 +42,21 @@ def test_every_dependency_is_pinned_within_its_range_with_hashes() -> None:
         for requirement in _wanted(extras):
             versions = pins.get(canonicalize_name(requirement.name))
             assert versions, f"{requirement.name} is not in requirements/{name}.txt"
-            for version, _marker, _hashes in versions:
+            for version, _hashes in versions:
                 assert requirement.specifier.contains(version, prereleases=True), (
                     f"requirements/{name}.txt pins {requirement.name}=={version}, "
                     f"pyproject.toml asks {requirement.specifier}: run the update in README"
                 )
         # Every pin carries the hashes pip checks with --require-hashes.
-        assert all(h > 0 for versions in pins.values() for _v, _m, h in versions), name
+        assert all(h > 0 for versions in pins.values() for _v, h in versions), name
 
 
 def test_the_runtime_lock_pins_what_the_test_lock_pins() -> None:
     runtime, test = _pins("runtime"), _pins("test")
     for package, versions in runtime.items():
-        assert package in test and {v for v, _m, _h in versions} == {
-            v for v, _m, _h in test[package]
-        }, package
+        assert package in test and {v for v, _h in versions} == {v for v, _h in test[package]}, (
+            package
+        )
 
 
 def test_ci_installs_from_the_lock_with_the_readmes_command() -> None:
