@@ -203,7 +203,8 @@ def measure_output(site: Path) -> dict[str, float]:
     }
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nobody listens on now (for a server started next)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -231,7 +232,7 @@ def _wait_for(url: str, text: str, limit: float) -> float:
 def measure_rebuild(project: Path, data: Path, edits: int = 3) -> float:
     """Median seconds from saving one data file to its page showing the change, under
     `gongkai serve` (the first, full build is not counted)."""
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable, "-m", "gongkai.commands.cli", "--config", str(project / "mkdocs.yml"),
         "serve", "--dev-addr", f"127.0.0.1:{port}",

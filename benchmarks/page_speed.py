@@ -17,7 +17,6 @@ import argparse
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench import free_port  # benchmarks/ is on the path: run as a script or by the tests
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,12 +49,6 @@ PAGES = [
 QUERY = "baoan"  # typed into the search box: pinyin of 保安费用
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def nginx_serving(site: Path, work: Path) -> Iterator[str]:
     """``site`` served on loopback by nginx with ``deploy/nginx.conf``; yields the base URL."""
@@ -62,7 +57,7 @@ def nginx_serving(site: Path, work: Path) -> Iterator[str]:
     )
     if binary is None:
         raise SystemExit("需要 nginx：apt-get install nginx")
-    port = _free_port()
+    port = free_port()
     server = (ROOT / "deploy/nginx.conf").read_text(encoding="utf-8")
     server = server.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
         "root /srv/gongkai/site;", f"root {site};"
