@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from gongkai.checks.frozen import ARCHIVE_DIR, Manifest, manifests, sha256, shown_path, year_files
+from gongkai.commands.programs import program
 from gongkai.render.environment import TEMPLATES, environment
 from gongkai.settings import CHINA, VERSION_ENV, Portal
 
@@ -21,7 +22,8 @@ BRANCH = "gh-pages"
 
 
 def _environment(year: int | None = None, epoch: int | None = None) -> dict[str, str]:
-    # mike runs the `mkdocs` command: make this interpreter's scripts (a venv's bin) findable.
+    # mike runs the `mkdocs` command: make this interpreter's scripts (a venv's bin, or the
+    # standalone folder's launcher) findable.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     if year is not None:
@@ -33,7 +35,7 @@ def _environment(year: int | None = None, epoch: int | None = None) -> dict[str,
 
 def build_version(root: Path, year: int, epoch: int, site: Path) -> None:
     """The version's site, built as mike builds it: data up to ``year``, the date fixed."""
-    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)]
+    command = [*program("mkdocs"), "build", "-q", "-d", str(site)]
     result = subprocess.run(
         command, cwd=root, env=_environment(year, epoch), capture_output=True, text=True
     )
@@ -45,11 +47,7 @@ class ArchiveError(Exception):
     """A freeze or an export could not be done; the message says why, in Chinese."""
 
 
-_MIKE = [
-    sys.executable,
-    "-c",
-    "import sys; from mike.driver import main; sys.argv[0] = 'mike'; sys.exit(main())",
-]
+_MIKE = program("mike")
 
 
 def freeze(root: Path, data_dir: Path, year: int, on: dt.date, update: bool = False) -> Manifest:
@@ -116,7 +114,7 @@ def _deploy(root: Path, data_dir: Path, year: int, frozen: str, epoch: int) -> M
 def _run(command: list[str], root: Path, env: dict[str, str]) -> None:
     result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise ArchiveError(f"mike {command[3]} 失败：\n{result.stdout}{result.stderr}")
+        raise ArchiveError(f"mike {command[len(_MIKE)]} 失败：\n{result.stdout}{result.stderr}")
 
 
 def export(root: Path, out: Path, site_name: str = "", portal: Portal | None = None) -> Path:

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import errno
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -246,10 +247,31 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_DATA_ERROR if broken else 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    """``gongkai build``: the site, built whole or not at all (see gongkai.commands.building)."""
+    from gongkai.commands.building import BuildFailed, Told, build_site
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(Told())
+    handler.setLevel(logging.WARNING)  # what went wrong, not every step
+    logging.getLogger("mkdocs").addHandler(handler)
+    _settings(args)  # a wrong setting is reported here, in Chinese, before MkDocs starts
+    try:
+        site = build_site(
+            Path(args.config), args.strict, Path(args.site_dir) if args.site_dir else None
+        )
+    except BuildFailed as error:  # the build's own messages were logged above
+        print(str(error), file=sys.stderr)
+        return EXIT_DATA_ERROR
+    finally:
+        logging.getLogger("mkdocs").removeHandler(handler)
+    print(f"网站已生成：{site}")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     """``mkdocs serve --dirty`` with gongkai's dependency rules: after the first build, saving a
     data file rewrites only the pages and downloads it touches (see gongkai.dependencies)."""
-    import logging
 
     from mkdocs.commands.serve import serve
 
@@ -446,6 +468,13 @@ def parser() -> argparse.ArgumentParser:
         help="文件种类（默认 自评报告；表格式的选 自评表、绩效目标表 或 部门整体）",
     )
     new.set_defaults(run=_new)
+
+    build_cmd = commands.add_parser(
+        "build", help="生成网站（与 mkdocs build 相同）：数据有错时不生成，原有网站保持不变"
+    )
+    build_cmd.add_argument("--strict", action="store_true", help="有警告也不生成")
+    build_cmd.add_argument("-d", "--site-dir", help="网站生成到的目录（默认 site）")
+    build_cmd.set_defaults(run=_build)
 
     serve_cmd = commands.add_parser(
         "serve", help="本机预览：改动数据文件后只重新生成受影响的页面，几秒内刷新"

@@ -1,0 +1,100 @@
+"""``gongkai build``: what ``mkdocs build`` does, except that a failed build leaves the site
+folder as it was (生成失败不动原网站).
+
+MkDocs empties the site folder first and, in strict mode, refuses only after writing every
+page. Here the site is built into a new folder beside it and put in its place when the build
+has succeeded; a build that fails, or is killed, leaves the last good site where the web team
+takes it from. The standalone build (独立版) has no ``mkdocs`` program, so this is also its way
+to build the site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+BUILDING = "生成中"
+REPLACED = "已替换"
+
+
+class BuildFailed(Exception):
+    """The site was not built; the message says why, in Chinese, after MkDocs' own."""
+
+
+def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) -> Path:
+    """Build the site of ``config_file`` and put it in its site folder; return that folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    config = load_config(config_file=str(config_file), strict=strict or None)
+    site = Path(site_dir) if site_dir is not None else Path(config.site_dir)
+    site = site.resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(site)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{site.name}.{BUILDING}-{os.getpid()}-", dir=site.parent)
+    )
+    try:
+        config = load_config(
+            config_file=str(config_file), strict=strict or None, site_dir=str(staging)
+        )
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        warnings = re.search(r"(\d+) warnings?", str(error))
+        why = f"严格模式下有 {warnings[1]} 个警告" if warnings else "原因见上"
+        raise BuildFailed(f"网站未生成（{why}），原有网站保持不变。") from error
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _put_in_place(staging, site)
+    return site
+
+
+def _put_in_place(staging: Path, site: Path) -> None:
+    """Swap the new site in: the old one is renamed aside first, then removed, so that at every
+    moment one whole site is there under one of the two names."""
+    staging.chmod(0o755)  # mkdtemp makes it private; the web server must read it
+    if site.exists():
+        old = site.parent / f".{site.name}.{REPLACED}-{os.getpid()}"
+        os.replace(site, old)
+        os.replace(staging, site)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, site)
+
+
+def _remove_leftovers(site: Path) -> None:
+    """Folders a killed build left beside the site (their process is gone)."""
+    for kind in (BUILDING, REPLACED):
+        for path in site.parent.glob(f".{site.name}.{kind}-*"):
+            pid = path.name.removeprefix(f".{site.name}.{kind}-").split("-")[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process
+    return True
+
+
+class Told(logging.Formatter):
+    """A build message as the clerk reads it: 警告 or 错误, then MkDocs' or the hooks' text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        label = "错误" if record.levelno >= logging.ERROR else "警告"
+        return f"{label}：{record.getMessage().strip()}"

@@ -1,0 +1,107 @@
+"""``gongkai build``: the site as ``mkdocs build`` makes it, put in place only when the build
+succeeded (a strict-mode warning, which MkDocs reports after writing every page, or a data
+error leaves the last good site as it was); and the one executable of the standalone build,
+which is also ``mkdocs`` and ``mike`` for the archive commands' children."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, fingerprint, mkdocs_build, run_cli
+
+from gongkai.commands import programs
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("build") / "project")
+
+
+def test_gongkai_build_makes_the_same_site_as_mkdocs_build(project: Path, tmp_path: Path) -> None:
+    built = run_cli(project, "build", "--strict")
+    assert built.returncode == 0, built.stderr
+    assert f"网站已生成：{(project / 'site').resolve()}" in built.stdout
+    assert mkdocs_build(project, tmp_path / "plain").returncode == 0
+    assert fingerprint(project / "site") == fingerprint(tmp_path / "plain")
+    assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_strict_warning_leaves_the_last_site_as_it_was(project: Path) -> None:
+    site = project / "site"
+    assert run_cli(project, "build", "-d", str(site)).returncode == 0
+    before = fingerprint(site)
+    broken = project / "docs/broken.md"
+    broken.write_text("# 试\n\n[别处](nope.md)\n", encoding="utf-8")
+    try:
+        failed = run_cli(project, "build", "--strict")
+    finally:
+        broken.unlink()
+    assert failed.returncode == 1
+    assert "警告：Doc file 'broken.md' contains a link 'nope.md'" in failed.stderr
+    assert "网站未生成（严格模式下有 1 个警告），原有网站保持不变。" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    # plain `mkdocs build --strict` would have written broken/index.html into the site
+    assert fingerprint(site) == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_data_error_leaves_the_last_site_as_it_was(project: Path) -> None:
+    site = project / "site"
+    assert run_cli(project, "build").returncode == 0
+    before = fingerprint(site)
+    path = project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("executed: 80000", "executed: 八万", 1), encoding="utf-8")
+    try:
+        failed = run_cli(project, "build")
+    finally:
+        path.write_text(text, encoding="utf-8")
+    assert failed.returncode == 1
+    assert "baoan-feiyong.yml 第" in failed.stderr
+    assert "budget[0].executed（实际执行）" in failed.stderr
+    assert "原有网站保持不变" in failed.stderr
+    assert fingerprint(site) == before
+
+
+def test_what_a_killed_build_left_is_removed_and_a_running_ones_is_not(project: Path) -> None:
+    dead = project / ".site.生成中-999999999-abc"  # no such process
+    (dead / "2023").mkdir(parents=True)
+    aside = project / ".site.已替换-999999999"
+    aside.mkdir()
+    running = project / f".site.生成中-{os.getpid()}-xyz"
+    running.mkdir()
+    try:
+        assert run_cli(project, "build").returncode == 0
+        assert not dead.exists() and not aside.exists()
+        assert running.is_dir()
+    finally:
+        running.rmdir()
+
+
+def test_the_children_are_this_interpreter_or_the_standalone_program(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert programs.program("mkdocs") == [sys.executable, "-m", "mkdocs"]
+    assert programs.program("mike")[:2] == [sys.executable, "-c"]
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert programs.program("mkdocs") == [sys.executable, "mkdocs"]
+    assert programs.program("mike") == [sys.executable, "mike"]
+    with pytest.raises(ValueError):
+        programs.program("python")
+
+
+def test_the_standalone_entry_is_mkdocs_mike_or_gongkai(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert programs.main(["mkdocs", "--version"]) == 0
+    assert "mkdocs, version 1.6" in capsys.readouterr().out
+    assert programs.main(["mike", "--version"]) == 0
+    assert "mike" in capsys.readouterr().out
+    assert programs.main(["mkdocs", "no-such-command"]) == 2
+    with pytest.raises(SystemExit) as parsed:
+        programs.main(["--help"])
+    assert parsed.value.code == 0
+    assert "生成网站" in capsys.readouterr().out
