@@ -14,7 +14,7 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
-LOCKS = {"runtime": ("ocr",), "test": ("ocr", "test")}
+LOCKS = {"runtime": ("ocr",), "test": ("ocr", "test"), "standalone": ("ocr", "standalone")}
 
 
 def _pins(name: str) -> dict[str, list[tuple[Version, int]]]:
@@ -51,12 +51,14 @@ def test_every_dependency_is_pinned_within_its_range_with_hashes() -> None:
         assert all(h > 0 for versions in pins.values() for _v, h in versions), name
 
 
-def test_the_runtime_lock_pins_what_the_test_lock_pins() -> None:
-    runtime, test = _pins("runtime"), _pins("test")
-    for package, versions in runtime.items():
-        assert package in test and {v for v, _h in versions} == {v for v, _h in test[package]}, (
-            package
-        )
+def test_the_test_and_standalone_locks_pin_what_the_runtime_lock_pins() -> None:
+    # The suite tests, and the standalone build carries, the versions a clerk installs.
+    runtime = _pins("runtime")
+    for other in ("test", "standalone"):
+        pins = _pins(other)
+        for package, versions in runtime.items():
+            assert package in pins, (other, package)
+            assert {v for v, _h in versions} == {v for v, _h in pins[package]}, (other, package)
 
 
 def test_ci_installs_from_the_lock_with_the_readmes_command() -> None:

@@ -1,0 +1,1 @@
+"""The gongkai command line and what each command does."""

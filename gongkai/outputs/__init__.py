@@ -1,0 +1,1 @@
+"""What a build writes besides the pages: downloads, search index, feed, assets."""

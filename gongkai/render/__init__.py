@@ -1,0 +1,1 @@
+"""Page markup: the jinja2 templates and what fills them."""
