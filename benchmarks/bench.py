@@ -11,6 +11,8 @@ three edits). Not a test: run it by hand.
     python benchmarks/bench.py 1000 --keep     # one size, keep the output in benchmarks/out/
     python benchmarks/bench.py --district      # a district's shape (issue 27): 80 departments
                                                # of 8 to 40 projects, 5 years, ~7,500 project-years
+    python benchmarks/bench.py 7500 --archive  # issue 28: 5 years of 1,500 projects frozen in
+                                               # turn, then exported; sizes and file counts
 """
 
 from __future__ import annotations
@@ -326,6 +328,96 @@ def run_district(keep: bool) -> dict[str, object]:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _files(folder: Path) -> tuple[int, float]:
+    """How many files a folder holds and their size in MiB (links not followed)."""
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
+    return len(files), sum(p.stat().st_size for p in files) / 2**20
+
+
+def _gongkai(project: Path, *args: str) -> float:
+    """One gongkai command in a fresh interpreter, as the clerk runs it; its wall time."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "gongkai", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(
+            f"gongkai {' '.join(args)}：\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
+        )
+    return seconds
+
+
+def run_archive(count: int, keep: bool) -> list[dict[str, object]]:
+    """Issue 28's archive run: ``count`` project-years over YEARS in a git repository, each year
+    frozen in turn (``gongkai freeze``), then ``gongkai export``; beside them one plain build of
+    the live site. One row per step."""
+    work = Path(tempfile.mkdtemp(prefix=f"gongkai-archive-{count}-"))
+    try:
+        project = work / "project"
+        synthesise(project / "data", count)
+        for name in ("docs", "hooks"):
+            shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("readme"))
+        shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+        git = ["git"]  # mike commits the versions as the repository's user
+        for args in (
+            ["init", "-q"],
+            ["config", "user.name", "bench"],
+            ["config", "user.email", "bench@example.gov.cn"],
+            ["add", "-A"],
+            ["commit", "-qm", "data"],
+        ):
+            subprocess.run([*git, *args], cwd=project, check=True)
+        build_s = _gongkai(project, "build", "-d", str(work / "live"))
+        live_files, live_mib = _files(work / "live")
+        rows: list[dict[str, object]] = [
+            {
+                "step": "build (live site)",
+                "seconds": round(build_s, 1),
+                "files": live_files,
+                "mib": round(live_mib, 1),
+            }
+        ]
+        for year in YEARS:
+            seconds = _gongkai(project, "freeze", str(year), "--date", f"{year + 1}-06-30")
+            subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+            subprocess.run([*git, "commit", "-qm", f"freeze {year}"], cwd=project, check=True)
+            rows.append(
+                {
+                    "step": f"freeze {year}",
+                    "seconds": round(seconds, 1),
+                    "ratio_to_build": round(seconds / build_s, 2),
+                }
+            )
+        seconds = _gongkai(project, "export", str(work / "export"))
+        files, mib = _files(work / "export")
+        packed = subprocess.run(
+            ["git", "count-objects", "-vH"], cwd=project, capture_output=True, text=True
+        ).stdout
+        rows.append(
+            {
+                "step": "export",
+                "seconds": round(seconds, 1),
+                "files": files,
+                "mib": round(mib, 1),
+                "ratio_to_live": round(mib / live_mib, 2),
+                "git": " ".join(packed.split()),
+            }
+        )
+        if keep:
+            out = ROOT / "benchmarks" / "out" / f"archive-{count}"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.copytree(work, out, symlinks=True)
+        return rows
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 5000])
@@ -335,13 +427,23 @@ def main() -> None:
     parser.add_argument(
         "--district", action="store_true", help="the district shape (issue 27) instead of sizes"
     )
+    parser.add_argument(
+        "--archive",
+        action="store_true",
+        help="issue 28: freeze each year in turn, then export (one size, e.g. 7500)",
+    )
     args = parser.parse_args()
-    rows = [run_district(args.keep)] if args.district else [run(n, args.keep) for n in args.sizes]
-    columns = list(rows[0])
+    if args.archive:
+        rows = run_archive(args.sizes[0], args.keep)
+    elif args.district:
+        rows = [run_district(args.keep)]
+    else:
+        rows = [run(n, args.keep) for n in args.sizes]
+    columns = list(dict.fromkeys(c for row in rows for c in row))
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     for row in rows:
-        print("| " + " | ".join(str(row[c]) for c in columns) + " |")
+        print("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
 
 
 if __name__ == "__main__":
