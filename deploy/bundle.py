@@ -175,7 +175,7 @@ cp -R "$here/project/." "$target/"
   --require-hashes -r "$here/requirements.txt"
 echo "安装完成：$target"
 echo "预览网站：cd \\"$target\\" && .venv/bin/gongkai serve"
-echo "生成网站：cd \\"$target\\" && .venv/bin/mkdocs build"
+echo "生成网站：cd \\"$target\\" && .venv/bin/gongkai build"
 """
 
 INSTALL_BAT = """@echo off
@@ -213,7 +213,7 @@ GUIDE = """gongkai 离线安装说明
 三、使用
   进入安装的文件夹：
     预览网站：.venv/bin/gongkai serve ，然后在浏览器中打开 http://127.0.0.1:8000/
-    生成网站：.venv/bin/mkdocs build ，结果在 site/ 文件夹中，交给网站管理员
+    生成网站：.venv/bin/gongkai build ，结果在 site/ 文件夹中，交给网站管理员
     检查数据：.venv/bin/gongkai check
   （Windows 上把 .venv/bin/ 换成 .venv\\Scripts\\）
 
@@ -221,6 +221,17 @@ GUIDE = """gongkai 离线安装说明
   安装程序逐个核对每个安装包的 SHA-256 散列值（requirements.txt 中），文件损坏或被替换时会停止并说明。
   提示“需要 Python 3.11 或更新版本”时，请先安装新版 Python。
 """
+
+
+def copy_project(project: Path) -> None:
+    """The site project a clerk starts from: configuration, hooks, the site's pages, sample data."""
+    project.mkdir(parents=True, exist_ok=True)
+    for item in PROJECT_FILES:
+        source = ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, project / item, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, project / item)
 
 
 def bundle(out: Path, platforms: list[str], pythons: list[str]) -> None:
@@ -242,14 +253,7 @@ def bundle(out: Path, platforms: list[str], pythons: list[str]) -> None:
     name, version, _b, _t = parse_wheel_filename(own.name)
     requirements += f"{name}=={version} \\\n    --hash=sha256:{digest}\n"
     (out / "requirements.txt").write_text(requirements, encoding="utf-8")
-    project = out / "project"
-    for item in PROJECT_FILES:
-        source = ROOT / item
-        if source.is_dir():
-            shutil.copytree(source, project / item, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            project.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, project / item)
+    copy_project(out / "project")
     (out / "install.sh").write_text(INSTALL_SH, encoding="utf-8")
     (out / "install.sh").chmod(0o755)
     (out / "install.bat").write_text(INSTALL_BAT.replace("\n", "\r\n"), encoding="utf-8")

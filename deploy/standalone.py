@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import argparse
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from bundle import copy_project  # deploy/bundle.py: the same project folder
+
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_FILES = ("mkdocs.yml", "hooks", "docs", "data")
 LOCK = ROOT / "requirements" / "standalone.txt"
 ENTRY = "import sys\n\nfrom gongkai.commands.programs import main\n\nsys.exit(main())\n"
 
@@ -130,14 +130,7 @@ def standalone(out: Path, work: Path) -> Path:
     launcher = folder / ("mkdocs.bat" if windows else "mkdocs")
     launcher.write_text(LAUNCHER_BAT if windows else LAUNCHER_SH, encoding="utf-8", newline="")
     launcher.chmod(0o755)
-    project = out / "project"
-    for item in PROJECT_FILES:
-        source = ROOT / item
-        if source.is_dir():
-            shutil.copytree(source, project / item, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            project.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, project / item)
+    copy_project(out / "project")
     system = f"{platform.system()} {platform.machine()}"
     (out / "使用说明.txt").write_text(
         GUIDE.format(system=system).replace("\n", "\r\n"), encoding="utf-8"

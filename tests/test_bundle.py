@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import fingerprint
 
 pytestmark = pytest.mark.slow  # downloads about 200 MB of wheels a platform
 
@@ -86,6 +87,16 @@ def test_the_bundle_installs_and_builds_the_site_with_no_network(tmp_path: Path)
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    # The command the guide names builds the same site.
+    rebuilt = subprocess.run(
+        [*offline, str(target / ".venv/bin/gongkai"), "build", "--strict", "-d", "site-2"],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert fingerprint(target / "site-2") == fingerprint(target / "site")
 
 
 def test_every_dependency_has_a_wheel_for_arm_linux(tmp_path: Path) -> None:
