@@ -42,7 +42,7 @@ from gongkai.outputs.originals import copy_attachments
 from gongkai.outputs.search import describe, empty_material_index
 from gongkai.pages import SitePage, headings, navigation
 from gongkai.render.builders import plan
-from gongkai.render.environment import TEMPLATES, THEME
+from gongkai.render.environment import COMPILED, TEMPLATES, THEME
 from gongkai.render.renderer import Renderer
 from gongkai.settings import Settings, SettingsError, load_settings
 from gongkai.site import Site, load_site
@@ -275,6 +275,13 @@ def on_post_build(config: MkDocsConfig) -> None:
         if memory.build_error is None:
             memory.last_good = site
     memory.finished(Path(config.site_dir), _current().snapshot)
+
+
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    # MkDocs makes the theme's environment anew for every build: keep its compiled templates
+    # for the next build of a serve session (see gongkai.render.environment.CompiledTemplates).
+    env.bytecode_cache = COMPILED["theme"]
+    return env
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -269,3 +269,49 @@ def test_a_project_years_targets_in_a_session(project: Path, tmp_path: Path) -> 
     assert fingerprint(served) == fingerprint(tmp_path / "full")
     year = (served / "2023/index.html").read_text(encoding="utf-8")
     assert "有目标要求降低" not in year and "1 个项目同时公开了年初绩效目标表和自评" in year
+
+
+def test_a_session_build_compiles_no_template_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compiling the theme's and the pages' templates anew was half of an edit's rebuild.
+    import jinja2
+
+    served = tmp_path / "served"
+    _session_build(project, served)
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *a: object):
+        compiled.append(name or "")
+        return original(self, source, name, *a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    _edit(
+        project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml",
+        "problems: 无。",
+        "problems: 无问题。",
+    )
+    _session_build(project, served)
+    assert "无问题" in (served / "2023/baoan-feiyong/index.html").read_text(encoding="utf-8")
+    # Left: Material's search plugin renders its language partials in an environment of its own.
+    assert [n for n in compiled if not n.startswith("partials/language")] == []
+
+
+def test_an_edited_template_is_compiled_again(tmp_path: Path) -> None:
+    import jinja2
+
+    from gongkai.render.environment import CompiledTemplates
+
+    cache = CompiledTemplates()
+    template = tmp_path / "page.html"
+
+    def render() -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), bytecode_cache=cache)
+        return env.get_template("page.html").render(name="保安费用")
+
+    template.write_text("旧：{{ name }}", encoding="utf-8")
+    assert render() == "旧：保安费用"
+    assert render() == "旧：保安费用"  # from the cache
+    template.write_text("新：{{ name }}！", encoding="utf-8")
+    assert render() == "新：保安费用！"

@@ -71,6 +71,8 @@ def verify(
 ) -> list[DataError]:
     """Data of a frozen year may change only with a new correction entry in the same file;
     ``archived`` is :func:`manifests` of ``root``, read once for every check."""
+    if not archived:
+        return []  # nothing frozen yet: no need to resolve every report's path
     by_source = {entry.path.resolve(): entry for entry in catalog.reports}
     errors = []
     for manifest in archived:

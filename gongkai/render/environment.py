@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup, escape
 
 from gongkai.checks.targets import stated_target
@@ -63,6 +64,32 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{safe}"')
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per process (模板编译缓存).
+
+    Every build of a ``gongkai serve`` session makes new jinja2 environments — MkDocs' for the
+    theme, ours for the page bodies — and each compiled every template again: half the time
+    from a saved edit to the page at 1,000 project-years. jinja2 keys an entry by template and
+    file and checks the source's checksum, so an edited template is compiled again. One cache
+    per kind of environment, since the compiled code holds the environment's options
+    (autoescaping, whitespace) and not only the source.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = {kind: CompiledTemplates() for kind in ("html", "text", "theme")}
+
+
 def environment(html: bool = True) -> jinja2.Environment:
     """The environment for ``templates/``: for HTML pages (escaped), or for plain text."""
     env = jinja2.Environment(
@@ -72,6 +99,7 @@ def environment(html: bool = True) -> jinja2.Environment:
         trim_blocks=html,
         lstrip_blocks=html,
         keep_trailing_newline=not html,
+        bytecode_cache=COMPILED["html" if html else "text"],
     )
     env.tests["iso_date"] = lambda v: isinstance(v, str) and bool(_ISO_DATE.fullmatch(v))
     env.filters.update(
