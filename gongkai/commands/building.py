@@ -31,6 +31,7 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) ->
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    _forget_told()
     config = load_config(config_file=str(config_file), strict=strict or None)
     site = Path(site_dir) if site_dir is not None else Path(config.site_dir)
     site = site.resolve()
@@ -58,6 +59,16 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) ->
         raise
     _put_in_place(staging, site)
     return site
+
+
+def _forget_told() -> None:
+    """MkDocs logs a message only once per process (its DuplicateFilter): a second build in
+    the same process, with the same data error, would fail without saying why."""
+    from mkdocs.utils import DuplicateFilter
+
+    for told in logging.getLogger("mkdocs.commands.build").filters:
+        if isinstance(told, DuplicateFilter):
+            told.msgs.clear()
 
 
 def _put_in_place(staging: Path, site: Path) -> None:
