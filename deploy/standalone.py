@@ -30,7 +30,7 @@ from bundle import copy_project  # deploy/bundle.py: the same project folder
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements" / "standalone.txt"
-ENTRY = "import sys\n\nfrom gongkai.commands.programs import main\n\nsys.exit(main())\n"
+ENTRY = "import sys\n\nfrom gongkai.commands.entry import main\n\nsys.exit(main())\n"
 
 # Imported by name at run time (mkdocs.yml, entry points, the hooks file MkDocs loads from the
 # project folder), so PyInstaller's reading of the imports does not find them.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_project, fingerprint, mkdocs_build, run_cli
 
-from gongkai.commands import programs
+from gongkai.commands import entry, programs
 
 
 @pytest.fixture(scope="module")
@@ -96,12 +96,12 @@ def test_the_children_are_this_interpreter_or_the_standalone_program(
 def test_the_standalone_entry_is_mkdocs_mike_or_gongkai(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert programs.main(["mkdocs", "--version"]) == 0
+    assert entry.main(["mkdocs", "--version"]) == 0
     assert "mkdocs, version 1.6" in capsys.readouterr().out
-    assert programs.main(["mike", "--version"]) == 0
+    assert entry.main(["mike", "--version"]) == 0
     assert "mike" in capsys.readouterr().out
-    assert programs.main(["mkdocs", "no-such-command"]) == 2
+    assert entry.main(["mkdocs", "no-such-command"]) == 2
     with pytest.raises(SystemExit) as parsed:
-        programs.main(["--help"])
+        entry.main(["--help"])
     assert parsed.value.code == 0
     assert "生成网站" in capsys.readouterr().out

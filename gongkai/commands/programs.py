@@ -34,33 +34,3 @@ def program(name: str) -> list[str]:
         "-c",
         "import sys; from mike.driver import main; sys.argv[0] = 'mike'; sys.exit(main())",
     ]
-
-
-def main(argv: list[str] | None = None) -> int:
-    """The standalone executable: ``gongkai mkdocs …`` and ``gongkai mike …`` run those
-    programs, anything else is a ``gongkai`` command."""
-    args = sys.argv[1:] if argv is None else argv
-    if args and args[0] == "mkdocs":
-        from mkdocs.__main__ import cli
-
-        return _exit_code(lambda: cli.main(args=args[1:], prog_name="mkdocs"))
-    if args and args[0] == "mike":
-        from mike.driver import main as mike
-
-        sys.argv = ["mike", *args[1:]]
-        return _exit_code(mike)
-    from gongkai.commands.cli import main as gongkai
-
-    return gongkai(args)
-
-
-def _exit_code(run: object) -> int:
-    try:
-        result = run()  # type: ignore[operator]
-    except SystemExit as done:
-        code = done.code
-        if code is None or isinstance(code, int):
-            return code or 0
-        print(code, file=sys.stderr)
-        return 1
-    return result if isinstance(result, int) else 0
