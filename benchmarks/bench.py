@@ -364,15 +364,14 @@ def run_archive(count: int, keep: bool) -> list[dict[str, object]]:
         for name in ("docs", "hooks"):
             shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("readme"))
         shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-        git = ["git"]  # mike commits the versions as the repository's user
-        for args in (
+        for args in (  # mike commits the versions as the repository's user
             ["init", "-q"],
             ["config", "user.name", "bench"],
             ["config", "user.email", "bench@example.gov.cn"],
             ["add", "-A"],
             ["commit", "-qm", "data"],
         ):
-            subprocess.run([*git, *args], cwd=project, check=True)
+            subprocess.run(["git", *args], cwd=project, check=True)
         build_s = _gongkai(project, "build", "-d", str(work / "live"))
         live_files, live_mib = _files(work / "live")
         rows: list[dict[str, object]] = [
@@ -385,8 +384,8 @@ def run_archive(count: int, keep: bool) -> list[dict[str, object]]:
         ]
         for year in YEARS:
             seconds = _gongkai(project, "freeze", str(year), "--date", f"{year + 1}-06-30")
-            subprocess.run([*git, "add", "-A"], cwd=project, check=True)
-            subprocess.run([*git, "commit", "-qm", f"freeze {year}"], cwd=project, check=True)
+            subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+            subprocess.run(["git", "commit", "-qm", f"freeze {year}"], cwd=project, check=True)
             rows.append(
                 {
                     "step": f"freeze {year}",

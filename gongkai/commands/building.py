@@ -41,9 +41,8 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) ->
         tempfile.mkdtemp(prefix=f".{site.name}.{BUILDING}-{os.getpid()}-", dir=site.parent)
     )
     try:
-        config = load_config(
-            config_file=str(config_file), strict=strict or None, site_dir=str(staging)
-        )
+        # The same configuration, pointed at the new folder (MkDocs' serve sets site_url so too).
+        config.site_dir = str(staging)
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
