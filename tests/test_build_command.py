@@ -66,6 +66,23 @@ def test_a_data_error_leaves_the_last_site_as_it_was(project: Path) -> None:
     assert fingerprint(site) == before
 
 
+def test_a_wrong_mkdocs_yml_is_told_and_leaves_the_last_site_as_it_was(project: Path) -> None:
+    site = project / "site"
+    assert run_cli(project, "build").returncode == 0
+    before = fingerprint(site)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  name: material", "  name: nosuchtheme", 1), encoding="utf-8")
+    try:
+        failed = run_cli(project, "build")
+    finally:
+        config.write_text(text, encoding="utf-8")
+    assert failed.returncode == 1
+    assert "错误：Config value 'theme': Unrecognised theme name: 'nosuchtheme'" in failed.stderr
+    assert "网站未生成（原因见上），原有网站保持不变。" in failed.stderr
+    assert fingerprint(site) == before
+
+
 def test_what_a_killed_build_left_is_removed_and_a_running_ones_is_not(project: Path) -> None:
     dead = project / ".site.生成中-999999999-abc"  # no such process
     (dead / "2023").mkdir(parents=True)

@@ -32,7 +32,10 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) ->
     from mkdocs.exceptions import MkDocsException
 
     _forget_told()
-    config = load_config(config_file=str(config_file), strict=strict or None)
+    try:
+        config = load_config(config_file=str(config_file), strict=strict or None)
+    except MkDocsException as error:  # mkdocs.yml itself is wrong; MkDocs logged where
+        raise _failed(error) from error
     site = Path(site_dir) if site_dir is not None else Path(config.site_dir)
     site = site.resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
@@ -50,14 +53,19 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) ->
             config.plugins.on_shutdown()
     except MkDocsException as error:
         shutil.rmtree(staging, ignore_errors=True)
-        warnings = re.search(r"(\d+) warnings?", str(error))
-        why = f"严格模式下有 {warnings[1]} 个警告" if warnings else "原因见上"
-        raise BuildFailed(f"网站未生成（{why}），原有网站保持不变。") from error
+        raise _failed(error) from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _put_in_place(staging, site)
     return site
+
+
+def _failed(error: Exception) -> BuildFailed:
+    """Why MkDocs stopped, said after its own messages."""
+    warnings = re.search(r"(\d+) warnings?", str(error))
+    why = f"严格模式下有 {warnings[1]} 个警告" if warnings else "原因见上"
+    return BuildFailed(f"网站未生成（{why}），原有网站保持不变。")
 
 
 def _forget_told() -> None:
