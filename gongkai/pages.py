@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from gongkai.model.catalog import Catalog, Project, ProjectYear
@@ -23,6 +24,8 @@ DEPARTMENTS = "bumen/index.md"
 TIMELINESS = "shixiao.md"
 AUDIT = "shenhe.md"
 DATA = "xiazai.md"
+VERSIONS = "banben"  # the archive's versions (归档版本): their list, and each one's own pages
+VERSIONS_PAGE = f"{VERSIONS}/index.md"
 
 
 def year_uri(year: int) -> str:
@@ -73,6 +76,40 @@ def department_uri(department: Department) -> str:
 
 def department_year_uri(department: Department, year: int) -> str:
     return f"bumen/{department.slug}/{year}.md"
+
+
+_YEAR_PAGE = re.compile(r"(?:liebiao/|shixiao/|bumen/[^/]+/)?(\d{4})(?:/|\.md$)")
+
+
+def page_year(src_uri: str) -> int | None:
+    """The budget year a page belongs to, or None for a page across years (home, lists, a
+    project's or a department's page). A year's pages read the same whatever later years are
+    published, so the archive stores them once (see ``gongkai.commands.archive``).
+
+    >>> [page_year(u) for u in ("2023/x.md", "liebiao/2023/2.md", "bumen/a/2023.md")]
+    [2023, 2023, 2023]
+    >>> [page_year(u) for u in ("xiangmu/2023.md", "bumen/a.md", "index.md")]
+    [None, None, None]
+    """
+    found = _YEAR_PAGE.match(src_uri)
+    return int(found.group(1)) if found else None
+
+
+def version_folder(year: int) -> str:
+    """Where the archived version 截至``year``年度 keeps its own pages: ``banben/2023/``."""
+    return f"{VERSIONS}/{year}/"
+
+
+def placed(src_uri: str, folder: str) -> str:
+    """Where a page goes in a version built under ``folder``: the version's own pages (those
+    across years) under it; a year's pages and the list of versions where they always are.
+
+    >>> [placed(u, "banben/2021/") for u in ("index.md", "2021/x.md", "banben/index.md")]
+    ['banben/2021/index.md', '2021/x.md', 'banben/index.md']
+    """
+    if not folder or page_year(src_uri) is not None or src_uri.startswith(f"{VERSIONS}/"):
+        return src_uri
+    return folder + src_uri
 
 
 @dataclass(frozen=True)
@@ -127,21 +164,30 @@ class SitePage:
         ]
         return [*steps, (self.title if self.src_uri != HOME else "首页", None)]
 
+    def placed(self, folder: str) -> SitePage:
+        """This page as a version built under ``folder`` has it (see :func:`placed`)."""
+        trail = tuple((label, placed(uri, folder)) for label, uri in self.trail)
+        return replace(self, src_uri=placed(self.src_uri, folder), trail=trail)
+
 
 def navigation(
-    catalog: Catalog, extra: list[Any] | None = None, with_audit: bool = False
+    catalog: Catalog,
+    extra: list[Any] | None = None,
+    with_audit: bool = False,
+    place: Callable[[str], str] = str,
 ) -> list[Any]:
-    """The navigation in MkDocs' ``nav`` form: home, years, the project and department lists,
-    then the site's own Markdown pages. Neither projects nor departments are listed one by one."""
-    nav: list[Any] = [{"首页": HOME}]
+    """The navigation in MkDocs' ``nav`` form: home, the project and department lists, then the
+    site's own Markdown pages. Neither years, projects nor departments are listed one by one: the
+    navigation is on every page, and a year's pages must read the same when a later year is
+    added (a frozen year's pages are stored once in the archive). The home page lists the years."""
+    nav: list[Any] = [{"首页": place(HOME)}]
     if catalog.reports:  # an empty column is an inspection fault: no lists of nothing
-        nav.append({"年度": [{f"{y}年度": year_uri(y)} for y in catalog.years]})
-        nav.append({"全部项目": PROJECTS})
-        nav.append({"公开部门": DEPARTMENTS})
-        nav.append({"公开时效": TIMELINESS})
-        nav.append({"数据下载": DATA})
+        nav.append({"全部项目": place(PROJECTS)})
+        nav.append({"公开部门": place(DEPARTMENTS)})
+        nav.append({"公开时效": place(TIMELINESS)})
+        nav.append({"数据下载": place(DATA)})
         if with_audit:
-            nav.append({"自动审核（内部）": AUDIT})
+            nav.append({"自动审核（内部）": place(AUDIT)})
     return nav + list(extra or [])
 
 

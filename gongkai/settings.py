@@ -30,12 +30,15 @@ from pydantic import (
 
 from gongkai.checks.deadlines import DeadlineRule
 from gongkai.checks.scoring import ScoringRules
+from gongkai.pages import version_folder
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 DEFAULT_INDEX_PATTERN = "{code}-{year}-{serial:04d}"
 CONFIG_KEY = "extra.gongkai"
-# Set by `gongkai freeze` for the mkdocs build of one archived year (mike runs mkdocs).
+# Set by `gongkai freeze` for the builds of one archived version: data up to this year.
 VERSION_ENV = "GONGKAI_VERSION"
+# Also set ("1") for the build of that version's own pages under banben/<year>/.
+VERSION_PAGES_ENV = "GONGKAI_VERSION_PAGES"
 # Set by the clerk for a folder to open from disk: GONGKAI_OFFLINE=1 mkdocs build.
 OFFLINE_ENV = "GONGKAI_OFFLINE"
 
@@ -151,6 +154,8 @@ class Settings(Options):
     site_name: str = ""
     site_url: str = ""  # mkdocs.yml's site_url: the site's full address, for print and the feed
     until_year: int | None = None  # set while an archived version is built
+    # Set while an archived version's own pages are built, under banben/<year>/: the folder.
+    version_folder: str = ""
 
     @property
     def data_path(self) -> Path:
@@ -224,6 +229,9 @@ def load_settings(
         site_name=site_name,
         site_url=site_url,
         until_year=int(version) if version else None,
+        version_folder=version_folder(int(version))
+        if version and environ.get(VERSION_PAGES_ENV)
+        else "",
     )
 
 

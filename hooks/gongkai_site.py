@@ -40,8 +40,8 @@ from gongkai.outputs.listing import write_lists
 from gongkai.outputs.opendata import write_downloads
 from gongkai.outputs.originals import copy_attachments
 from gongkai.outputs.search import describe, empty_material_index
-from gongkai.pages import SitePage, headings, navigation
-from gongkai.render.builders import plan
+from gongkai.pages import SitePage, headings, navigation, page_year, placed
+from gongkai.render.builders import archive_line, archive_pages, plan
 from gongkai.render.environment import COMPILED, TEMPLATES, THEME
 from gongkai.render.renderer import Renderer
 from gongkai.settings import Settings, SettingsError, load_settings
@@ -118,21 +118,33 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
     with_audit = site.settings.audit_page
     pages = plan(site.catalog, with_audit)
+    folder = site.settings.version_folder
+    if folder:  # an archived version's own pages: the years' pages are stored apart
+        pages = [p.placed(folder) for p in pages if page_year(p.src_uri) is None]
+    if site.settings.until_year is not None:
+        pages += archive_pages(site)
+        config.extra["gk_archive"] = archive_line(site)
+        config.extra["homepage"] = folder  # Material's title link: this version's home
     change, snapshot = memory.change(site, Path(config.docs_dir), Path(config.site_dir))
     _build = _Build(
         site=site,
         pages={p.src_uri: p for p in pages},
-        renderer=Renderer(site, config.site_name, config.use_directory_urls, config.site_url or ""),
+        renderer=Renderer(
+            site,
+            config.site_name,
+            config.use_directory_urls,
+            config.site_url or "",
+            place=lambda uri: placed(uri, folder),
+        ),
         change=change,
         snapshot=snapshot,
         carried=carried,
         texts=memory.texts(Path(config.site_dir), change.everything),
     )
     # The site's own Markdown pages (mkdocs.yml nav) follow the generated part of the navigation.
-    config.nav = navigation(site.catalog, config.nav or [], with_audit)
-    if site.settings.until_year is not None:
-        # Material's version selector reads mike's versions.json beside the versions.
-        config.extra["version"] = {"provider": "mike", "default": "latest"}
+    config.nav = navigation(
+        site.catalog, config.nav or [], with_audit, place=lambda uri: placed(uri, folder)
+    )
     if str(THEME) not in config.theme.dirs:
         config.theme.dirs.insert(0, str(THEME))
     return config
@@ -165,11 +177,20 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         )
         page.touched = touched
         files.append(page)
+    folder = build.site.settings.version_folder
+    if folder:  # the site's own Markdown pages belong to the version too
+        for file in files:
+            if file.is_documentation_page() and not isinstance(file, _GeneratedPage):
+                file.dest_uri = folder + file.dest_uri
+                for cached in ("url", "abs_dest_path"):
+                    file.__dict__.pop(cached, None)
     _fingerprint(files, config, build.renderer)
     # The downloads and the search index do not depend on the pages: write them on another
     # core meanwhile (site/ has been emptied by now; no page is written under xiazai/ or
     # search/). In a `gongkai serve` session the page is shown without waiting for them.
     site_dir, site = Path(config.site_dir), build.site
+    if site.settings.version_folder:
+        return files  # a version's own pages link to the downloads the archive keeps once
     only = touched_bundles(site, build.change)
     if only is not None:
         only = None if build.carried is None else only | build.carried
@@ -245,6 +266,8 @@ def _toc_tokens(html: str) -> list[dict[str, Any]]:
 def on_post_build(config: MkDocsConfig) -> None:
     # The feed and the downloads are files beside the pages, written from the same data.
     site = _current().site
+    if site.settings.version_folder:
+        return  # feed, originals and search index: the archive keeps the newest version's
     feed = atom_feed(site, config.site_name, config.site_url or "")
     (Path(config.site_dir) / FEED_FILE).write_bytes(feed)
     copy_attachments(site.catalog, Path(config.site_dir))
@@ -265,9 +288,6 @@ def on_post_build(config: MkDocsConfig) -> None:
         memory.pending_index = Background(lambda: write_fulltext(texts, Path(config.site_dir)))
     else:
         write_fulltext(texts, Path(config.site_dir))
-    if site.settings.until_year is not None:
-        # Inside a version folder the root-relative 404 page cannot work; export writes one.
-        (Path(config.site_dir) / "404.html").unlink(missing_ok=True)
     if memory.serving:
         status = Path(config.site_dir) / memory.STATUS_FILE
         status.parent.mkdir(parents=True, exist_ok=True)

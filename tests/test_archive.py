@@ -1,6 +1,7 @@
-"""Yearly archives: reproducible builds, two frozen years in a git repository, a correction of
-the older one that changes its pages only where it shows, drift without a correction refused,
-the plain folder with a working version selector."""
+"""Yearly archives (issue 28): reproducible builds; three frozen years in a git repository,
+stored once each, with a version per year holding only its pages across years; a correction of
+the first year that writes only the pages it changes and shows in every version; drift without a
+correction refused; the plain folder with the list of versions."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ GIT_ENV = {
     "GIT_COMMITTER_EMAIL": "test@example.invalid",
 }
 OLD_REPORT = "data/2022/xiqu-xinfangju/baoan-feiyong.yml"
+FIRST_REPORT = "data/2021/xiqu-xinfangju/baoan-feiyong.yml"
+YEARS = ((2021, "2021-12-31"), (2022, "2022-12-31"), (2023, "2024-01-31"))
 
 
 def test_two_builds_of_the_same_data_are_byte_identical(tmp_path: Path) -> None:
@@ -47,14 +50,14 @@ def git(repo: Path, *args: str) -> None:
     )
 
 
-def add_old_year(root: Path) -> None:
-    """The sample's 保安费用 as reported for 2022, so that there are two years to freeze."""
-    report = root / OLD_REPORT
+def add_old_year(root: Path, year: int = 2022) -> None:
+    """The sample's 保安费用 as reported for an earlier year, so that there are years to freeze."""
+    report = root / f"data/{year}/xiqu-xinfangju/baoan-feiyong.yml"
     report.parent.mkdir(parents=True)
     report.write_text(
-        "name: 保安费用\nbudget:\n  - year: 2021\n    initial: 80000\n    executed: 78000\n"
-        "  - year: 2022\n    initial: 80000\n    executed: 80000\n"
-        "disclosure:\n  targets:\n    approved: 2022-02-10\n    published: 2022-02-25\n",
+        f"name: 保安费用\nbudget:\n  - year: {year - 1}\n    initial: 80000\n    executed: 78000\n"
+        f"  - year: {year}\n    initial: 80000\n    executed: 80000\n"
+        f"disclosure:\n  targets:\n    approved: {year}-02-10\n    published: {year}-02-25\n",
         encoding="utf-8",
     )
 
@@ -73,12 +76,13 @@ def commit_and_freeze(root: Path, days: tuple[tuple[int, str], ...]) -> None:
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A department's repository with 2022 and 2023 data, both years frozen."""
+    """A department's repository with 2021, 2022 and 2023 data, the three years frozen."""
     root = copy_project(tmp_path_factory.mktemp("archive") / "repo")
-    add_old_year(root)
-    commit_and_freeze(root, ((2022, "2022-12-31"), (2023, "2024-01-31")))
+    add_old_year(root, 2021)
+    add_old_year(root, 2022)
+    commit_and_freeze(root, YEARS)
     git(root, "add", "-A")
-    git(root, "commit", "-qm", "freeze 2022 and 2023")
+    git(root, "commit", "-qm", "freeze 2021, 2022 and 2023")
     return root
 
 
@@ -91,24 +95,60 @@ def exported(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.slow  # builds versions with mike
-def test_export_is_a_plain_folder_with_versions(exported: Path) -> None:
+def branch(repo: Path) -> dict[str, str]:
+    """The archive branch's files and their git object ids."""
+    listing = subprocess.run(
+        ["git", "ls-tree", "-r", "gh-pages"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+    return {line.split("\t")[1]: line.split()[2] for line in listing.splitlines()}
+
+
+@pytest.mark.slow  # freezes three years
+def test_export_stores_each_year_once_and_each_version_small(exported: Path) -> None:
     assert not [p for p in exported.rglob("*") if p.is_symlink()]
     versions = yaml.safe_load((exported / "versions.json").read_text(encoding="utf-8"))
-    assert [(v["version"], v["title"], v["aliases"]) for v in versions] == [
-        ("2023", "归档版本：截至2023年度", ["latest"]),
-        ("2022", "归档版本：截至2022年度", []),
+    assert [(v["version"], v["title"], v["path"], v["newest"]) for v in versions] == [
+        ("2023", "截至2023年度", "banben/2023/", True),
+        ("2022", "截至2022年度", "banben/2022/", False),
+        ("2021", "截至2021年度", "banben/2021/", False),
     ]
-    assert (exported / "latest/2023/baoan-feiyong/index.html").is_file()
-    # Version 2022 is the site as frozen: no 2023 report in it.
-    assert (exported / "2022/2022/baoan-feiyong/index.html").is_file()
-    assert not (exported / "2022/2023").exists()
-    redirect = (exported / "index.html").read_text(encoding="utf-8")
-    assert "url=latest/" in redirect and "进入最新版本" in redirect
-    assert "Redirecting" not in redirect
+    # Each year's report page once, where the live site has it; no copy in any version.
+    for year in (2021, 2022, 2023):
+        assert (exported / f"{year}/baoan-feiyong/index.html").is_file()
+    assert not [
+        p
+        for p in (exported / "banben").rglob("*")
+        if p.name == "baoan-feiyong" and p.parent.name.isdigit()
+    ]
+    assert not (exported / "latest").exists()
+    # A version is the site as it stood: 截至2021年度's project page knows no later year.
+    project_2021 = (exported / "banben/2021/xiangmu/baoan-feiyong/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        "../../../2021/baoan-feiyong/" in project_2021 and "2022/baoan-feiyong" not in project_2021
+    )
+    assert "这是截至2021年度的归档版本（2021年12月31日归档）" in project_2021
+    # The root is the newest version's home; banben/ lists the versions, newest first.
+    home = BeautifulSoup((exported / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.find("a", string="历年归档版本")["href"] == "banben/"
+    listed = BeautifulSoup(
+        (exported / "banben/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    rows = [r.get_text(" ", strip=True) for r in listed.find("table").find_all("tr")[1:]]
+    assert rows == [
+        "截至2023年度 （最新） 2024年1月31日",
+        "截至2022年度 2022年12月31日",
+        "截至2021年度 2021年12月31日",
+    ]
+    # The versions hold only pages across years: far fewer files than the years' own.
+    in_versions = sum(1 for p in (exported / "banben").rglob("*") if p.is_file())
+    in_years = sum(1 for p in exported.glob("202[123]/**/*") if p.is_file())
+    assert in_versions > 0 and (exported / "banben/2023/index.html").is_file()
+    assert in_years > 0
 
 
-@pytest.mark.slow  # builds versions with mike
+@pytest.mark.slow  # freezes three years
 def test_manifest_records_data_and_pages(repo: Path) -> None:
     manifest = yaml.safe_load((repo / "archive/2022.json").read_text(encoding="utf-8"))
     assert manifest["frozen"] == "2022-12-31"
@@ -117,6 +157,25 @@ def test_manifest_records_data_and_pages(repo: Path) -> None:
         manifest["data"][OLD_REPORT] == hashlib.sha256((repo / OLD_REPORT).read_bytes()).hexdigest()
     )
     assert "2022/baoan-feiyong/index.html" in manifest["pages"]
+    assert "banben/2022/index.html" in manifest["pages"]
+    assert not [p for p in manifest["pages"] if p.startswith(("2021/", "2023/", "banben/2021/"))]
+    stored = branch(repo)
+    for path, digest in manifest["pages"].items():  # the checksums are of what is stored
+        blob = subprocess.run(
+            ["git", "cat-file", "blob", stored[path]], cwd=repo, capture_output=True, check=True
+        ).stdout
+        assert hashlib.sha256(blob).hexdigest() == digest, path
+
+
+@pytest.mark.slow  # freezes three years
+def test_a_year_is_refused_before_the_newest_frozen_one(repo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "repo"
+    shutil.copytree(repo, copy, symlinks=True)
+    (copy / "archive/2022.json").unlink()
+    result = run_cli(copy, "freeze", "2022", env=GIT_ENV)
+    assert result.returncode == 1 and "年度须按先后顺序归档" in result.stderr
 
 
 def article_without_figures(html: str) -> str:
@@ -134,29 +193,41 @@ def article_without_figures(html: str) -> str:
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
-def test_version_selector_switches_years(browser: object, exported: Path, width: int) -> None:
+def test_a_reader_moves_between_versions(browser: object, exported: Path, width: int) -> None:
+    """From a shared year page to the list of versions, into an old version, and back to the
+    newest: plain links, no request to another host, no script error."""
     with serve(exported) as url:
-        page, outside, errors = open_page(browser, url, width)
-        assert page.url.endswith("/latest/")  # type: ignore[attr-defined]
-        page.goto(url + "2022/2022/baoan-feiyong/")  # type: ignore[attr-defined]
+        page, outside, errors = open_page(browser, url + "2021/baoan-feiyong/", width)
+        page.get_by_role("link", name="历年归档版本").click()  # type: ignore[attr-defined]
+        page.wait_for_url("**/banben/")  # type: ignore[attr-defined]
+        page.get_by_role("link", name="截至2021年度").click()  # type: ignore[attr-defined]
+        page.wait_for_url("**/banben/2021/")  # type: ignore[attr-defined]
+        note = page.locator(".gk-version")  # type: ignore[attr-defined]
+        assert "这是截至2021年度的归档版本" in note.inner_text()
+        assert note.is_visible()
+        # The version's own home lists only its years; its years' reports are the shared pages.
+        page.locator("article a", has_text="保安费用").first.click()  # type: ignore[attr-defined]
         page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-        current = page.locator(".md-version__current")  # type: ignore[attr-defined]
-        assert current.inner_text() == "归档版本：截至2022年度"
-        page.locator(".md-version__link", has_text="截至2023年度").click(force=True)  # type: ignore[attr-defined]
-        page.wait_for_url("**/2023/**")  # type: ignore[attr-defined]
+        assert page.url == url + "2021/baoan-feiyong/"  # type: ignore[attr-defined]
+        page.goto(url + "banben/2021/")  # type: ignore[attr-defined]
+        page.get_by_role("link", name="查看最新版本").click()  # type: ignore[attr-defined]
         page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-        assert page.locator(".md-version__current").inner_text() == "归档版本：截至2023年度"  # type: ignore[attr-defined]
+        assert page.url == url  # type: ignore[attr-defined]
+        assert page.locator(".gk-version").inner_text().strip() == "历年归档版本"  # type: ignore[attr-defined]
         assert outside == [] and errors == []
         page.close()  # type: ignore[attr-defined]
 
 
-@pytest.mark.slow  # builds versions with mike
-def test_correcting_a_frozen_year(repo: Path, exported: Path, tmp_path: Path) -> None:
-    report = repo / OLD_REPORT
+@pytest.mark.slow  # freezes three years, then the first again
+def test_correcting_the_first_frozen_year(repo: Path, exported: Path, tmp_path: Path) -> None:
+    """Issue 28's trial: three years frozen, the first corrected. Every version shows the
+    corrected page and its note; the commit writes only files whose bytes changed, and no report
+    page but the corrected one."""
+    report = repo / FIRST_REPORT
     original = report.read_text(encoding="utf-8")
     changed = original.replace(
-        "  - year: 2022\n    initial: 80000\n    executed: 80000\n",
-        "  - year: 2022\n    initial: 80000\n    executed: 85000\n",
+        "  - year: 2021\n    initial: 80000\n    executed: 80000\n",
+        "  - year: 2021\n    initial: 80000\n    executed: 85000\n",
     )
     assert changed != original
 
@@ -165,7 +236,7 @@ def test_correcting_a_frozen_year(repo: Path, exported: Path, tmp_path: Path) ->
     result = run_cli(repo, "check", env=GIT_ENV)
     assert result.returncode == 1
     assert (
-        f"{OLD_REPORT} 第8行：2022年度已归档（2022-12-31），此文件被改动却没有新增更正记录"
+        f"{FIRST_REPORT} 第8行：2021年度已归档（2021-12-31），此文件被改动却没有新增更正记录"
         in result.stderr
     )
     assert mkdocs_build(repo, tmp_path / "refused").returncode != 0
@@ -177,26 +248,56 @@ def test_correcting_a_frozen_year(repo: Path, exported: Path, tmp_path: Path) ->
         encoding="utf-8",
     )
     assert run_cli(repo, "check", env=GIT_ENV).returncode == 0
-    result = run_cli(repo, "freeze", "2022", "--update", env=GIT_ENV)
+    stored = branch(repo)
+    result = run_cli(repo, "freeze", "2021", "--update", env=GIT_ENV)
     assert result.returncode == 0, result.stderr
+    after = branch(repo)
+    changed_files = {p for p in after if stored.get(p) != after[p]} | (stored.keys() - after.keys())
+    # The commit wrote exactly the files that changed, not one more.
+    message = subprocess.run(
+        ["git", "log", "-1", "--format=%s", "gh-pages"], cwd=repo, capture_output=True, text=True
+    ).stdout
+    written = int(message.split("写入 ")[1].split(" ")[0])
+    assert written == len({p for p in after if stored.get(p) != after[p]})
+    # Of all report pages of all years, only the corrected one was written again.
+    reports = {p for p in after if p.count("/") == 2 and p[:4].isdigit()}
+    assert len(reports) > 5
+    assert changed_files & reports == {"2021/baoan-feiyong/index.html"}
+    assert not [p for p in changed_files if "jiefang" in p]
+    # Later years' own pages change only where they show 2021's figures (历年合计).
+    assert {p for p in changed_files if p.startswith("2023/")} <= {"2023/index.html"}
+
     again = tmp_path / "again"
     assert run_cli(repo, "export", str(again), env=GIT_ENV).returncode == 0
-
-    before, after = fingerprint(exported), fingerprint(again)
-    changed_files = {name for name in after if before.get(name) != after[name]}
-    assert "2022/2022/baoan-feiyong/index.html" in changed_files
-    assert "2023/2022/baoan-feiyong/index.html" in changed_files  # later versions show it too
-    # Nothing about other projects changed.
-    assert not [n for n in changed_files if n.endswith("index.html") and "jiefang" in n]
-    old_page = (exported / "2022/2022/baoan-feiyong/index.html").read_text(encoding="utf-8")
-    new_page = (again / "2022/2022/baoan-feiyong/index.html").read_text(encoding="utf-8")
+    old_page = (exported / "2021/baoan-feiyong/index.html").read_text(encoding="utf-8")
+    new_page = (again / "2021/baoan-feiyong/index.html").read_text(encoding="utf-8")
     assert "更正说明" not in old_page and "更正说明" in new_page
     assert "补记年末支付的一笔费用" in new_page and "8.50" in new_page
     assert article_without_figures(old_page) == article_without_figures(new_page)
-    feed = (again / "2022/feed.xml").read_text(encoding="utf-8")
-    assert "更正：攀枝花市西区信访局 保安费用（2022年度）" in feed
-    manifest = yaml.safe_load((repo / "archive/2022.json").read_text(encoding="utf-8"))
-    assert manifest["frozen"] == "2022-12-31" and manifest["corrections"][OLD_REPORT] == 1
+    # Every version shows 2021: its home's 历年合计 has the corrected figure, and its project
+    # page leads to the one corrected page (later reports restate 2021 in their own words).
+    for version in ("banben/2021/", "banben/2022/", "banben/2023/", ""):
+        assert f"{version}index.html" in changed_files, version
+        home = BeautifulSoup(
+            (again / f"{version}index.html").read_text(encoding="utf-8"), "html.parser"
+        )
+        bars = [t.get_text() for t in home.select("#qushi ~ figure rect title")]
+        assert bars[:2] == ["8.00 万元", "8.50 万元"], (version, bars)  # 2021, the first year
+        path = f"{version}xiangmu/baoan-feiyong/index.html"
+        page = BeautifulSoup((again / path).read_text(encoding="utf-8"), "html.parser")
+        link = page.find("a", href=lambda h: h and h.endswith("2021/baoan-feiyong/"))
+        assert (again / path).parent.joinpath(link["href"], "index.html").resolve() == (
+            again / "2021/baoan-feiyong/index.html"
+        ).resolve()
+    trend = BeautifulSoup(
+        (again / "banben/2021/xiangmu/baoan-feiyong/index.html").read_text(encoding="utf-8"),
+        "html.parser",
+    ).select("table.gk-trend tr")
+    assert any(r.get_text(" ", strip=True).startswith("2021 8.00 8.50") for r in trend)
+    feed = (again / "feed.xml").read_text(encoding="utf-8")
+    assert "更正：攀枝花市西区信访局 保安费用（2021年度）" in feed
+    manifest = yaml.safe_load((repo / "archive/2021.json").read_text(encoding="utf-8"))
+    assert manifest["frozen"] == "2021-12-31" and manifest["corrections"][FIRST_REPORT] == 1
 
 
 def test_a_failed_export_leaves_no_folder_behind(tmp_path: Path) -> None:
@@ -242,3 +343,48 @@ def test_check_compares_the_records_with_the_archive_manifests(repo: Path, tmp_p
         f"记为 {in_2023[changed]['disclosure.index_number']}，公开记录里却是 xiqu-xinfangju-2023-0099"
         in said
     )
+
+
+@pytest.mark.slow  # freezes two years, then both again
+def test_an_archive_of_whole_copies_is_laid_out_again(tmp_path: Path) -> None:
+    """An archive made by an earlier gongkai (mike: one whole copy of the site per version,
+    ``latest/``) is refused by freeze and export with the way out, which lays it out anew."""
+    root = copy_project(tmp_path / "repo")
+    add_old_year(root, 2022)
+    commit_and_freeze(root, ((2022, "2022-12-31"), (2023, "2024-01-31")))
+    laid_out = branch(root)
+    # The branch as mike left it: version folders, latest/, versions.json without paths.
+    old = tmp_path / "old"
+    for path in ("2022/2022/baoan-feiyong/index.html", "latest/index.html", "2023/index.html"):
+        (old / path).parent.mkdir(parents=True, exist_ok=True)
+        (old / path).write_text("<p>旧版</p>", encoding="utf-8")
+    (old / "versions.json").write_text(
+        '[{"version": "2023", "title": "归档版本：截至2023年度", "aliases": ["latest"]}]',
+        encoding="utf-8",
+    )
+    env = {**os.environ, **GIT_ENV, "GIT_INDEX_FILE": str(tmp_path / "index")}
+    subprocess.run(
+        ["git", "add", "-f", "."],
+        cwd=old,
+        env={**env, "GIT_DIR": str(root / ".git"), "GIT_WORK_TREE": str(old)},
+        check=True,
+    )
+    tree = subprocess.run(
+        ["git", "write-tree"], cwd=root, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    commit = subprocess.run(
+        ["git", "commit-tree", tree, "-m", "mike"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    git(root, "update-ref", "refs/heads/gh-pages", commit)
+
+    refused = run_cli(root, "export", str(tmp_path / "out"), env=GIT_ENV)
+    assert refused.returncode == 1 and "gongkai freeze 2022 --update" in refused.stderr
+    assert not (tmp_path / "out").exists()
+    result = run_cli(root, "freeze", "2022", "--update", env=GIT_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert branch(root) == laid_out  # the same files as a fresh archive, nothing of the old

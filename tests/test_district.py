@@ -373,11 +373,15 @@ def test_an_edit_rewrites_the_lists_it_shows_in_and_no_other(
 
     site = load_site(load_settings({}, district.parent, environ={}))
     write_lists(site, tmp_path, {"2022"})  # a 2022 report changed (not the all-projects list)
-    # 2022's list, and 2023's, whose 执行较上年 is reckoned on 2022.
-    assert sorted(p.name for p in (tmp_path / "xiazai/liebiao").iterdir()) == ["2022.js", "2023.js"]
+    # 2022's list and its events, and 2023's list, whose 执行较上年 is reckoned on 2022.
+    assert sorted(p.name for p in (tmp_path / "xiazai/liebiao").iterdir()) == [
+        "2022.js",
+        "2023.js",
+        "shixiao-2022.js",
+    ]
     write_lists(site, tmp_path / "all", None)
     names = sorted(p.name for p in (tmp_path / "all/xiazai/liebiao").iterdir())
-    assert names == ["2022.js", "2023.js", "quanbu.js"]
+    assert names == ["2022.js", "2023.js", "quanbu.js", "shixiao-2022.js", "shixiao-2023.js"]
     assert (tmp_path / "all/xiazai/liebiao/2023.js").read_bytes() == (
         district / "xiazai/liebiao/2023.js"
     ).read_bytes()

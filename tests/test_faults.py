@@ -76,7 +76,7 @@ def _kill_after(project: Path, args: tuple[str, ...], delay: float) -> None:
         cwd=project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own group: mike and git, freeze's children, die with it
+        start_new_session=True,  # its own group: MkDocs and git, freeze's children, die with it
         env={**os.environ, **GIT_ENV},
     )
     time.sleep(delay)
@@ -240,7 +240,7 @@ def test_freeze_killed_at_any_instant_loses_nothing(tmp_path: Path, batch: int) 
         _kill_after(project, args, _delay(rng, first, span))
         _every_file_parses(project)
         refs = subprocess.run(["git", "show-ref"], cwd=project, capture_output=True, text=True)
-        deployed = len(refs.stdout.splitlines()) > 1  # mike committed a version branch
+        deployed = len(refs.stdout.splitlines()) > 1  # the archive branch is committed
         landed[
             "after the last write"
             if _written(project) == expected

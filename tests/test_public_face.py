@@ -446,7 +446,7 @@ def test_a_contradiction_is_marked_where_the_figure_is(
 
 def test_the_about_page_explains_the_archived_versions(built_site: Path) -> None:
     text = text_of(soup(built_site, "about/index.html").find("article"))
-    assert "归档版本" in text and "latest/" in text and "与归档版本无关" in text
+    assert "归档版本" in text and "banben/2022/" in text and "与归档版本无关" in text
 
 
 # --- 8. print ------------------------------------------------------------------------------

@@ -1,31 +1,85 @@
-"""``gongkai freeze`` and ``gongkai export``: each budget year frozen as a mike version of the
-site, with its manifest (see ``gongkai.checks.frozen``); all versions exported as one plain
-folder for the web team."""
+"""``gongkai freeze`` and ``gongkai export``: the archive (归档) of the published years, kept in
+the ``gh-pages`` branch, and exported from it as one plain folder for the web team.
+
+The archive grows with the years, not with their square. Its layout:
+
+- a year's files — its report pages, year lists, downloads and originals — are stored once,
+  where the live site has them (``2023/…``, ``liebiao/2023/…``, ``xiazai/2023.xlsx`` …).
+  They read the same whatever later years are published (no page of a year lists later
+  years), so every version links to the same copy;
+- each version (归档版本, the site as it stood when a year was frozen) keeps only its pages
+  across years — home, lists, project and department pages — under ``banben/<year>/``;
+- the newest version's pages across years, the full-text index and the downloads across years
+  are at the root, so the root page is the newest version's home; ``banben/`` lists them all.
+
+A freeze builds the version twice at once, on both cores: the whole site (its year's files and
+the root) and the version's own pages under ``banben/``. Only files whose bytes changed are
+committed, so a correction (``--update``) writes the corrected year's changed pages, and the
+pages across years of every version that shows that year, and nothing else.
+
+The layout is the tool's own, not mike's: mike keeps every version as a whole copy of the
+site, which made the archive grow with the square of the years (issue 28).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
-import sys
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai.checks.frozen import ARCHIVE_DIR, Manifest, manifests, sha256, shown_path, year_files
 from gongkai.commands.programs import program
-from gongkai.render.environment import TEMPLATES, environment
-from gongkai.settings import CHINA, VERSION_ENV, Portal
+from gongkai.pages import VERSIONS, version_folder
+from gongkai.settings import CHINA, VERSION_ENV, VERSION_PAGES_ENV
 
 BRANCH = "gh-pages"
+VERSIONS_FILE = "versions.json"
+
+# A file that belongs to one budget year: its pages (see gongkai.pages.page_year), its
+# attachments, its downloads and its list data (gongkai.outputs.opendata / listing).
+_YEAR_FILE = re.compile(
+    r"(?:liebiao/|shixiao/|bumen/[^/]+/|fujian/)?(\d{4})/"
+    r"|xiazai/(?:liebiao/(?:shixiao-)?)?(\d{4})[.-]"
+)
+
+
+def file_year(path: str) -> int | None:
+    """The budget year an archive file belongs to, or None for a file across years.
+
+    >>> [file_year(p) for p in ("2023/x/index.html", "bumen/a/2023/index.html",
+    ...  "xiazai/2023-yusuan.csv", "xiazai/liebiao/shixiao-2023.js", "fujian/2023/x/a.pdf")]
+    [2023, 2023, 2023, 2023, 2023]
+    >>> [file_year(p) for p in ("xiangmu/x/index.html", "xiazai/quanbu.xlsx", "search/s/1.js")]
+    [None, None, None]
+    """
+    found = _YEAR_FILE.match(path)
+    return int(found.group(1) or found.group(2)) if found else None
+
+
+class ArchiveError(Exception):
+    """A freeze or an export could not be done; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version to build: the year, its freeze date (ISO) and SOURCE_DATE_EPOCH."""
+
+    year: int
+    frozen: str
+    epoch: int
 
 
 def _environment(year: int | None = None, epoch: int | None = None) -> dict[str, str]:
-    # mike runs the `mkdocs` command: make this interpreter's scripts (a venv's bin, or the
-    # standalone folder's launcher) findable.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.pop(VERSION_PAGES_ENV, None)
     if year is not None:
         env[VERSION_ENV] = str(year)
     if epoch is not None:
@@ -33,67 +87,239 @@ def _environment(year: int | None = None, epoch: int | None = None) -> dict[str,
     return env
 
 
-def build_version(root: Path, year: int, epoch: int, site: Path) -> None:
-    """The version's site, built as mike builds it: data up to ``year``, the date fixed."""
+def _start_build(root: Path, version: Version, site: Path, own_pages: bool) -> subprocess.Popen:
+    env = _environment(version.year, version.epoch)
+    if own_pages:
+        env[VERSION_PAGES_ENV] = "1"
     command = [*program("mkdocs"), "build", "-q", "-d", str(site)]
-    result = subprocess.run(
-        command, cwd=root, env=_environment(year, epoch), capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        raise ArchiveError(result.stdout + result.stderr)
+    log = site.with_suffix(".log").open("w", encoding="utf-8")
+    return subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-class ArchiveError(Exception):
-    """A freeze or an export could not be done; the message says why, in Chinese."""
+def build_version(root: Path, year: int, epoch: int, site: Path, own_pages: bool = False) -> None:
+    """The version's build, as a freeze makes it: data up to ``year``, the date fixed; with
+    ``own_pages``, only the version's pages across years, under ``banben/<year>/``."""
+    _wait([(_start_build(root, Version(year, "", epoch), site, own_pages), site)])
 
 
-_MIKE = program("mike")
+def _wait(builds: list[tuple[subprocess.Popen, Path]]) -> None:
+    failed = []
+    for process, site in builds:
+        if process.wait() != 0:
+            failed.append(site.with_suffix(".log").read_text(encoding="utf-8", errors="replace"))
+    if failed:
+        raise ArchiveError("网站生成失败：\n" + "\n".join(failed))
 
 
 def freeze(root: Path, data_dir: Path, year: int, on: dt.date, update: bool = False) -> Manifest:
-    """Deploy ``year`` as a mike version (the newest also as ``latest``, the default) and write
-    its manifest. ``update`` rebuilds a frozen year after a correction, keeping its date, and
-    every later version too, since each version shows all the years up to its own."""
+    """Freeze ``year`` (归档): store its files and its version, and write its manifest.
+
+    ``update`` stores a frozen year again after a correction, keeping its freeze date: that
+    year's files, and every version from that year on (their pages across years show it)."""
     path = root / ARCHIVE_DIR / f"{year}.json"
+    frozen = {m.year: m for m in manifests(root)}
     if path.exists() and not update:
         raise ArchiveError(f"{year}年度已经归档（{path}）；更正后请用 --update 重新生成")
     if update and not path.exists():
         raise ArchiveError(f"{year}年度尚未归档，不能 --update")
+    _check_layout(root, relayout_allowed=update and year == min(frozen, default=year))
     if update:
-        later = [m for m in manifests(root) if m.year >= year]
-        deployed = [_deploy(root, data_dir, m.year, m.frozen, m.epoch) for m in later]
-        return deployed[0]
-    epoch = int(dt.datetime.combine(on, dt.time(12), CHINA).timestamp())
-    return _deploy(root, data_dir, year, on.isoformat(), epoch)
+        versions = [
+            Version(m.year, m.frozen, m.epoch) for y, m in sorted(frozen.items()) if y >= year
+        ]
+    else:
+        if frozen and year < max(frozen):
+            raise ArchiveError(f"{year}年度早于已归档的{max(frozen)}年度；年度须按先后顺序归档")
+        epoch = int(dt.datetime.combine(on, dt.time(12), CHINA).timestamp())
+        versions = [Version(year, on.isoformat(), epoch)]
+    written = _store(root, versions, newest=max([*frozen, year]))
+    saved = [_save_manifest(root, data_dir, v, written[v.year]) for v in versions]
+    return saved[0]
 
 
-def _deploy(root: Path, data_dir: Path, year: int, frozen: str, epoch: int) -> Manifest:
-    years = sorted({m.year for m in manifests(root)} | {year})
-    aliases = ["latest"] if year == years[-1] else []
-    # The header's selector names a snapshot, not a budget year (the sidebar's 年度 are those).
-    title = f"归档版本：截至{year}年度"
-    deploy = ["deploy", "--alias-type", "copy", "--update-aliases", "--title", title, "-b", BRANCH]
-    _run([*_MIKE, *deploy, str(year), *aliases], root, _environment(year, epoch))
-    if aliases:
-        redirect = ["set-default", "-T", str(TEMPLATES / "redirect.html"), "-b", BRANCH]
-        _run([*_MIKE, *redirect, "latest"], root, _environment())
-    with tempfile.TemporaryDirectory() as temporary:
-        site = Path(temporary) / "site"
-        build_version(root, year, epoch, site)
-        pages = {
-            p.relative_to(site).as_posix(): sha256(p)
-            for p in sorted(site.rglob("*"))
-            if p.is_file()
+def _check_layout(root: Path, relayout_allowed: bool) -> None:
+    """An archive made by an earlier gongkai (one mike copy of the site per version) is laid
+    out again as a whole, by ``--update`` of its first year, which rebuilds every version."""
+    listed = _read_versions(root)
+    if listed and any("path" not in v for v in listed) and not relayout_allowed:
+        first = min(m.year for m in manifests(root))
+        raise ArchiveError(
+            f"{BRANCH} 分支是旧版 gongkai 的归档（每个版本一份完整网站）。"
+            f"请先运行 gongkai freeze {first} --update，按新的方式重新生成全部归档版本"
+            "（已公开的内容不变，只是不再重复保存）。"
+        )
+
+
+def _read_versions(root: Path) -> list[dict[str, object]]:
+    shown = _git(root, "show", f"{BRANCH}:{VERSIONS_FILE}", check=False)
+    return json.loads(shown) if shown else []
+
+
+def _store(root: Path, versions: list[Version], newest: int) -> dict[int, dict[str, str]]:
+    """Build ``versions`` and commit to the branch the files whose bytes changed. Returns each
+    version's own files (its year's and its pages under banben/) with their SHA-256."""
+    before = _tree(root)
+    fresh = bool(before) and any("path" not in v for v in _read_versions(root))
+    if fresh:  # an old layout: laid out anew from an empty tree
+        before = {}
+    changes = _Changes(before)
+    owned: dict[int, dict[str, str]] = {}
+    with tempfile.TemporaryDirectory(prefix="gongkai-freeze-") as temporary:
+        for version in versions:
+            whole, own = Path(temporary, f"{version.year}"), Path(temporary, f"{version.year}-own")
+            _wait(
+                [
+                    (_start_build(root, version, whole, own_pages=False), whole),
+                    (_start_build(root, version, own, own_pages=True), own),
+                ]
+            )
+            folder = version_folder(version.year)
+            mine = {p: f for p, f in _files(whole) if file_year(p) == version.year}
+            mine |= {p: f for p, f in _files(own) if p.startswith(folder)}
+            changes.replace(
+                mine, lambda p, y=version.year, f=folder: file_year(p) == y or p.startswith(f)
+            )
+            owned[version.year] = {p: sha256(f) for p, f in sorted(mine.items())}
+            if version.year == newest:  # the root: the newest version's pages across years
+                top = {p: f for p, f in _files(whole) if _at_root(p)}
+                top |= {p: f for p, f in _files(whole) if p.startswith("assets/")}
+                changes.replace(top, _at_root)
+            else:  # assets of an earlier year's rebuild: kept, as the pages use them
+                changes.add({p: f for p, f in _files(whole) if p.startswith("assets/")})
+        changes.set_text(VERSIONS_FILE, _versions_json(root, versions, newest))
+        _commit(root, changes, fresh, versions)
+    return owned
+
+
+def _at_root(path: str) -> bool:
+    """A file across years at the archive's root: the newest version's (assets aside)."""
+    return (
+        file_year(path) is None
+        and not path.startswith((f"{VERSIONS}/", "assets/"))
+        and path != VERSIONS_FILE
+    ) or path == f"{VERSIONS}/index.html"
+
+
+def _files(site: Path) -> Iterator[tuple[str, Path]]:
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            yield path.relative_to(site).as_posix(), path
+
+
+def _versions_json(root: Path, versions: list[Version], newest: int) -> str:
+    """``versions.json``: the versions, newest first, for a program (people read banben/)."""
+    frozen = {m.year: m.frozen for m in manifests(root)} | {v.year: v.frozen for v in versions}
+    listed = [
+        {
+            "version": str(year),
+            "title": f"截至{year}年度",
+            "frozen": frozen[year],
+            "path": version_folder(year),
+            "newest": year == newest,
         }
+        for year in sorted(frozen, reverse=True)
+    ]
+    return json.dumps(listed, ensure_ascii=False, indent=1) + "\n"
+
+
+class _Changes:
+    """The files a commit writes (only those whose bytes differ) and deletes."""
+
+    def __init__(self, tree: dict[str, str]) -> None:
+        self.tree = tree  # path → git blob id, as the branch holds it
+        self.write: dict[str, bytes | Path] = {}
+        self.delete: set[str] = set()
+
+    def add(self, files: dict[str, Path]) -> None:
+        for path, source in files.items():
+            if path in self.write:
+                continue
+            if self.tree.get(path) != _blob_id(source.read_bytes()):
+                self.write[path] = source
+
+    def replace(self, files: dict[str, Path], owns: object) -> None:
+        """``files`` are all there is of a part of the archive (``owns`` says which paths are
+        in that part): the part's other files are deleted."""
+        self.add(files)
+        gone = {p for p in self.tree if owns(p) and p not in files}  # type: ignore[operator]
+        self.delete |= gone
+
+    def set_text(self, path: str, text: str) -> None:
+        data = text.encode("utf-8")
+        if self.tree.get(path) != _blob_id(data):
+            self.write[path] = data
+
+
+def _blob_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _git(root: Path, *args: str, check: bool = True) -> str:
+    result = subprocess.run(["git", *args], cwd=root, capture_output=True)
+    if result.returncode != 0:
+        if check:
+            raise ArchiveError(f"git {args[0]} 失败：{result.stderr.decode(errors='replace')}")
+        return ""
+    return result.stdout.decode("utf-8")
+
+
+def _tree(root: Path) -> dict[str, str]:
+    listing = _git(root, "ls-tree", "-r", "-z", "--full-tree", BRANCH, check=False)
+    tree = {}
+    for entry in filter(None, listing.split("\0")):
+        meta, path = entry.split("\t", 1)
+        tree[path] = meta.split()[2]
+    return tree
+
+
+def _commit(root: Path, changes: _Changes, fresh: bool, versions: list[Version]) -> None:
+    """One commit on the branch with the changed files only (git fast-import, streamed)."""
+    if not (changes.write or changes.delete or fresh):
+        return
+    years = "、".join(str(v.year) for v in versions)
+    message = f"gongkai freeze {years}：写入 {len(changes.write)} 个文件，删除 {len(changes.delete)} 个\n".encode()
+    ident = _git(root, "var", "GIT_COMMITTER_IDENT", check=False).strip()
+    if not ident:
+        raise ArchiveError("git 没有设置提交人：请先运行 git config user.name 与 user.email")
+    parent = _git(root, "rev-parse", "--verify", "-q", f"refs/heads/{BRANCH}", check=False).strip()
+    process = subprocess.Popen(
+        ["git", "fast-import", "--quiet", "--done"],
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    out = process.stdin
+    out.write(f"commit refs/heads/{BRANCH}\ncommitter {ident}\n".encode())
+    out.write(b"data %d\n%s" % (len(message), message))
+    if parent:
+        out.write(f"from {parent}\n".encode())
+    if fresh:
+        out.write(b"deleteall\n")
+    for path in sorted(changes.delete - changes.write.keys()):
+        out.write(f"D {path}\n".encode())
+    for path, source in sorted(changes.write.items()):
+        data = source if isinstance(source, bytes) else source.read_bytes()
+        out.write(f"M 100644 inline {path}\n".encode() + b"data %d\n" % len(data) + data + b"\n")
+    out.write(b"done\n")
+    out.close()
+    if process.wait() != 0:
+        assert process.stderr is not None
+        raise ArchiveError(
+            f"写入 {BRANCH} 分支失败：{process.stderr.read().decode(errors='replace')}"
+        )
+
+
+def _save_manifest(root: Path, data_dir: Path, version: Version, pages: dict[str, str]) -> Manifest:
     from gongkai.checks.ledger import Ledger
     from gongkai.model.catalog import load_catalog
 
     by_path = {e.path.resolve(): e for e in load_catalog(data_dir).reports}
-    files = year_files(data_dir, year)
+    files = year_files(data_dir, version.year)
     manifest = Manifest(
-        year=year,
-        frozen=frozen,
-        epoch=epoch,
+        year=version.year,
+        frozen=version.frozen,
+        epoch=version.epoch,
         data={shown_path(root, p): sha256(p) for p in files},
         corrections={
             shown_path(root, p): len(by_path[p.resolve()].report.corrections)
@@ -104,21 +330,15 @@ def _deploy(root: Path, data_dir: Path, year: int, frozen: str, epoch: int) -> M
         records={
             key: dict(fields)
             for key, fields in sorted(Ledger.load(data_dir).records.items())
-            if key.split("/")[0] == str(year)
+            if key.split("/")[0] == str(version.year)
         },
     )
     manifest.save(root)
     return manifest
 
 
-def _run(command: list[str], root: Path, env: dict[str, str]) -> None:
-    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise ArchiveError(f"mike {command[len(_MIKE)]} 失败：\n{result.stdout}{result.stderr}")
-
-
-def export(root: Path, out: Path, site_name: str = "", portal: Portal | None = None) -> Path:
-    """The whole multi-year site as a plain folder (no symlinks, versions.json included).
+def export(root: Path, out: Path) -> Path:
+    """The archive as a plain folder (no symlinks; ``versions.json`` included).
 
     The folder is made beside ``out`` under a temporary name and renamed into place when it is
     complete: a kill or a full disk leaves no half-exported folder where the web team looks (a
@@ -131,7 +351,7 @@ def export(root: Path, out: Path, site_name: str = "", portal: Portal | None = N
     work = out.parent / f".{out.name}.partial-{os.getpid()}"
     work.mkdir()
     try:
-        _export_into(root, work, site_name, portal or Portal())
+        _export_into(root, work)
         if out.exists():
             out.rmdir()
         os.replace(work, out)
@@ -141,32 +361,16 @@ def export(root: Path, out: Path, site_name: str = "", portal: Portal | None = N
     return out
 
 
-def _export_into(root: Path, out: Path, site_name: str, portal: Portal) -> None:
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", BRANCH], cwd=root, capture_output=True
+def _export_into(root: Path, out: Path) -> None:
+    if not _tree(root):
+        raise ArchiveError(f"没有可导出的归档版本（{BRANCH} 分支）：请先运行 gongkai freeze")
+    _check_layout(root, relayout_allowed=False)
+    # Streamed: git archive's tar goes straight into tar, never whole in memory.
+    archive = subprocess.Popen(
+        ["git", "archive", "--format=tar", BRANCH], cwd=root, stdout=subprocess.PIPE
     )
-    if archive.returncode != 0:
-        raise ArchiveError(
-            f"没有可导出的归档版本（{BRANCH} 分支）：{archive.stderr.decode(errors='replace')}"
-        )
     unpack = subprocess.run(
-        ["tar", "-x", "-C", str(out)], input=archive.stdout, capture_output=True
+        ["tar", "-x", "-C", str(out)], stdin=archive.stdout, capture_output=True
     )
-    if unpack.returncode != 0:
-        raise ArchiveError(unpack.stderr.decode(errors="replace"))
-    for path in out.rglob("*"):
-        if path.is_symlink():  # mike's copy aliases make none; a plain folder must hold none
-            target = path.resolve()
-            path.unlink()
-            if target.is_dir():
-                shutil.copytree(target, path)
-            else:
-                shutil.copy2(target, path)
-    # The server's 404 page: the versions' own ones were left out of their builds.
-    versions = json.loads((out / "versions.json").read_text(encoding="utf-8"))
-    page = (
-        environment()
-        .get_template("export-404.html")
-        .render(site_name=site_name, versions=versions, portal=portal)
-    )
-    (out / "404.html").write_text(page, encoding="utf-8")
+    if archive.wait() != 0 or unpack.returncode != 0:
+        raise ArchiveError(f"导出失败：{unpack.stderr.decode(errors='replace')}")

@@ -225,7 +225,8 @@ def _freeze(args: argparse.Namespace) -> int:
     verb = "重新生成" if args.update else "归档"
     print(
         f"已{verb} {args.year}年度（归档日期 {manifest.frozen}）：{len(manifest.data)} 个数据文件，"
-        f"{len(manifest.pages)} 个网页文件；清单 {archive.ARCHIVE_DIR}/{args.year}.json。"
+        f"{len(manifest.pages)} 个网站文件（该年度的与该版本的）；"
+        f"清单 {archive.ARCHIVE_DIR}/{args.year}.json。"
         "请提交 archive/ 与 gh-pages 分支。"
     )
     return 0
@@ -234,7 +235,7 @@ def _freeze(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
-        out = archive.export(settings.root, Path(args.out), settings.site_name, settings.portal)
+        out = archive.export(settings.root, Path(args.out))
     except archive.ArchiveError as error:
         print(str(error), file=sys.stderr)
         return EXIT_DATA_ERROR
@@ -419,7 +420,7 @@ def parser() -> argparse.ArgumentParser:
     import_cmd.set_defaults(run=_import)
 
     freeze = commands.add_parser(
-        "freeze", help="归档一个年度：生成该年度的版本（mike）并写归档清单"
+        "freeze", help="归档一个年度：保存该年度的页面和该版本，并写归档清单"
     )
     freeze.add_argument("year", type=int, help="年度，如 2023")
     freeze.add_argument("--date", help="归档日期（默认今天）")

@@ -26,7 +26,7 @@ from gongkai.model.dates import PartialDate
 from gongkai.model.money import quantize
 from gongkai.model.report import BudgetYear, DocumentKind
 from gongkai.outputs.opendata import DOWNLOADS
-from gongkai.pages import LIST_PAGE_SIZE, list_pages
+from gongkai.pages import list_pages
 from gongkai.site import Site
 
 LIST_DIR = f"{DOWNLOADS}/liebiao"
@@ -275,12 +275,10 @@ def _year_page(project: Project, year: int) -> int | list[int | str]:
 
 
 def timeliness_pages(catalog: Catalog) -> dict[int, int]:
-    """Pages of each year's events where they leave the 公开时效 page (more than a hundred in
-    all); none where that page holds them whole."""
-    events = {y: len(catalog.in_year(y)) * len(EVENTS) for y in catalog.years}
-    if sum(events.values()) <= LIST_PAGE_SIZE:
-        return {}
-    return {y: list_pages(n) for y, n in events.items()}
+    """Pages of each year's events (公开时效，分年度): every year has its own, however few, so
+    that a year's pages do not appear or vanish when later years are published (the archive
+    stores a year's pages once)."""
+    return {y: list_pages(len(catalog.in_year(y)) * len(EVENTS)) for y in catalog.years}
 
 
 def events_path(year: int) -> str:

@@ -53,6 +53,7 @@ from gongkai.pages import (
     LIST_PAGE_SIZE,
     PROJECTS,
     TIMELINESS,
+    VERSIONS_PAGE,
     SitePage,
     department_uri,
     department_year_uri,
@@ -61,6 +62,7 @@ from gongkai.pages import (
     projects_list_uri,
     report_uri,
     timeliness_year_uri,
+    version_folder,
     year_list_uri,
     year_uri,
 )
@@ -231,6 +233,8 @@ def _timeliness(site: Site, page: SitePage) -> Context:
         "by_year": [(y, rows, site.counts(rows)) for y, rows in by_year],
         "by_department": by_department,
         "year_pages": timeliness_pages(site.catalog),
+        # A hundred events or fewer are listed here whole (each year has its pages too).
+        "whole": len(site.catalog.reports) * len(EVENTS) <= LIST_PAGE_SIZE,
         "counts": site.counts(site.events),
         "legal_basis": LEGAL_BASIS,
         "rule": site.settings.rule,
@@ -310,6 +314,7 @@ def _year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
             "year.html",
             year,
             f"{year}年度项目支出绩效信息",
+            in_nav=False,  # the home page lists the years (see gongkai.pages.navigation)
             trail=_HOME,
             updated=_newest(catalog.in_year(year)),
         )
@@ -327,7 +332,7 @@ def _year(site: Site, page: SitePage) -> Context:
         "entries": entries,
         "sum": totals((e.name, e.own_budget) for e in entries),
         "previous": {slug: m[1] for slug, m in executed.items()},
-        "history": _year_totals(catalog),
+        "history": [(y, s) for y, s in _year_totals(catalog) if y <= year],
         "chart": ranking_chart(
             [(e.name, e.own_budget.adjusted, e.own_budget.executed) for e in ranked],  # type: ignore[union-attr]
             f"{year}年度全年预算最大的项目",
@@ -858,3 +863,69 @@ KINDS: list[PageKind] = [
     PageKind("department_year.html", _department_year_pages, _department_year),
 ]
 _BY_TEMPLATE = {kind.template: kind for kind in KINDS}
+
+
+# --- the archive's versions (归档版本) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    """An archived version: the site as it stood when ``year`` was frozen (归档)."""
+
+    year: int
+    frozen: PartialDate  # the freeze date
+    home: str  # its home page's source URI, under banben/<year>/
+
+
+def versions(site: Site) -> list[Version]:
+    """The archive's versions up to the one being built, newest first: the years frozen so
+    far (their manifests) and the one being built now, frozen today."""
+    from gongkai.checks.frozen import manifests
+
+    assert site.settings.until_year is not None
+    frozen = {m.year: PartialDate.parse(m.frozen) for m in manifests(site.settings.root)}
+    frozen.setdefault(site.settings.until_year, PartialDate.parse(site.today))
+    return [
+        Version(year, date, version_folder(year) + HOME)
+        for year, date in sorted(frozen.items(), reverse=True)
+        if year <= site.settings.until_year
+    ]
+
+
+def archive_pages(site: Site) -> list[SitePage]:
+    """The list of versions, built with the newest version's pages at the archive's root."""
+    if site.settings.version_folder:
+        return []
+    listed = versions(site)
+    return [
+        SitePage(
+            VERSIONS_PAGE,
+            "归档版本",
+            "versions.html",
+            listed,
+            "本站每年归档一次，每个归档版本保留归档时的首页、项目和部门页面",
+            in_nav=False,
+            trail=_HOME,
+            updated=listed[0].frozen,  # the newest freeze
+        )
+    ]
+
+
+def archive_line(site: Site) -> dict[str, str]:
+    """What every page of an archive build says about its version, for the theme's line
+    above the page: the version and its freeze date, on a version's own pages; else nothing
+    but the link to the list of versions (a year's pages are the same in every version)."""
+    line = {"versions": VERSIONS_PAGE.removesuffix("index.md")}
+    if site.settings.version_folder:
+        line["version"] = f"截至{site.settings.until_year}年度"
+        line["frozen"] = next(
+            v.frozen.chinese() for v in versions(site) if v.year == site.settings.until_year
+        )
+    return line
+
+
+def _versions(site: Site, page: SitePage) -> Context:
+    return {"versions": page.subject, "newest": page.subject[0]}
+
+
+_BY_TEMPLATE["versions.html"] = PageKind("versions.html", lambda _c, _a: [], _versions)

@@ -3,6 +3,8 @@ lays them out, and every value from the data is escaped."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from gongkai.checks.deadlines import Status
 from gongkai.outputs.opendata import Download
 from gongkai.pages import (
@@ -34,7 +36,12 @@ class Renderer:
     from any path, from a web server or opened from disk."""
 
     def __init__(
-        self, site: Site, site_name: str = "", directory_urls: bool = True, site_url: str = ""
+        self,
+        site: Site,
+        site_name: str = "",
+        directory_urls: bool = True,
+        site_url: str = "",
+        place: Callable[[str], str] = str,
     ) -> None:
         self.site = site
         self.catalog = site.catalog
@@ -42,6 +49,9 @@ class Renderer:
         self.directory_urls = directory_urls
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.env = environment()
+        # Where a linked page is: in an archived version's own build, its pages across years
+        # are under banben/<year>/ (gongkai.pages.placed).
+        self.place = place
         # The site's own assets under their fingerprinted names (gongkai.outputs.assets).
         self.assets: dict[str, str] = {}
 
@@ -49,7 +59,7 @@ class Renderer:
         here = page_url(page.src_uri, self.directory_urls)
 
         def link(src_uri: str) -> str:
-            return relative_url(here, page_url(src_uri, self.directory_urls))
+            return relative_url(here, page_url(self.place(src_uri), self.directory_urls))
 
         def asset(path: str) -> str:
             return relative_url(here, self.assets.get(path, path))
@@ -67,6 +77,9 @@ class Renderer:
             # An internal build (with the audit page) shows where each page's data file is.
             "internal": self.site.settings.audit_page,
             "topic": self.site.settings.topic,
+            # A page of an archived version (banben/<year>/): the downloads across years it
+            # would link to are the newest version's, so it links to the years' files instead.
+            "archived": bool(self.site.settings.version_folder),
             "link": link,
             "asset": asset,
             "files": files,
