@@ -36,27 +36,20 @@ ENTRY = "import sys\n\nfrom gongkai.commands.entry import main\n\nsys.exit(main(
 
 # Imported by name at run time (mkdocs.yml, entry points, the hooks file MkDocs loads from the
 # project folder), so PyInstaller's reading of the imports does not find them.
-SUBMODULES = ("gongkai", "mkdocs", "material", "pymdownx", "markdown", "mike", "holidays")
+SUBMODULES = ("gongkai", "mkdocs", "material", "pymdownx", "markdown", "holidays")
 # Templates, theme files, dictionaries, models and schemas read from the package folders.
 DATA = (
     "gongkai",
     "mkdocs",
     "material",
-    "mike",
     "jieba",
     "pypinyin",
     "docx",
     "pdfminer",
     "rapidocr_onnxruntime",
 )
-# MkDocs finds its themes and plugins, and mike and others their versions, in the metadata.
-METADATA = ("mkdocs", "mkdocs-material", "mike", "markdown", "pymdown-extensions")
-
-LAUNCHER_SH = (
-    '#!/bin/sh\n# mike starts "mkdocs" by name: it is this folder\'s gongkai.\n'
-    'exec "${0%/*}/gongkai" mkdocs "$@"\n'  # the folder from the launcher's own path
-)
-LAUNCHER_BAT = '@echo off\r\nrem mike starts "mkdocs" by name: it is this folder\'s gongkai.\r\n"%~dp0gongkai.exe" mkdocs %*\r\n'
+# MkDocs finds its themes and plugins, and others their versions, in the metadata.
+METADATA = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")
 
 GUIDE = """gongkai 独立运行版（{system}）
 
@@ -129,9 +122,6 @@ def standalone(out: Path, work: Path) -> Path:
         raise SystemExit(f"PyInstaller 未能完成：\n{made.stdout}{made.stderr}")
     folder = out / "gongkai"
     windows = platform.system() == "Windows"
-    launcher = folder / ("mkdocs.bat" if windows else "mkdocs")
-    launcher.write_text(LAUNCHER_BAT if windows else LAUNCHER_SH, encoding="utf-8", newline="")
-    launcher.chmod(0o755)
     copy_project(out / "project")
     system = f"{platform.system()} {platform.machine()}"
     (out / "使用说明.txt").write_text(

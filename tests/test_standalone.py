@@ -161,7 +161,7 @@ kill $server
     assert "Traceback" not in log
 
 
-def test_without_python_freeze_runs_mike_and_mkdocs_from_the_one_program(
+def test_without_python_freeze_runs_mkdocs_from_the_one_program(
     standalone: Path, tmp_path: Path
 ) -> None:
     inside = _without_python(tmp_path)
@@ -191,8 +191,8 @@ def test_without_python_freeze_runs_mike_and_mkdocs_from_the_one_program(
 
 
 def _commit(project: Path) -> None:
-    """The project as a clerk keeps it: a git repository with the data committed (mike commits
-    the versions there too, as the repository's own user)."""
+    """The project as a clerk keeps it: a git repository with the data committed (freeze
+    commits the archive there too, as the repository's own user)."""
     for args in (
         ["init", "-q"],
         ["config", "user.name", "区财政局"],

@@ -1,6 +1,6 @@
 """The one program of the standalone build (独立版), and ``python -m gongkai``:
-``gongkai mkdocs …`` and ``gongkai mike …`` run those programs (see
-gongkai.commands.programs), anything else is a ``gongkai`` command."""
+``gongkai mkdocs …`` runs MkDocs (see gongkai.commands.programs), anything else is a
+``gongkai`` command."""
 
 from __future__ import annotations
 
@@ -8,19 +8,14 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The standalone executable: ``gongkai mkdocs …`` and ``gongkai mike …`` run those
-    programs, anything else is a ``gongkai`` command."""
+    """The standalone executable: ``gongkai mkdocs …`` runs MkDocs, anything else is a
+    ``gongkai`` command."""
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] == "mkdocs":
         from mkdocs.__main__ import cli
 
         return _exit_code(lambda: cli.main(args=args[1:], prog_name="mkdocs"))
-    if args and args[0] == "mike":
-        from mike.driver import main as mike
-
-        sys.argv = ["mike", *args[1:]]
-        return _exit_code(mike)
-    from gongkai.commands.cli import main as gongkai  # not loaded for MkDocs' and mike's runs
+    from gongkai.commands.cli import main as gongkai  # not loaded for MkDocs' runs
 
     return gongkai(args)
 
