@@ -31,9 +31,10 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from gongkai.checks.frozen import ARCHIVE_DIR, Manifest, manifests, sha256, shown_path, year_files
 from gongkai.commands.programs import program
@@ -162,32 +163,30 @@ def _store(root: Path, versions: list[Version], newest: int) -> dict[int, dict[s
     fresh = bool(before) and any("path" not in v for v in _read_versions(root))
     if fresh:  # an old layout: laid out anew from an empty tree
         before = {}
-    changes = _Changes(before)
     owned: dict[int, dict[str, str]] = {}
-    with tempfile.TemporaryDirectory(prefix="gongkai-freeze-") as temporary:
+    with _Changes(root, before) as changes:
         for version in versions:
-            whole, own = Path(temporary, f"{version.year}"), Path(temporary, f"{version.year}-own")
-            _wait(
-                [
-                    (_start_build(root, version, whole, own_pages=False), whole),
-                    (_start_build(root, version, own, own_pages=True), own),
-                ]
-            )
-            folder = version_folder(version.year)
-            mine = {p: f for p, f in _files(whole) if file_year(p) == version.year}
-            mine |= {p: f for p, f in _files(own) if p.startswith(folder)}
-            changes.replace(
-                mine, lambda p, y=version.year, f=folder: file_year(p) == y or p.startswith(f)
-            )
-            owned[version.year] = {p: sha256(f) for p, f in sorted(mine.items())}
-            if version.year == newest:  # the root: the newest version's pages across years
-                top = {p: f for p, f in _files(whole) if _at_root(p)}
-                top |= {p: f for p, f in _files(whole) if p.startswith("assets/")}
-                changes.replace(top, _at_root)
-            else:  # assets of an earlier year's rebuild: kept, as the pages use them
+            # Each version's two builds are removed once their changed files are in git.
+            with tempfile.TemporaryDirectory(prefix="gongkai-freeze-") as temporary:
+                whole, own = Path(temporary, "whole"), Path(temporary, "own")
+                _wait(
+                    [
+                        (_start_build(root, version, whole, own_pages=False), whole),
+                        (_start_build(root, version, own, own_pages=True), own),
+                    ]
+                )
+                folder = version_folder(version.year)
+                mine = {p: f for p, f in _files(whole) if file_year(p) == version.year}
+                mine |= {p: f for p, f in _files(own) if p.startswith(folder)}
+                owned[version.year] = changes.replace(
+                    mine, lambda p, y=version.year, f=folder: file_year(p) == y or p.startswith(f)
+                )
+                if version.year == newest:  # the root: the newest version's pages across years
+                    changes.replace({p: f for p, f in _files(whole) if _at_root(p)}, _at_root)
+                # Assets are only added: a year's stored pages keep using the ones they name.
                 changes.add({p: f for p, f in _files(whole) if p.startswith("assets/")})
-        changes.set_text(VERSIONS_FILE, _versions_json(root, versions, newest))
-        _commit(root, changes, fresh, versions)
+        changes.add_text(VERSIONS_FILE, _versions_json(root, versions, newest))
+        changes.commit(fresh, f"gongkai freeze {'、'.join(str(v.year) for v in versions)}")
     return owned
 
 
@@ -223,31 +222,92 @@ def _versions_json(root: Path, versions: list[Version], newest: int) -> str:
 
 
 class _Changes:
-    """The files a commit writes (only those whose bytes differ) and deletes."""
+    """One commit on the archive branch, streamed into ``git fast-import``: a file is sent as
+    it is found to differ from the branch (so no build has to stay on disk for the commit),
+    and the commit names only files whose bytes changed, and the files removed."""
 
-    def __init__(self, tree: dict[str, str]) -> None:
+    def __init__(self, root: Path, tree: dict[str, str]) -> None:
+        self.root = root
         self.tree = tree  # path → git blob id, as the branch holds it
-        self.write: dict[str, bytes | Path] = {}
+        self.marks: dict[str, int] = {}  # path → fast-import mark of its new content
         self.delete: set[str] = set()
+        self.process: subprocess.Popen | None = None
 
-    def add(self, files: dict[str, Path]) -> None:
-        for path, source in files.items():
-            if path in self.write:
-                continue
-            if self.tree.get(path) != _blob_id(source.read_bytes()):
-                self.write[path] = source
+    def __enter__(self) -> _Changes:
+        return self
 
-    def replace(self, files: dict[str, Path], owns: object) -> None:
+    def __exit__(self, *failed: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()  # a failed freeze leaves the branch as it was
+            self.process.wait()
+
+    def _stream(self) -> IO[bytes]:
+        if self.process is None:  # started at the first change: none, no process
+            self.process = subprocess.Popen(
+                ["git", "fast-import", "--quiet", "--done"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        assert self.process.stdin is not None
+        return self.process.stdin
+
+    def _send(self, path: str, data: bytes) -> None:
+        mark = len(self.marks) + 1
+        self._stream().write(b"blob\nmark :%d\ndata %d\n" % (mark, len(data)) + data + b"\n")
+        self.marks[path] = mark
+
+    def add(self, files: dict[str, Path]) -> dict[str, str]:
+        """Send the files that differ from the branch; their SHA-256, for the manifest."""
+        digests = {}
+        for path, source in sorted(files.items()):
+            data = source.read_bytes()
+            digests[path] = hashlib.sha256(data).hexdigest()
+            if path not in self.marks and self.tree.get(path) != _blob_id(data):
+                self._send(path, data)
+        return digests
+
+    def replace(self, files: dict[str, Path], owns: Callable[[str], bool]) -> dict[str, str]:
         """``files`` are all there is of a part of the archive (``owns`` says which paths are
         in that part): the part's other files are deleted."""
-        self.add(files)
-        gone = {p for p in self.tree if owns(p) and p not in files}  # type: ignore[operator]
-        self.delete |= gone
+        self.delete |= {p for p in self.tree if owns(p) and p not in files}
+        return self.add(files)
 
-    def set_text(self, path: str, text: str) -> None:
+    def add_text(self, path: str, text: str) -> None:
         data = text.encode("utf-8")
         if self.tree.get(path) != _blob_id(data):
-            self.write[path] = data
+            self._send(path, data)
+
+    def commit(self, fresh: bool, title: str) -> None:
+        if not (self.marks or self.delete or fresh):
+            return
+        ident = _git(self.root, "var", "GIT_COMMITTER_IDENT", check=False).strip()
+        if not ident:
+            raise ArchiveError("git 没有设置提交人：请先运行 git config user.name 与 user.email")
+        parent = _git(
+            self.root, "rev-parse", "--verify", "-q", f"refs/heads/{BRANCH}", check=False
+        ).strip()
+        deleted = sorted(self.delete - self.marks.keys())
+        message = f"{title}：写入 {len(self.marks)} 个文件，删除 {len(deleted)} 个\n".encode()
+        out = self._stream()
+        process = self.process
+        assert process is not None
+        out.write(f"commit refs/heads/{BRANCH}\ncommitter {ident}\n".encode())
+        out.write(b"data %d\n%s" % (len(message), message))
+        if parent:
+            out.write(f"from {parent}\n".encode())
+        if fresh:
+            out.write(b"deleteall\n")
+        for path in deleted:
+            out.write(f"D {path}\n".encode())
+        for path, mark in sorted(self.marks.items()):
+            out.write(f"M 100644 :{mark} {path}\n".encode())
+        out.write(b"done\n")
+        out.close()
+        if process.wait() != 0:
+            assert process.stderr is not None
+            error = process.stderr.read().decode(errors="replace")
+            raise ArchiveError(f"写入 {BRANCH} 分支失败：{error}")
 
 
 def _blob_id(data: bytes) -> str:
@@ -270,44 +330,6 @@ def _tree(root: Path) -> dict[str, str]:
         meta, path = entry.split("\t", 1)
         tree[path] = meta.split()[2]
     return tree
-
-
-def _commit(root: Path, changes: _Changes, fresh: bool, versions: list[Version]) -> None:
-    """One commit on the branch with the changed files only (git fast-import, streamed)."""
-    if not (changes.write or changes.delete or fresh):
-        return
-    years = "、".join(str(v.year) for v in versions)
-    message = f"gongkai freeze {years}：写入 {len(changes.write)} 个文件，删除 {len(changes.delete)} 个\n".encode()
-    ident = _git(root, "var", "GIT_COMMITTER_IDENT", check=False).strip()
-    if not ident:
-        raise ArchiveError("git 没有设置提交人：请先运行 git config user.name 与 user.email")
-    parent = _git(root, "rev-parse", "--verify", "-q", f"refs/heads/{BRANCH}", check=False).strip()
-    process = subprocess.Popen(
-        ["git", "fast-import", "--quiet", "--done"],
-        cwd=root,
-        stdin=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert process.stdin is not None
-    out = process.stdin
-    out.write(f"commit refs/heads/{BRANCH}\ncommitter {ident}\n".encode())
-    out.write(b"data %d\n%s" % (len(message), message))
-    if parent:
-        out.write(f"from {parent}\n".encode())
-    if fresh:
-        out.write(b"deleteall\n")
-    for path in sorted(changes.delete - changes.write.keys()):
-        out.write(f"D {path}\n".encode())
-    for path, source in sorted(changes.write.items()):
-        data = source if isinstance(source, bytes) else source.read_bytes()
-        out.write(f"M 100644 inline {path}\n".encode() + b"data %d\n" % len(data) + data + b"\n")
-    out.write(b"done\n")
-    out.close()
-    if process.wait() != 0:
-        assert process.stderr is not None
-        raise ArchiveError(
-            f"写入 {BRANCH} 分支失败：{process.stderr.read().decode(errors='replace')}"
-        )
 
 
 def _save_manifest(root: Path, data_dir: Path, version: Version, pages: dict[str, str]) -> Manifest:
