@@ -353,6 +353,33 @@ def _gongkai(project: Path, *args: str) -> float:
     return seconds
 
 
+def _archive_parts(export: Path) -> list[dict[str, object]]:
+    """What the export holds, part by part: each year's own files (stored once), each
+    version's pages across years (banben/<year>/), and the root (the newest version's pages
+    across years, the search index, the downloads across years, the assets)."""
+    from gongkai.commands.archive import file_year
+
+    parts: dict[str, list[int]] = {}
+    for path in export.rglob("*"):
+        if not path.is_file():
+            continue
+        name = path.relative_to(export).as_posix()
+        year = file_year(name)
+        if year is not None:
+            part = f"year {year}"
+        elif name.startswith("banben/") and name.count("/") > 1:
+            part = f"version {name.split('/')[1]}"
+        else:
+            part = "root"
+        parts.setdefault(part, [0, 0])
+        parts[part][0] += 1
+        parts[part][1] += path.stat().st_size
+    return [
+        {"step": part, "files": count, "mib": round(size / 2**20, 2)}
+        for part, (count, size) in sorted(parts.items())
+    ]
+
+
 def run_archive(count: int, keep: bool) -> list[dict[str, object]]:
     """Issue 28's archive run: ``count`` project-years over YEARS in a git repository, each year
     frozen in turn (``gongkai freeze``), then ``gongkai export``; beside them one plain build of
@@ -408,6 +435,7 @@ def run_archive(count: int, keep: bool) -> list[dict[str, object]]:
                 "git": " ".join(packed.split()),
             }
         )
+        rows += _archive_parts(work / "export")
         if keep:
             out = ROOT / "benchmarks" / "out" / f"archive-{count}"
             shutil.rmtree(out, ignore_errors=True)

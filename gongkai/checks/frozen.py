@@ -29,7 +29,8 @@ class Manifest:
     epoch: int  # SOURCE_DATE_EPOCH of the version's build: rebuilds give the same bytes
     data: dict[str, str] = field(default_factory=dict)  # data file → sha256
     corrections: dict[str, int] = field(default_factory=dict)  # data file → corrections counted
-    pages: dict[str, str] = field(default_factory=dict)  # built file → sha256
+    # The year's files and the version's own pages (banben/<year>/) in the archive → sha256.
+    pages: dict[str, str] = field(default_factory=dict)
     # The year's publication records (公开记录) as they were at the freeze: report → field →
     # value. A second copy of the legal record, for check and for restoring a lost one.
     records: dict[str, dict[str, str]] = field(default_factory=dict)

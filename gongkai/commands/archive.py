@@ -78,29 +78,18 @@ class Version:
     epoch: int
 
 
-def _environment(year: int | None = None, epoch: int | None = None) -> dict[str, str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop(VERSION_PAGES_ENV, None)
-    if year is not None:
-        env[VERSION_ENV] = str(year)
-    if epoch is not None:
-        env["SOURCE_DATE_EPOCH"] = str(epoch)
-    return env
-
-
 def _start_build(root: Path, version: Version, site: Path, own_pages: bool) -> subprocess.Popen:
-    env = _environment(version.year, version.epoch)
+    """One build of ``version`` into ``site``, started: data up to its year, its date fixed;
+    with ``own_pages``, only the version's pages across years, under ``banben/<year>/``."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env[VERSION_ENV] = str(version.year)
+    env["SOURCE_DATE_EPOCH"] = str(version.epoch)
+    env.pop(VERSION_PAGES_ENV, None)
     if own_pages:
         env[VERSION_PAGES_ENV] = "1"
     command = [*program("mkdocs"), "build", "-q", "-d", str(site)]
-    log = site.with_suffix(".log").open("w", encoding="utf-8")
-    return subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def build_version(root: Path, year: int, epoch: int, site: Path, own_pages: bool = False) -> None:
-    """The version's build, as a freeze makes it: data up to ``year``, the date fixed; with
-    ``own_pages``, only the version's pages across years, under ``banben/<year>/``."""
-    _wait([(_start_build(root, Version(year, "", epoch), site, own_pages), site)])
+    with site.with_suffix(".log").open("w", encoding="utf-8") as log:  # the child keeps its copy
+        return subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _wait(builds: list[tuple[subprocess.Popen, Path]]) -> None:
