@@ -19,6 +19,29 @@ class SourceError(Exception):
     """The file cannot be read as a report; the message is Chinese and names the file."""
 
 
+# Bounds of one table (表格上限), checked before its grid is made: spans can claim any size.
+MAX_ROWS = 20_000  # rows of one table: a form has about sixty, a project list a few thousand
+MAX_COLUMNS = 300  # columns of one table: a form has about ten
+
+
+class TableTooLarge(SourceError):
+    """A table past :data:`MAX_ROWS` or :data:`MAX_COLUMNS`; the file is named by the caller."""
+
+
+def check_table(rows: int, columns: int) -> None:
+    """Refuse a table before its grid is made: spans can claim any size."""
+    if rows > MAX_ROWS:
+        raise TableTooLarge(
+            f"表格有 {rows} 行，超过导入上限 {MAX_ROWS} 行；一张绩效表只有几十行，"
+            "请确认是否选错了文件"
+        )
+    if columns > MAX_COLUMNS:
+        raise TableTooLarge(
+            f"表格有 {columns} 列，超过导入上限 {MAX_COLUMNS} 列；一张绩效表只有十来列，"
+            "请确认是否选错了文件"
+        )
+
+
 @dataclass
 class Table:
     """A table (表格) as rows of cell texts in grid columns.
@@ -78,8 +101,6 @@ def expand_spans(
     ...                  (1, 2, 1, 1, "b")], 2)
     [['产出指标', '数量', '数量'], ['', 'a', 'b']]
     """
-    from gongkai.commands.importing.containers.limits import check_table
-
     check_table(height, width)
     rows = [[""] * width for _ in range(height)]
     for row, column, _rowspan, colspan, text in cells:

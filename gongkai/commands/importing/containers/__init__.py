@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gongkai.commands.importing.containers.detect import detect
-from gongkai.commands.importing.containers.limits import TableTooLarge, check_size
-from gongkai.commands.importing.grid import Document, SourceError
+from gongkai.commands.importing.containers.limits import check_size
+from gongkai.commands.importing.grid import Document, SourceError, TableTooLarge
 
 SUFFIXES = (
     ".xlsx", ".xlsm", ".xls", ".et", ".docx", ".doc", ".wps", ".pdf", ".html", ".htm",

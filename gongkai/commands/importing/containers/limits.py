@@ -14,8 +14,6 @@ MAX_RATIO = 200  # unpacked ÷ packed: real Office files stay far below, zip bom
 MAX_PART_BYTES = 20 * 1024 * 1024  # one XML part: a 60,000-row sheet, 170 MB in openpyxl
 MAX_MEMBERS = 5_000  # parts of a Word or Excel file: a form has a few dozen
 MAX_CELLS = 2_000_000  # cells of one sheet
-MAX_ROWS = 20_000  # rows of one table: a form has about sixty, a project list a few thousand
-MAX_COLUMNS = 300  # columns of one table: a form has about ten
 MAX_PAGES = 300  # pages of one PDF
 
 
@@ -69,21 +67,3 @@ def check_zip(path: Path) -> zipfile.ZipFile:
             f"{packed / 1024:.0f} KB），不像正常的 Word 或 Excel 文件，为安全起见不予读取"
         )
     return archive
-
-
-class TableTooLarge(SourceError):
-    """A table past :data:`MAX_ROWS` or :data:`MAX_COLUMNS`; the file is named by the caller."""
-
-
-def check_table(rows: int, columns: int) -> None:
-    """Refuse a table before its grid is made: spans can claim any size."""
-    if rows > MAX_ROWS:
-        raise TableTooLarge(
-            f"表格有 {rows} 行，超过导入上限 {MAX_ROWS} 行；一张绩效表只有几十行，"
-            "请确认是否选错了文件"
-        )
-    if columns > MAX_COLUMNS:
-        raise TableTooLarge(
-            f"表格有 {columns} 列，超过导入上限 {MAX_COLUMNS} 列；一张绩效表只有十来列，"
-            "请确认是否选错了文件"
-        )
