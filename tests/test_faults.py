@@ -86,12 +86,17 @@ def _kill_after(project: Path, args: tuple[str, ...], delay: float) -> None:
 
 
 def _state(project: Path) -> dict[str, int]:
-    return {
-        p.as_posix(): p.stat().st_mtime_ns
-        for folder in ("data", "archive")
-        for p in (project / folder).rglob("*")
-        if p.is_file()
-    }
+    """Every file's modification time, read while the command runs: a temporary file of an
+    atomic write may be renamed between the listing and its stat (seen once in CI)."""
+    state = {}
+    for folder in ("data", "archive"):
+        for path in (project / folder).rglob("*"):
+            try:
+                if path.is_file():
+                    state[path.as_posix()] = path.stat().st_mtime_ns
+            except FileNotFoundError:
+                continue
+    return state
 
 
 def _first_write(project: Path, args: tuple[str, ...]) -> float:
