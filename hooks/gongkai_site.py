@@ -41,7 +41,7 @@ from gongkai.outputs.opendata import write_downloads
 from gongkai.outputs.originals import copy_attachments
 from gongkai.outputs.search import describe, empty_material_index
 from gongkai.pages import SitePage, headings, navigation, page_year, placed
-from gongkai.render.builders import archive_line, archive_pages, plan
+from gongkai.render.builders import archive_line, archive_pages, plan, versions
 from gongkai.render.environment import COMPILED, TEMPLATES, THEME
 from gongkai.render.renderer import Renderer
 from gongkai.settings import Settings, SettingsError, load_settings
@@ -122,8 +122,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if folder:  # an archived version's own pages: the years' pages are stored apart
         pages = [p.placed(folder) for p in pages if page_year(p.src_uri) is None]
     if site.settings.until_year is not None:
-        pages += archive_pages(site)
-        config.extra["gk_archive"] = archive_line(site)
+        listed = versions(site)  # the archive's manifests, read once per build
+        pages += archive_pages(site, listed)
+        config.extra["gk_archive"] = archive_line(site, listed)
         config.extra["homepage"] = folder  # Material's title link: this version's home
     change, snapshot = memory.change(site, Path(config.docs_dir), Path(config.site_dir))
     _build = _Build(

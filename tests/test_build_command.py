@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import copy_project, fingerprint, mkdocs_build, run_cli
@@ -48,39 +49,42 @@ def test_a_strict_warning_leaves_the_last_site_as_it_was(project: Path) -> None:
     assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
 
 
-def test_a_data_error_leaves_the_last_site_as_it_was(project: Path) -> None:
+def _build_with_a_change(project: Path, name: str, old: str, new: str) -> tuple[Any, bool]:
+    """A good build, then a build with ``old`` replaced by ``new`` in the project's file
+    ``name`` (put back afterwards): the second build's result, and whether the site is as the
+    first build left it."""
     site = project / "site"
     assert run_cli(project, "build").returncode == 0
     before = fingerprint(site)
-    path = project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
+    path = project / name
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("executed: 80000", "executed: 八万", 1), encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
     try:
         failed = run_cli(project, "build")
     finally:
         path.write_text(text, encoding="utf-8")
+    return failed, fingerprint(site) == before
+
+
+def test_a_data_error_leaves_the_last_site_as_it_was(project: Path) -> None:
+    failed, unchanged = _build_with_a_change(
+        project, "data/2023/xiqu-xinfangju/baoan-feiyong.yml", "executed: 80000", "executed: 八万"
+    )
     assert failed.returncode == 1
     assert "baoan-feiyong.yml 第" in failed.stderr
     assert "budget[0].executed（实际执行）" in failed.stderr
     assert "原有网站保持不变" in failed.stderr
-    assert fingerprint(site) == before
+    assert unchanged
 
 
 def test_a_wrong_mkdocs_yml_is_told_and_leaves_the_last_site_as_it_was(project: Path) -> None:
-    site = project / "site"
-    assert run_cli(project, "build").returncode == 0
-    before = fingerprint(site)
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("  name: material", "  name: nosuchtheme", 1), encoding="utf-8")
-    try:
-        failed = run_cli(project, "build")
-    finally:
-        config.write_text(text, encoding="utf-8")
+    failed, unchanged = _build_with_a_change(
+        project, "mkdocs.yml", "  name: material", "  name: nosuchtheme"
+    )
     assert failed.returncode == 1
     assert "错误：Config value 'theme': Unrecognised theme name: 'nosuchtheme'" in failed.stderr
     assert "网站未生成（原因见上），原有网站保持不变。" in failed.stderr
-    assert fingerprint(site) == before
+    assert unchanged
 
 
 def test_what_a_killed_build_left_is_removed_and_a_running_ones_is_not(project: Path) -> None:

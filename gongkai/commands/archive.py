@@ -165,15 +165,16 @@ def _store(root: Path, versions: list[Version], newest: int) -> dict[int, dict[s
                     ]
                 )
                 folder = version_folder(version.year)
-                mine = {p: f for p, f in _files(whole) if file_year(p) == version.year}
+                built = dict(_files(whole))  # listed once: tens of thousands of files
+                mine = {p: f for p, f in built.items() if file_year(p) == version.year}
                 mine |= {p: f for p, f in _files(own) if p.startswith(folder)}
                 owned[version.year] = changes.replace(
                     mine, lambda p, y=version.year, f=folder: file_year(p) == y or p.startswith(f)
                 )
                 if version.year == newest:  # the root: the newest version's pages across years
-                    changes.replace({p: f for p, f in _files(whole) if _at_root(p)}, _at_root)
+                    changes.replace({p: f for p, f in built.items() if _at_root(p)}, _at_root)
                 # Assets are only added: a year's stored pages keep using the ones they name.
-                changes.add({p: f for p, f in _files(whole) if p.startswith("assets/")})
+                changes.add({p: f for p, f in built.items() if p.startswith("assets/")})
         changes.add_text(VERSIONS_FILE, _versions_json(root, versions, newest))
         changes.commit(fresh, f"gongkai freeze {'、'.join(str(v.year) for v in versions)}")
     return owned

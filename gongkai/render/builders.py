@@ -892,11 +892,11 @@ def versions(site: Site) -> list[Version]:
     ]
 
 
-def archive_pages(site: Site) -> list[SitePage]:
-    """The list of versions, built with the newest version's pages at the archive's root."""
+def archive_pages(site: Site, listed: list[Version]) -> list[SitePage]:
+    """The list of versions (``listed``, from :func:`versions`), built with the newest
+    version's pages at the archive's root."""
     if site.settings.version_folder:
         return []
-    listed = versions(site)
     return [
         SitePage(
             VERSIONS_PAGE,
@@ -911,7 +911,7 @@ def archive_pages(site: Site) -> list[SitePage]:
     ]
 
 
-def archive_line(site: Site) -> dict[str, str]:
+def archive_line(site: Site, listed: list[Version]) -> dict[str, str]:
     """What every page of an archive build says about its version, for the theme's line
     above the page: the version and its freeze date, on a version's own pages; else nothing
     but the link to the list of versions (a year's pages are the same in every version)."""
@@ -919,7 +919,7 @@ def archive_line(site: Site) -> dict[str, str]:
     if site.settings.version_folder:
         line["version"] = f"截至{site.settings.until_year}年度"
         line["frozen"] = next(
-            v.frozen.chinese() for v in versions(site) if v.year == site.settings.until_year
+            v.frozen.chinese() for v in listed if v.year == site.settings.until_year
         )
     return line
 
