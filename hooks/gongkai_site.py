@@ -6,11 +6,13 @@ on_config  read and check data/ and its publication records (before MkDocs clean
            out what changed since the session's last build
 on_pre_build  empty the folder when an incremental build must redo everything
 on_files   add one virtual page per planned page (marked modified only if the change touches
-           it), and start writing the downloads on the second core
-on_page_content  render the page from its jinja2 template, its table of contents, and keep
-           its text for the full-text index
-on_post_build    write the Atom feed, the original attachments and the full-text index;
-                 wait for the downloads
+           it), and start writing the downloads and the full-text index on the second core
+on_nav     start the child that builds a share of the pages on the second core
+on_page_content  render the page from its jinja2 template, its table of contents, and hand
+           its text to the full-text index
+on_post_build    write the Atom feed and the original attachments; wait for the shared pages,
+                 the downloads and the full-text index
+on_build_error   stop the children of a failed build
 on_serve   rebuild when data/, the templates or the theme change
 """
 
@@ -26,6 +28,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -35,7 +38,7 @@ from gongkai.model.errors import DataErrors
 from gongkai.outputs.assets import compress_assets, fingerprinted, needs_fingerprint
 from gongkai.outputs.background import Background, BackgroundError
 from gongkai.outputs.feed import FEED_FILE, atom_feed
-from gongkai.outputs.fulltext import PageText, page_text, write_fulltext
+from gongkai.outputs.fulltext import IndexWriter, PageText, page_text, write_fulltext
 from gongkai.outputs.listing import write_lists
 from gongkai.outputs.opendata import write_downloads
 from gongkai.outputs.originals import copy_attachments
@@ -43,6 +46,7 @@ from gongkai.outputs.search import describe, empty_material_index
 from gongkai.pages import SitePage, headings, navigation, page_year, placed
 from gongkai.render.builders import archive_line, archive_pages, plan, versions
 from gongkai.render.environment import COMPILED, TEMPLATES, THEME
+from gongkai.render.pageshare import ELSEWHERE, PageShare
 from gongkai.render.renderer import Renderer
 from gongkai.settings import Settings, SettingsError, load_settings
 from gongkai.site import Site, load_site
@@ -60,6 +64,14 @@ class _Build:
     outputs: Background | None = None
     carried: set[str] | None = None  # bundles a cancelled writer of the last build left
     texts: dict[str, PageText] = field(default_factory=dict)  # page URL → its searchable text
+    index: IndexWriter | None = None  # a full build's index, built as the pages are rendered
+    share: PageShare | None = None  # the pages a child builds on the second core
+
+    def keep_text(self, text: PageText) -> None:
+        if self.index is not None:
+            self.index.add(text)
+        else:
+            self.texts[text.url] = text
 
 
 class _GeneratedPage(File):
@@ -189,9 +201,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # The downloads and the search index do not depend on the pages: write them on another
     # core meanwhile (site/ has been emptied by now; no page is written under xiazai/ or
     # search/). In a `gongkai serve` session the page is shown without waiting for them.
+    if not (memory.serving or memory.incremental):  # a preview rewrites few pages
+        build.share = PageShare(uri for uri, page in build.pages.items() if not page.in_nav)
     site_dir, site = Path(config.site_dir), build.site
     if site.settings.version_folder:
         return files  # a version's own pages link to the downloads the archive keeps once
+    if not memory.incremental:  # a serve session keeps every page's text between builds
+        build.index = IndexWriter(site_dir)
     only = touched_bundles(site, build.change)
     if only is not None:
         only = None if build.carried is None else only | build.carried
@@ -240,16 +256,26 @@ def _yaml_text(text: str) -> str:
     return json.dumps(html.escape(text), ensure_ascii=False)
 
 
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    share = _current().share
+    if share is not None:
+        share.start(config, files, nav)
+    return nav
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build = _current()
+    if build.share is not None and build.share.elsewhere(page.file.src_uri):
+        page.meta["template"] = ELSEWHERE  # the child writes it: MkDocs skips an empty page
+        return ""
     site_page: SitePage | None = build.pages.get(page.file.src_uri)
     if site_page is None:  # the site's own Markdown pages are searchable too
-        build.texts[page.url] = page_text(page.url, page.title or "", html)
+        build.keep_text(page_text(page.url, page.title or "", html))
         return html
     rendered = build.renderer.render(site_page)
     page.toc = get_toc(_toc_tokens(rendered))
     shown = {"title": site_page.title, **describe(site_page)}
-    build.texts[page.url] = page_text(page.url, body_html=rendered, **shown)
+    build.keep_text(page_text(page.url, body_html=rendered, **shown))
     return rendered
 
 
@@ -266,7 +292,12 @@ def _toc_tokens(html: str) -> list[dict[str, Any]]:
 
 def on_post_build(config: MkDocsConfig) -> None:
     # The feed and the downloads are files beside the pages, written from the same data.
-    site = _current().site
+    site, share = _current().site, _current().share
+    if share is not None:
+        try:
+            share.wait()
+        except BackgroundError as error:
+            raise PluginError(str(error)) from None
     if site.settings.version_folder:
         return  # feed, originals and search index: the archive keeps the newest version's
     feed = atom_feed(site, config.site_name, config.site_url or "")
@@ -284,11 +315,15 @@ def on_post_build(config: MkDocsConfig) -> None:
     # session, the earlier builds' pages that this one did not rewrite.
     # A serve session shows the page first and writes the index behind it; a plain build
     # has nothing left to overlap with, so it writes it here.
-    texts = list(_current().texts.values())
-    if memory.incremental:
-        memory.pending_index = Background(lambda: write_fulltext(texts, Path(config.site_dir)))
+    index = _current().index
+    if index is not None:
+        try:
+            index.close()
+        except BackgroundError as error:
+            raise PluginError(str(error)) from None
     else:
-        write_fulltext(texts, Path(config.site_dir))
+        texts = list(_current().texts.values())
+        memory.pending_index = Background(lambda: write_fulltext(texts, Path(config.site_dir)))
     if memory.serving:
         status = Path(config.site_dir) / memory.STATUS_FILE
         status.parent.mkdir(parents=True, exist_ok=True)
@@ -296,6 +331,15 @@ def on_post_build(config: MkDocsConfig) -> None:
         if memory.build_error is None:
             memory.last_good = site
     memory.finished(Path(config.site_dir), _current().snapshot)
+
+
+def on_build_error(error: Exception) -> None:
+    build = _build
+    if build is None:
+        return
+    for child in (build.share, build.index, build.outputs):
+        if child is not None:
+            child.cancel()
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:

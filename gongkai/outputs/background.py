@@ -19,14 +19,19 @@ class BackgroundError(RuntimeError):
     """The background writer failed; its traceback is on the build's standard error."""
 
 
+def second_core() -> bool:
+    """Whether work can be handed to a forked child on another core."""
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    return forkable and (os.cpu_count() or 1) > 1 and not os.environ.get("GONGKAI_SERIAL")
+
+
 class Background:
     """One piece of work started now and awaited later."""
 
     def __init__(self, work: Callable[[], None]) -> None:
         self.work = work
         self.process: multiprocessing.process.BaseProcess | None = None
-        forkable = "fork" in multiprocessing.get_all_start_methods()
-        if forkable and (os.cpu_count() or 1) > 1 and not os.environ.get("GONGKAI_SERIAL"):
+        if second_core():
             self.process = multiprocessing.get_context("fork").Process(target=work, daemon=True)
             self.process.start()
         else:

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
 import re
 import zlib
-from collections import defaultdict
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gongkai.outputs.background import BackgroundError, second_core
 from gongkai.outputs.search import readings
 from gongkai.pages import headings
 
@@ -115,10 +117,14 @@ def page_text(
 
 
 def bigrams(text: str) -> set[str]:
-    """The two-character fragments of every run of Chinese characters."""
+    """The two-character fragments of every run of Chinese characters.
+
+    >>> sorted(bigrams("保安费用 2023年度"))
+    ['保安', '安费', '年度', '费用']
+    """
     found: set[str] = set()
     for run in _CJK.findall(text):
-        found.update(run[i : i + 2] for i in range(len(run) - 1))
+        found.update(map(str.__add__, run, run[1:]))  # pairs made in C, not a Python loop
     return found
 
 
@@ -168,14 +174,23 @@ def _shard(term: str, count: int) -> int:
     return zlib.crc32(term.encode("utf-8")) % count
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+# Most gaps between page numbers are small: their spelling is looked up, not worked out.
+_SMALL = [a + b for a in ("", *_DIGITS[1:]) for b in _DIGITS]
+
+
 def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    """
+    >>> [_base36(n) for n in (0, 35, 36, 1295, 1296)]
+    ['0', 'z', '10', 'zz', '100']
+    """
+    if number < len(_SMALL):
+        return _SMALL[number]
     text = ""
-    while True:
+    while number:
         number, rest = divmod(number, 36)
-        text = digits[rest] + text
-        if not number:
-            return text
+        text = _DIGITS[rest] + text
+    return text
 
 
 @dataclass
@@ -189,19 +204,101 @@ class IndexFiles:
 
 def write_fulltext(pages: list[PageText], site_dir: Path) -> IndexFiles:
     """Write the sharded index of ``pages``; the same pages give the same files."""
-    ordered = sorted(pages, key=PageText.order)
-    postings: dict[str, list[int]] = defaultdict(list)
-    for number, page in enumerate(ordered):
+    postings = _Postings()
+    for page in pages:
+        postings.add(page)
+    return postings.write(site_dir)
+
+
+class IndexWriter:
+    """The full-text index built on another core from each page's text as the page is rendered
+    (边生成边建索引): the build's processes only hand the texts over, and the index's terms are
+    worked out meanwhile. The files equal ``write_fulltext`` of the same pages, in any order.
+
+    Pages may be added from any process forked after this one starts (MkDocs' build and the
+    child rendering a share of the pages); ``close`` is called once every sender has finished.
+    """
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.postings = _Postings()  # gathered here without a second core
+        self.process: multiprocessing.process.BaseProcess | None = None
+        if second_core():
+            context = multiprocessing.get_context("fork")
+            self.queue: multiprocessing.Queue[PageText | None] = context.Queue()
+            self.process = context.Process(target=self._collect, daemon=True)
+            self.process.start()
+
+    def add(self, page: PageText) -> None:
+        if self.process is None:
+            self.postings.add(page)
+        else:
+            self.queue.put(page)
+
+    def _collect(self) -> None:  # in the child
+        while (page := self.queue.get()) is not None:
+            self.postings.add(page)
+        self.postings.write(self.site_dir)
+
+    def close(self) -> None:
+        """Write the index (or wait for the child to): every page has been added."""
+        if self.process is None:
+            self.postings.write(self.site_dir)
+            return
+        self.queue.put(None)
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise BackgroundError(f"后台写入全文索引失败（退出码 {self.process.exitcode}）")
+
+    def cancel(self) -> None:
+        """Stop the child of a build that failed."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+class _Postings:
+    """Which pages each term is in, gathered page by page in any order (in 4-byte entries:
+    the page's arrival × 4 + the field) and written in the index's order."""
+
+    def __init__(self) -> None:
+        self.pages: list[PageText] = []
+        self.entries: dict[str, array[int]] = {}
+
+    def add(self, page: PageText) -> None:
+        arrival = len(self.pages)
+        self.pages.append(page)
+        entries = self.entries
         for term, where in _terms(page).items():
-            postings[term].append(number * 4 + where)
-    encoded = {}
-    for term, entries in postings.items():
-        previous, parts = 0, []
-        for entry in entries:  # page numbers ascend: store the gaps
-            page, where = divmod(entry, 4)
-            parts.append(_base36((page - previous) * 4 + where))
-            previous = page
-        encoded[term] = ".".join(parts)
+            found = entries.get(term)
+            if found is None:
+                found = entries[term] = array("L")
+            found.append(arrival * 4 + where)
+
+    def write(self, site_dir: Path) -> IndexFiles:
+        """Write the index; the same pages give the same files, whatever order they came in."""
+        order = sorted(range(len(self.pages)), key=lambda i: self.pages[i].order())
+        rank = [0] * len(order)
+        for number, arrival in enumerate(order):
+            rank[arrival] = number
+        ordered = [self.pages[arrival] for arrival in order]
+        # Each term's pages as gaps: the distance from the term's previous page × 4 + the field.
+        small, limit = _SMALL, len(_SMALL)
+        encoded: dict[str, str] = {}
+        for term, entries in self.entries.items():
+            parts, previous = [], 0
+            for entry in sorted((rank[e >> 2] << 2) | (e & 3) for e in entries):
+                number = entry >> 2
+                gap = (number - previous) * 4 + (entry & 3)
+                parts.append(small[gap] if gap < limit else _base36(gap))
+                previous = number
+            encoded[term] = ".".join(parts)
+        self.entries = {}
+        return _write(ordered, encoded, site_dir)
+
+
+def _write(ordered: list[PageText], encoded: dict[str, str], site_dir: Path) -> IndexFiles:
+    """Write the index files: postings shards, page metadata, each page's text."""
     total = sum(len(t.encode()) + len(p) + 6 for t, p in encoded.items())
     count = 1
     while count < 4096 and total / count > SHARD_TARGET:

@@ -1,0 +1,118 @@
+"""A share of the generated pages built on the second core (第二个核生成页面).
+
+MkDocs builds pages one after another in one process. When the navigation is made, a child is
+forked that builds a share of the generated pages the way MkDocs itself would (its own
+``_populate_page`` and ``_build_page``, so every hook and the theme run as usual) and writes
+them into the site folder. In the build's own process those pages are given an empty template
+(``gk-elsewhere.html``), and MkDocs writes nothing for an empty page. Only pages outside the
+navigation are shared: no other page's output depends on them, so the navigation, sitemap and
+link checks of the build's own process see the same site as before. The files are the same as
+a build in one process (tested byte for byte).
+
+Not used while previewing (`gongkai serve` rewrites few pages) or without a second core.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import sys
+from collections.abc import Iterable
+
+from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from gongkai.outputs.background import BackgroundError, second_core
+
+ELSEWHERE = "gk-elsewhere.html"  # the empty template of a page the child builds
+SHARE = 2  # every second page outside the navigation goes to the child
+
+
+class PageShare:
+    """The generated pages one child process builds (its ``src_uri``)."""
+
+    def __init__(self, candidates: Iterable[str]) -> None:
+        self.uris: frozenset[str] = frozenset()
+        if second_core():
+            self.uris = frozenset(sorted(candidates)[1::SHARE])
+        self.in_child = False  # True in the child, which renders these pages for real
+        self.process: multiprocessing.process.BaseProcess | None = None
+
+    def elsewhere(self, src_uri: str) -> bool:
+        """Whether this process leaves the page to the other one."""
+        return not self.in_child and src_uri in self.uris
+
+    def start(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
+        if not self.uris:
+            return
+        context = multiprocessing.get_context("fork")
+        self.process = context.Process(target=self._build, args=(config, files, nav))
+        self.process.daemon = True
+        _skipped.uris = self.uris
+        self.process.start()
+
+    def _build(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
+        # In the child: a warning here must fail a strict build as it would in one process.
+        self.in_child = True
+        warnings = _Count()
+        logging.getLogger("mkdocs").addHandler(warnings)
+        try:
+            env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+            doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+            for file in doc_files:
+                if file.src_uri not in self.uris:
+                    continue
+                page = file.page if file.page is not None else Page(None, file, config)
+                _populate_page(page, config, files)
+                _build_page(page, config, doc_files, nav, env)
+                page.content = page.markdown = None  # keep the child's memory flat
+        except Exception:  # MkDocs has logged which page and why
+            sys.exit(1)
+        if config.strict and warnings.count:
+            sys.exit(2)
+
+    def wait(self) -> None:
+        """Wait for the child's pages to be written."""
+        if self.process is None:
+            return
+        self.process.join()
+        code, self.process = self.process.exitcode, None
+        if code == 2:
+            raise BackgroundError("生成页面时有警告（严格模式），见上方的提示")
+        if code != 0:
+            raise BackgroundError(f"后台生成页面失败（退出码 {code}）")
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        self.process = None
+
+
+class _Count(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class _Skipped(logging.Filter):
+    """Drops MkDocs' note that a page gave no output, for the pages the child writes."""
+
+    uris: frozenset[str] = frozenset()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if not message.startswith("Page skipped: '"):
+            return True
+        return message.split("'")[1] not in self.uris
+
+
+_skipped = _Skipped()
+if _skipped not in logging.getLogger("mkdocs.commands.build").filters:
+    logging.getLogger("mkdocs.commands.build").addFilter(_skipped)

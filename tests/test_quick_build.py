@@ -1,0 +1,111 @@
+"""What makes a full build quick gives the same files as the plain way: a share of the pages
+built by a child process on the second core, the full-text index built as the pages are
+rendered, and Material's navigation rendered once per folder."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, fingerprint, mkdocs_build
+
+from gongkai.outputs.background import BackgroundError, second_core
+from gongkai.outputs.fulltext import IndexWriter, PageText, Section, write_fulltext
+from gongkai.pages import page_year
+from gongkai.render.builders import plan
+from gongkai.render.pageshare import PageShare
+from gongkai.settings import Settings
+from gongkai.site import load_site
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1709222400"}
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
+def test_a_build_on_two_cores_equals_one_in_one_process(tmp_path: Path) -> None:
+    assert second_core()
+    shared = PageShare(
+        p.src_uri for p in plan(load_site(Settings(root=ROOT)).catalog) if not p.in_nav
+    )
+    # The child builds report pages, project pages and department pages of the sample.
+    assert any(page_year(uri) for uri in shared.uris)
+    assert any(uri.startswith("xiangmu/") for uri in shared.uris)
+    two, one = tmp_path / "two", tmp_path / "one"
+    assert mkdocs_build(ROOT, two, env=EPOCH).returncode == 0
+    serial = mkdocs_build(ROOT, one, env={**EPOCH, "GONGKAI_SERIAL": "1"})
+    assert serial.returncode == 0, serial.stderr
+    built = fingerprint(two)
+    assert built == fingerprint(one)
+    for uri in shared.uris:  # each shared page is there, whole
+        folder = uri.removesuffix(".md").removesuffix("index")
+        page = (two / folder / "index.html").read_text(encoding="utf-8")
+        assert page.rstrip().endswith("</html>")
+
+
+def _sample_pages(count: int) -> list[PageText]:
+    rng = random.Random(7)
+    words = "保安 接访 维稳 培训 宣传 信息化 办公 设备 维修 调解 法律 援助".split()  # noqa: SIM905
+    pages = []
+    for number in range(count):
+        text = "".join(rng.choice(words) for _ in range(40)) + f" {rng.randint(1, 10**6)} 元"
+        pages.append(
+            PageText(
+                f"{2019 + number % 5}/xiangmu-{number}/",
+                f"{rng.choice(words)}经费{number}号",
+                year=str(2019 + number % 5),
+                department="示例部门",
+                rank=number % 3,
+                sections=[Section("", "", text), Section("si", "绩效指标", text[:30], 1)],
+            )
+        )
+    return pages
+
+
+def _index_by_writer(pages: list[PageText], site: Path) -> None:
+    writer = IndexWriter(site)
+    half = len(pages) // 2
+    # Half the pages come from another process forked after the writer started, as the
+    # child building a share of the pages sends its own.
+    child = multiprocessing.get_context("fork").Process(
+        target=lambda: [writer.add(p) for p in pages[half:]]
+    )
+    child.start()
+    for page in reversed(pages[:half]):
+        writer.add(page)
+    child.join()
+    assert child.exitcode == 0
+    writer.close()
+
+
+@pytest.mark.parametrize("serial", [False, True], ids=["two-cores", "one-core"])
+def test_the_index_built_as_pages_come_equals_the_index_of_all_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, serial: bool
+) -> None:
+    if serial:
+        monkeypatch.setenv("GONGKAI_SERIAL", "1")
+    pages = _sample_pages(450)
+    write_fulltext(pages, tmp_path / "all")
+    if serial:  # no child: the pages are added in the build's own process
+        writer = IndexWriter(tmp_path / "streamed")
+        assert writer.process is None
+        for page in reversed(pages):
+            writer.add(page)
+        writer.close()
+    else:
+        _index_by_writer(pages, tmp_path / "streamed")
+    expected = fingerprint(tmp_path / "all")
+    assert len(expected) == 450 + 3 + 1 + len(list((tmp_path / "all/search/s").glob("*.js")))
+    assert fingerprint(tmp_path / "streamed") == expected
+
+
+def test_a_failed_child_is_a_plain_error() -> None:
+    share = PageShare([])
+    for code, words in ((2, "严格模式"), (1, "退出码 1")):
+        share.process = multiprocessing.get_context("fork").Process(target=sys.exit, args=(code,))
+        share.process.start()
+        with pytest.raises(BackgroundError, match=words):
+            share.wait()
+    assert share.process is None
