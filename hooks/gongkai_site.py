@@ -45,7 +45,7 @@ from gongkai.outputs.originals import copy_attachments
 from gongkai.outputs.search import describe, empty_material_index
 from gongkai.pages import SitePage, headings, navigation, page_year, placed
 from gongkai.render.builders import archive_line, archive_pages, plan, versions
-from gongkai.render.environment import COMPILED, TEMPLATES, THEME
+from gongkai.render.environment import TEMPLATES, THEME, quick_listing, theme_environment
 from gongkai.render.pageshare import ELSEWHERE, PageShare
 from gongkai.render.renderer import Renderer
 from gongkai.settings import Settings, SettingsError, load_settings
@@ -160,6 +160,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     if str(THEME) not in config.theme.dirs:
         config.theme.dirs.insert(0, str(THEME))
+    quick_listing(config.theme)
     return config
 
 
@@ -344,9 +345,9 @@ def on_build_error(error: Exception) -> None:
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
     # MkDocs makes the theme's environment anew for every build: keep its compiled templates
-    # for the next build of a serve session (see gongkai.render.environment.CompiledTemplates).
-    env.bytecode_cache = COMPILED["theme"]
-    return env
+    # for the next build of a serve session (see gongkai.render.environment.CompiledTemplates),
+    # and give gongkai's theme overrides what they use.
+    return theme_environment(env)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

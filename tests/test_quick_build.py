@@ -109,3 +109,40 @@ def test_a_failed_child_is_a_plain_error() -> None:
         with pytest.raises(BackgroundError, match=words):
             share.wait()
     assert share.process is None
+
+
+def test_the_navigation_made_once_per_folder_is_materials_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai.render import environment
+
+    once = tmp_path / "once"
+    assert mkdocs_build(ROOT, once, env=EPOCH).returncode == 0
+    calls: list[object] = []
+
+    def every_page(page: object, targets: list[str]) -> None:
+        calls.append(page)
+        return None  # no key: Material renders the navigation for this page
+
+    monkeypatch.setattr(environment, "_nav_key", every_page)
+    each = tmp_path / "each"
+    assert mkdocs_build(ROOT, each, env={**EPOCH, "GONGKAI_SERIAL": "1"}).returncode == 0
+    assert len(calls) > 10
+    built = fingerprint(once)
+    assert built == fingerprint(each)
+    page = (once / "xiangmu/baoan-feiyong/index.html").read_text(encoding="utf-8")
+    assert page.count('class="md-nav md-nav--primary"') == 1
+
+
+def test_the_theme_listing_leaves_out_only_hidden_folders() -> None:
+    import jinja2
+    from mkdocs.config import load_config
+
+    from gongkai.render.environment import QuickListing
+
+    theme = load_config(str(ROOT / "mkdocs.yml")).theme
+    everything = jinja2.FileSystemLoader(theme.dirs).list_templates()
+    quick = QuickListing(theme.dirs).list_templates()
+    hidden = [name for name in everything if name.startswith(".") or "/." in name]
+    assert len(hidden) > 10_000  # Material's icons
+    assert quick == [name for name in everything if name not in set(hidden)]

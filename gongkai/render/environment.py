@@ -7,8 +7,11 @@ HTML pages get autoescaping, so every value from the data is escaped; the YAML s
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.bccache
@@ -117,3 +120,107 @@ def environment(html: bool = True) -> jinja2.Environment:
         stated_target=stated_target,
     )
     return env
+
+
+class QuickListing(jinja2.FileSystemLoader):
+    """The theme's templates, listed without walking hidden folders: MkDocs lists every theme
+    file at each build to copy the static ones, and Material keeps 14,000 icons under
+    ``.icons``, which it then leaves out by name (a fifth of a second of each rebuild in a
+    serve session). Loading a template by name is unchanged."""
+
+    def list_templates(self) -> list[str]:
+        found: set[str] = set()
+        for searchpath in self.searchpath:
+            for folder, subfolders, names in os.walk(searchpath, followlinks=self.followlinks):
+                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+                relative = Path(folder).relative_to(searchpath).as_posix()
+                prefix = "" if relative == "." else relative + "/"
+                found.update(prefix + name for name in names)
+        return sorted(found)
+
+
+def quick_listing(theme: Any) -> None:
+    """Make MkDocs' ``Theme.get_env`` use ``QuickListing`` (set once per build, in on_config)."""
+    get_env = type(theme).get_env
+
+    def quick_env() -> jinja2.Environment:
+        env = get_env(theme)
+        assert isinstance(env.loader, jinja2.FileSystemLoader)
+        env.loader = QuickListing(env.loader.searchpath)
+        return env
+
+    theme.get_env = quick_env
+
+
+def theme_environment(env: jinja2.Environment) -> jinja2.Environment:
+    """MkDocs' environment for Material's templates, made ready for gongkai's theme overrides.
+
+    - Material's own templates are also reachable as ``material/…``, so that an override can
+      wrap the template it replaces.
+    - ``gk_nav_key`` and ``gk_navs``: the site navigation of a page outside it is the same for
+      every such page in the same folder (its links are relative to the folder, and none of its
+      items is the current page), so ``partials/nav.html`` renders it once per folder and build;
+      it was a tenth of the time of a page's frame.
+    - ``gk_words``: Material's interface words (``lang.t``), looked up once per build rather
+      than by building the language's table of 300 words again at each of a page's 20 calls.
+    """
+    env.bytecode_cache = COMPILED["theme"]
+    assert isinstance(env.loader, jinja2.FileSystemLoader)  # MkDocs' Theme.get_env
+    # Material's folder among the theme's: the one with its interface words.
+    material = next(
+        folder
+        for folder in env.loader.searchpath
+        if (Path(folder) / "partials" / "languages").is_dir()
+    )
+    env.loader = jinja2.ChoiceLoader(
+        [env.loader, jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(material)})]
+    )
+    words: dict[tuple[str, str], str] = {}
+
+    def gk_words(language: str, key: str, table: object, fallback: object) -> str:
+        found = words.get((language, key))
+        if found is None:
+            found = words[(language, key)] = table.t(key) or fallback.t(key) or key  # type: ignore[attr-defined]
+        return found
+
+    targets: dict[int, list[str]] = {}  # navigation → every address it links to
+
+    def gk_nav_key(page: object, nav: object) -> str | None:
+        if id(nav) not in targets:
+            targets[id(nav)] = list(_addresses(getattr(nav, "items", [])))
+        return _nav_key(page, targets[id(nav)])
+
+    env.globals.update(gk_nav_key=gk_nav_key, gk_navs={}, gk_words=gk_words)
+    return env
+
+
+def _addresses(items: list[object]) -> Iterator[str]:
+    for item in items:
+        url = getattr(item, "url", None)
+        if url is not None:
+            yield str(url)
+        yield from _addresses(getattr(item, "children", None) or [])
+
+
+def _nav_key(page: object, targets: list[str]) -> str | None:
+    """The folder of a page outside the navigation: the navigation's relative links are the same
+    from every page in one folder, unless one leads into the page's own folder. None for a page
+    in the navigation (its own item is marked as the current one) or for no page (404).
+
+    >>> from mkdocs.structure.files import InclusionLevel
+    >>> class File:
+    ...     def __init__(self, out): self.inclusion = InclusionLevel.NOT_IN_NAV if out else InclusionLevel.INCLUDED
+    >>> class Page:
+    ...     def __init__(self, url, out=True): self.url, self.file = url, File(out)
+    >>> [_nav_key(Page(url), ["", "2023/", "xiangmu/"]) for url in ("2023/a/", "2023/b/", "xiangmu/a/")]
+    ['2023', '2023', 'xiangmu']
+    >>> _nav_key(Page("2023/"), ["2023/x/"]), _nav_key(Page("2023/", out=False), []), _nav_key(None, [])
+    (None, None, None)
+    """
+    file = getattr(page, "file", None)
+    if file is None or not file.inclusion.is_not_in_nav():
+        return None
+    url = str(page.url)  # type: ignore[attr-defined]
+    if any(target.startswith(url.rstrip("/")) for target in targets):
+        return None
+    return url.rstrip("/").rpartition("/")[0]
