@@ -13,7 +13,7 @@ on_page_content  render the page from its jinja2 template, its table of contents
 on_post_build    write the Atom feed and the original attachments; wait for the shared pages,
                  the downloads and the full-text index
 on_build_error   stop the children of a failed build
-on_serve   rebuild when data/, the templates or the theme change
+on_serve   rebuild when data/, the templates or the theme change, told by the system at once
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from gongkai.render.pageshare import ELSEWHERE, PageShare
 from gongkai.render.renderer import Renderer
 from gongkai.settings import Settings, SettingsError, load_settings
 from gongkai.site import Site, load_site
+from gongkai.watching import notify_at_once
 
 
 @dataclass
@@ -358,4 +359,5 @@ def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     server.watch(str(data_path))
     server.watch(str(TEMPLATES))
     server.watch(str(THEME))
+    notify_at_once(server)  # a saved file is seen at once, not at the next half-second look
     return server

@@ -121,3 +121,58 @@ def test_a_broken_file_shows_its_error_in_the_browser(browser: object, tmp_path:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _server(root: Path) -> object:
+    from mkdocs.livereload import LiveReloadServer
+
+    return LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(root))
+
+
+def test_a_saved_file_is_noticed_at_once(tmp_path: Path) -> None:
+    import watchdog.observers.polling
+
+    from gongkai.watching import notify_at_once
+
+    data = tmp_path / "data"
+    (data / "2023").mkdir(parents=True)
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    server = _server(tmp_path)
+    server.watch(str(data))
+    server.watch(str(data))  # twice, as MkDocs and a hook may both ask
+    server.watch(str(tmp_path / "mkdocs.yml"))
+    notify_at_once(server)
+    assert not isinstance(server.observer, watchdog.observers.polling.PollingObserver)
+    assert server._watched_paths == {str(data): 2, str(tmp_path / "mkdocs.yml"): 1}
+    server.observer.start()
+    try:
+        started = time.monotonic()
+        (data / "2023" / "a.yml").write_text("name: x\n", encoding="utf-8")
+        while not server._want_rebuild and time.monotonic() - started < 5:
+            time.sleep(0.01)
+        # MkDocs' polling looks every 0.5 s; the system tells at once.
+        assert server._want_rebuild
+        assert time.monotonic() - started < 0.4
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()
+
+
+def test_without_the_systems_watcher_the_session_keeps_polling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import watchdog.observers.polling
+
+    from gongkai import watching
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(watching.watchdog.observers.Observer, "schedule", refuse)
+    server = _server(tmp_path)
+    server.watch(str(tmp_path))
+    watching.notify_at_once(server)
+    assert isinstance(server.observer, watchdog.observers.polling.PollingObserver)
+    assert server._watched_paths == {str(tmp_path): 1}
+    server.server_close()
