@@ -273,6 +273,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     site_page: SitePage | None = build.pages.get(page.file.src_uri)
     if site_page is None:  # the site's own Markdown pages are searchable too
         build.keep_text(page_text(page.url, page.title or "", html))
+        # Material's own index is written empty (the site searches with its own): indexing a
+        # page there would load jieba's dictionary, 1.7 s of every build.
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return html
     rendered = build.renderer.render(site_page)
     page.toc = get_toc(_toc_tokens(rendered))

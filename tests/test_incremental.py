@@ -315,3 +315,43 @@ def test_an_edited_template_is_compiled_again(tmp_path: Path) -> None:
     assert render() == "旧：保安费用"  # from the cache
     template.write_text("新：{{ name }}！", encoding="utf-8")
     assert render() == "新：保安费用！"
+
+
+def test_compiled_templates_are_kept_for_the_next_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    from gongkai.render import environment
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    template = tmp_path / "page.html"
+    template.write_text("旧：{{ name }}", encoding="utf-8")
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *a: object):
+        compiled.append(name or "")
+        return original(self, source, name, *a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+
+    def render() -> str:  # as a new process does: a new cache, with only the folder shared
+        cache = environment.CompiledTemplates("html")
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), bytecode_cache=cache)
+        return env.get_template("page.html").render(name="保安费用")
+
+    assert render() == "旧：保安费用"
+    assert render() == "旧：保安费用"
+    assert compiled == ["page.html"]  # the second process loaded it from the folder
+    folder = tmp_path / "cache/gongkai/templates/html"
+    assert (folder.stat().st_mode & 0o777) == 0o700
+    (entry,) = list(folder.iterdir())
+    template.write_text("新：{{ name }}！", encoding="utf-8")
+    assert render() == "新：保安费用！"  # edited: compiled again
+    entry.write_bytes(entry.read_bytes()[:40])  # damaged: ignored, compiled again
+    assert render() == "新：保安费用！"
+    assert len(compiled) == 3
+    folder.chmod(0o777)  # a folder others can write into is not used
+    assert environment.cache_folder("html") is None
+    folder.chmod(0o700)

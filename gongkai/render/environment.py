@@ -68,29 +68,82 @@ def css_string(text: str) -> Markup:
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
-    """Templates compiled once per process (模板编译缓存).
+    """Templates compiled once (模板编译缓存): per process, and with ``folder``, across processes.
 
     Every build of a ``gongkai serve`` session makes new jinja2 environments — MkDocs' for the
     theme, ours for the page bodies — and each compiled every template again: half the time
-    from a saved edit to the page at 1,000 project-years. jinja2 keys an entry by template and
-    file and checks the source's checksum, so an edited template is compiled again. One cache
-    per kind of environment, since the compiled code holds the environment's options
-    (autoescaping, whitespace) and not only the source.
+    from a saved edit to the page at 1,000 project-years. Each ``gongkai build`` is a new
+    process, which compiled them all again (about 2 s of CPU, in the build and in the child
+    building a share of the pages); with a folder, a compiled template is kept on disk for the
+    next process. jinja2 keys an entry by template and file and checks the source's checksum
+    and the Python and jinja2 versions, so an edited template is compiled again and a damaged
+    entry is ignored. One cache per kind of environment, since the compiled code holds the
+    environment's options (autoescaping, whitespace) and not only the source.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str | None = None) -> None:
         self._code: dict[str, bytes] = {}
+        self.kind = kind  # with a kind, also kept in the user's cache folder for that kind
+        self._folder: Path | None = None
+        self._looked = kind is None
+
+    @property
+    def folder(self) -> Path | None:
+        if not self._looked:  # found on first use, not on import
+            self._folder, self._looked = cache_folder(str(self.kind)), True
+        return self._folder
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
+        folder = self.folder
+        if code is None and folder is not None:
+            try:
+                code = (folder / bucket.key).read_bytes()
+            except OSError:
+                return
         if code is not None:
-            bucket.bytecode_from_string(code)
+            try:
+                bucket.bytecode_from_string(code)
+            except Exception:  # a damaged entry (a full disk, a crash mid-write): compile anew
+                bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
+        code = self._code[bucket.key] = bucket.bytecode_to_string()
+        folder = self.folder
+        if folder is None:
+            return
+        spare = folder / f".{bucket.key}.{os.getpid()}"
+        try:  # written whole or not at all: another build may read it at the same time
+            spare.write_bytes(code)
+            os.replace(spare, folder / bucket.key)
+        except OSError:
+            spare.unlink(missing_ok=True)
 
 
-COMPILED = {kind: CompiledTemplates() for kind in ("html", "text", "theme")}
+def cache_folder(kind: str) -> Path | None:
+    """The user's own folder for compiled templates of one kind, or None where there is none
+    to be had safely (no home, read-only, or a folder others could write into: compiled code is
+    run as it is loaded)."""
+    if os.environ.get("GONGKAI_NO_CACHE"):
+        return None
+    try:
+        if os.name == "nt":
+            base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        else:
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        folder = base / "gongkai" / "templates" / kind
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name != "nt":
+            for part in (folder, folder.parent, folder.parent.parent):
+                status = part.stat()
+                if status.st_uid != os.getuid() or status.st_mode & 0o022:
+                    return None
+        return folder
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
+        return None
+
+
+COMPILED = {kind: CompiledTemplates(kind) for kind in ("html", "text", "theme")}
 
 
 def environment(html: bool = True) -> jinja2.Environment:
