@@ -214,3 +214,21 @@ def test_chart_page_weight_is_small(built_site: Path) -> None:
     )
     svg = re.search(r"<svg role=\"img\".*?</svg>", html, re.S)
     assert svg is not None and len(svg.group(0).encode()) < 5000
+
+
+@pytest.mark.parametrize("name", ["quanbu", "2023", "xiangmu/baoan-feiyong"])
+def test_bundles_made_of_each_reports_parts_read_as_one_piece(built_site: Path, name: str) -> None:
+    # A project-year's rows, CSV lines and JSON are made once and put into its three bundles:
+    # each file must still be exactly what writing it whole gives.
+    folder = built_site / "xiazai"
+    text = (folder / f"{name}.json").read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n"
+    assert json.loads(text)["reports"]
+    for part in ("yusuan", "zhibiao"):
+        data = (folder / f"{name}-{part}.csv").read_bytes()
+        assert data.startswith("\ufeff".encode())
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        again = io.StringIO(newline="")
+        csv.writer(again, lineterminator="\r\n").writerows(rows)
+        assert data.decode("utf-8-sig") == again.getvalue()
+        assert len(rows) > 1 and len({len(r) for r in rows}) == 1

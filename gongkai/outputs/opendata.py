@@ -269,12 +269,22 @@ def _json_value(value: Any) -> Any:
 
 def csv_bytes(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> bytes:
     """CSV in UTF-8 with a BOM, so that Excel on Windows reads the Chinese right."""
+    return _csv_file(columns, [_csv_lines(columns, rows)])
+
+
+def _csv_lines(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> str:
+    """The CSV lines of ``rows``, without the header (a file is its header and such parts)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.header for c in columns])
     for row in rows:
         writer.writerow([_cell(row.get(c.key), c) for c in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return buffer.getvalue()
+
+
+def _csv_file(columns: tuple[Column, ...], parts: list[str]) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerow([c.header for c in columns])
+    return ("\ufeff" + buffer.getvalue() + "".join(parts)).encode("utf-8")
 
 
 def xlsx_bytes(
@@ -326,31 +336,43 @@ def xlsx_bytes(
 
 def json_bytes(entries: Iterable[ProjectYear]) -> bytes:
     """Every report in full, as its data file holds it, with where it belongs."""
-    reports = [
-        {
-            "year": entry.year,
-            "department": entry.department.model_dump(mode="json", exclude_none=True),
-            "slug": entry.slug,
-            "source": entry.source,
-            "report": _json_value(
-                entry.report.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
-            ),
-            "figures": [
-                {c.key: typed(c, row.get(c.key)) for c in BUDGET_COLUMNS[4:]}
-                for row in budget_rows([entry])
-            ],
-        }
-        for entry in entries
-    ]
+    return _json_file([_json_report(entry) for entry in entries])
+
+
+def _json_report(entry: ProjectYear) -> str:
+    """One report of the JSON file, as ``json.dumps(indent=1)`` writes it inside the file's
+    ``reports`` list (two levels in), so that a file is its head and such parts."""
+    report = {
+        "year": entry.year,
+        "department": entry.department.model_dump(mode="json", exclude_none=True),
+        "slug": entry.slug,
+        "source": entry.source,
+        "report": _json_value(
+            entry.report.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+        ),
+        "figures": [
+            {c.key: typed(c, row.get(c.key)) for c in BUDGET_COLUMNS[4:]}
+            for row in budget_rows([entry])
+        ],
+    }
+    text = json.dumps(report, ensure_ascii=False, indent=1)
+    return "\n".join("  " + line for line in text.split("\n"))  # JSON text has no raw newline
+
+
+def _json_file(reports: list[str]) -> bytes:
     content = {
         "generator": f"gongkai {gongkai.__version__}",
         "currency": "CNY",
         "unit": "元",
         "note": "金额、权重和得分都以数字字符串给出（精确值，不经浮点换算）；"
         "figures 为本站按金额计算的数据，各列含义见网站“数据下载”页",
-        "reports": reports,
+        "reports": [],
     }
-    return (json.dumps(content, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    text = json.dumps(content, ensure_ascii=False, indent=1)
+    if reports:
+        assert text.endswith("[]\n}")
+        text = text[: -len("[]\n}")] + "[\n" + ",\n".join(reports) + "\n ]\n}"
+    return (text + "\n").encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -385,17 +407,45 @@ def all_downloads() -> list[Download]:
     ]
 
 
+class _Parts:
+    """Each project-year's rows, CSV lines and JSON, made once: a project-year is in three
+    bundles (its project's, its year's and the whole site's), which are made of these."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._made: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]], str, str, str]] = {}
+
+    def of(
+        self, entry: ProjectYear
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str, str, str]:
+        made = self._made.get(id(entry))
+        if made is None:
+            budget, indicators = budget_rows([entry]), indicator_rows([entry], self.catalog)
+            made = self._made[id(entry)] = (
+                budget,
+                indicators,
+                _csv_lines(BUDGET_COLUMNS, budget),
+                _csv_lines(INDICATOR_COLUMNS, indicators),
+                _json_report(entry),
+            )
+        return made
+
+
 def _write_bundle(
-    root: Path, stem: str, entries: list[ProjectYear], created: dt.date, catalog: Catalog
+    root: Path, stem: str, entries: list[ProjectYear], created: dt.date, parts: _Parts
 ) -> None:
-    budget, indicators = budget_rows(entries), indicator_rows(entries, catalog)
+    made = [parts.of(entry) for entry in entries]
+    budget = [row for m in made for row in m[0]]
+    indicators = [row for m in made for row in m[1]]
     base = root / DOWNLOADS / stem
     base.parent.mkdir(parents=True, exist_ok=True)
-    base.with_name(base.name + "-yusuan.csv").write_bytes(csv_bytes(BUDGET_COLUMNS, budget))
-    base.with_name(base.name + "-zhibiao.csv").write_bytes(csv_bytes(INDICATOR_COLUMNS, indicators))
+    budget_csv = _csv_file(BUDGET_COLUMNS, [m[2] for m in made])
+    base.with_name(base.name + "-yusuan.csv").write_bytes(budget_csv)
+    indicator_csv = _csv_file(INDICATOR_COLUMNS, [m[3] for m in made])
+    base.with_name(base.name + "-zhibiao.csv").write_bytes(indicator_csv)
     sheets = [("预算", BUDGET_COLUMNS, budget), ("绩效指标", INDICATOR_COLUMNS, indicators)]
     base.with_name(base.name + ".xlsx").write_bytes(xlsx_bytes(sheets, created))
-    base.with_name(base.name + ".json").write_bytes(json_bytes(entries))
+    base.with_name(base.name + ".json").write_bytes(_json_file([m[4] for m in made]))
 
 
 def write_downloads(
@@ -411,15 +461,17 @@ def write_downloads(
     def wanted(stem: str) -> bool:
         return only is None or stem in only
 
+    parts = _Parts(catalog)
+
     for project in catalog.projects.values():
         if wanted(f"xiangmu/{project.slug}"):
             entries = project.all_documents()
-            _write_bundle(site_dir, f"xiangmu/{project.slug}", entries, created, catalog)
+            _write_bundle(site_dir, f"xiangmu/{project.slug}", entries, created, parts)
     for year in catalog.years:
         if wanted(str(year)):
-            _write_bundle(site_dir, str(year), catalog.in_year(year), created, catalog)
+            _write_bundle(site_dir, str(year), catalog.in_year(year), created, parts)
     if wanted("quanbu"):
-        _write_bundle(site_dir, "quanbu", catalog.reports, created, catalog)
+        _write_bundle(site_dir, "quanbu", catalog.reports, created, parts)
         write_fiscal_package(catalog, site_dir / DOWNLOADS, title)
 
 
