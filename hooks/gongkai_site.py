@@ -6,12 +6,12 @@ on_config  read and check data/ and its publication records (before MkDocs clean
            out what changed since the session's last build
 on_pre_build  empty the folder when an incremental build must redo everything
 on_files   add one virtual page per planned page (marked modified only if the change touches
-           it), and start writing the downloads and the full-text index on the second core
+           it); start writing the downloads, the feed and the full-text index on the second core
 on_nav     start the child that builds a share of the pages on the second core
 on_page_content  render the page from its jinja2 template, its table of contents, and hand
            its text to the full-text index
-on_post_build    write the Atom feed and the original attachments; wait for the shared pages,
-                 the downloads and the full-text index
+on_post_build    write the original attachments (and the Atom feed, unless the downloads' writer
+                 did); wait for the shared pages, the downloads and the full-text index
 on_build_error   stop the children of a failed build
 on_serve   rebuild when data/, the templates or the theme change, told by the system at once
 """
@@ -67,6 +67,7 @@ class _Build:
     texts: dict[str, PageText] = field(default_factory=dict)  # page URL → its searchable text
     index: IndexWriter | None = None  # a full build's index, built as the pages are rendered
     share: PageShare | None = None  # the pages a child builds on the second core
+    feed_written: bool = False  # by the downloads' writer (a build of everything)
 
     def keep_text(self, text: PageText) -> None:
         if self.index is not None:
@@ -217,9 +218,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     def outputs() -> None:
         write_downloads(site.catalog, site_dir, site.today, config.site_name, only)
         write_lists(site, site_dir, only)
+        if only is None:  # everything: the feed too, off the pages' core
+            _write_feed(site, config)
 
     if only is None or only:
         build.outputs = Background(outputs)
+        build.feed_written = only is None
         if memory.incremental:
             memory.pending, memory.pending_bundles = build.outputs, only
     return files
@@ -305,8 +309,8 @@ def on_post_build(config: MkDocsConfig) -> None:
             raise PluginError(str(error)) from None
     if site.settings.version_folder:
         return  # feed, originals and search index: the archive keeps the newest version's
-    feed = atom_feed(site, config.site_name, config.site_url or "")
-    (Path(config.site_dir) / FEED_FILE).write_bytes(feed)
+    if not _current().feed_written:
+        _write_feed(site, config)
     copy_attachments(site.catalog, Path(config.site_dir))
     outputs = _current().outputs
     if outputs is not None and not memory.incremental:
@@ -345,6 +349,11 @@ def on_build_error(error: Exception) -> None:
     for child in (build.share, build.index, build.outputs):
         if child is not None:
             child.cancel()
+
+
+def _write_feed(site: Site, config: MkDocsConfig) -> None:
+    feed = atom_feed(site, config.site_name, config.site_url or "")
+    (Path(config.site_dir) / FEED_FILE).write_bytes(feed)
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
