@@ -146,3 +146,36 @@ def test_the_theme_listing_leaves_out_only_hidden_folders() -> None:
     hidden = [name for name in everything if name.startswith(".") or "/." in name]
     assert len(hidden) > 10_000  # Material's icons
     assert quick == [name for name in everything if name not in set(hidden)]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status  # exited, waiting to be reaped by whoever adopted it
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_the_index_child_of_a_killed_build_leaves(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    read, write = os.pipe()
+    build = os.fork()
+    if build == 0:  # the build: starts its index writer, then is killed before closing it
+        try:
+            writer = IndexWriter(tmp_path)
+            assert writer.process is not None
+            os.write(write, str(writer.process.pid).encode())
+            time.sleep(60)
+        finally:
+            os._exit(0)
+    child = int(os.read(read, 32))
+    os.kill(build, signal.SIGKILL)
+    os.waitpid(build, 0)
+    started = time.monotonic()
+    while not _gone(child) and time.monotonic() - started < 10:
+        time.sleep(0.1)
+    assert _gone(child)  # it would otherwise wait for pages for ever
+    assert not (tmp_path / "search").exists()

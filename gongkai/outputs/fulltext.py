@@ -19,6 +19,8 @@ from __future__ import annotations
 import html
 import json
 import multiprocessing
+import os
+import queue
 import re
 import zlib
 from array import array
@@ -223,6 +225,7 @@ class IndexWriter:
         self.site_dir = site_dir
         self.postings = _Postings()  # gathered here without a second core
         self.process: multiprocessing.process.BaseProcess | None = None
+        self.parent = os.getpid()
         if second_core():
             context = multiprocessing.get_context("fork")
             self.queue: multiprocessing.Queue[PageText | None] = context.Queue()
@@ -236,9 +239,19 @@ class IndexWriter:
             self.queue.put(page)
 
     def _collect(self) -> None:  # in the child
-        while (page := self.queue.get()) is not None:
+        while (page := self._next()) is not None:
             self.postings.add(page)
         self.postings.write(self.site_dir)
+
+    def _next(self) -> PageText | None:
+        """The next page; the child leaves when the build was killed before it sent them all
+        (it would otherwise wait for ever)."""
+        while True:
+            try:
+                return self.queue.get(timeout=1)
+            except queue.Empty:
+                if os.getppid() != self.parent:
+                    os._exit(1)
 
     def close(self) -> None:
         """Write the index (or wait for the child to): every page has been added."""

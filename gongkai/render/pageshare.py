@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import sys
 from collections.abc import Iterable
 
@@ -49,6 +50,7 @@ class PageShare:
         if not self.uris:
             return
         context = multiprocessing.get_context("fork")
+        self.parent = os.getpid()
         self.process = context.Process(target=self._build, args=(config, files, nav))
         self.process.daemon = True
         _skipped.uris = self.uris
@@ -65,6 +67,8 @@ class PageShare:
             for file in doc_files:
                 if file.src_uri not in self.uris:
                     continue
+                if os.getppid() != self.parent:  # the build was killed: its folder is lost
+                    os._exit(1)
                 page = file.page if file.page is not None else Page(None, file, config)
                 _populate_page(page, config, files)
                 _build_page(page, config, doc_files, nav, env)
