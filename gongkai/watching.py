@@ -6,16 +6,31 @@ look reads the status of every data file. The operating system can say at once w
 changed (inotify on Linux, ReadDirectoryChangesW on Windows, FSEvents on macOS); watchdog's
 ``Observer`` is the one for this system. Where it cannot start (a network drive, too few
 inotify watches), the session keeps MkDocs' polling.
+
+The system also tells of files opened and read, and a build reads every data file: only a
+file created, changed, moved or deleted starts a rebuild, and not a hidden one (an editor's
+swap file, the data folder's lock), or each build would start the next.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import watchdog.observers
-from watchdog.events import FileSystemEventHandler
+from watchdog.events import (
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers.api import ObservedWatch
 
 log = logging.getLogger("mkdocs.gongkai")
 
@@ -32,7 +47,7 @@ def notify_at_once(server: Any) -> None:
     for path, count in watched.items():
         for _ in range(count):
             server.unwatch(path)
-    server.observer = watchdog.observers.Observer()
+    server.observer = ChangesOnly()
     for path, count in watched.items():
         for _ in range(count):
             server.watch(path)
@@ -40,7 +55,7 @@ def notify_at_once(server: Any) -> None:
 
 def _works(paths: Iterable[str]) -> bool:
     """Whether the system watches these paths (a trial observer, stopped at once)."""
-    trial = watchdog.observers.Observer()
+    trial = ChangesOnly()
     try:
         for path in paths:
             trial.schedule(FileSystemEventHandler(), path, recursive=True)
@@ -53,3 +68,34 @@ def _works(paths: Iterable[str]) -> bool:
             trial.stop()
             trial.join()
     return True
+
+
+_CHANGES = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileMovedEvent, FileDeletedEvent]
+
+
+class ChangesOnly(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
+    """The system's observer, passing on only changes of files that are not hidden."""
+
+    def schedule(
+        self,
+        event_handler: FileSystemEventHandler,
+        path: str,
+        *,
+        recursive: bool = False,
+        event_filter: list[type[FileSystemEvent]] | None = None,
+    ) -> ObservedWatch:
+        return super().schedule(
+            _Visible(event_handler), path, recursive=recursive, event_filter=_CHANGES
+        )
+
+
+class _Visible(FileSystemEventHandler):
+    def __init__(self, handler: FileSystemEventHandler) -> None:
+        self.handler = handler
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+        names = [Path(os.fsdecode(p)).name for p in paths if p]
+        if all(name.startswith(".") for name in names):
+            return
+        self.handler.dispatch(event)

@@ -144,8 +144,16 @@ def test_a_saved_file_is_noticed_at_once(tmp_path: Path) -> None:
     notify_at_once(server)
     assert not isinstance(server.observer, watchdog.observers.polling.PollingObserver)
     assert server._watched_paths == {str(data): 2, str(tmp_path / "mkdocs.yml"): 1}
+    (data / "2023" / "b.yml").write_text("name: b\n", encoding="utf-8")
     server.observer.start()
     try:
+        # A build reads every data file and takes the data folder's lock: neither may start
+        # another build, or each build would start the next.
+        (data / "2023" / "b.yml").read_text(encoding="utf-8")
+        (data / ".data.lock").write_text("1234\n", encoding="utf-8")
+        (data / ".data.lock").unlink()
+        time.sleep(0.5)
+        assert not server._want_rebuild
         started = time.monotonic()
         (data / "2023" / "a.yml").write_text("name: x\n", encoding="utf-8")
         while not server._want_rebuild and time.monotonic() - started < 5:
