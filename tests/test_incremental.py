@@ -271,14 +271,10 @@ def test_a_project_years_targets_in_a_session(project: Path, tmp_path: Path) -> 
     assert "有目标要求降低" not in year and "1 个项目同时公开了年初绩效目标表和自评" in year
 
 
-def test_a_session_build_compiles_no_template_again(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Compiling the theme's and the pages' templates anew was half of an edit's rebuild.
+def _count_compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates jinja2 compiles from now on."""
     import jinja2
 
-    served = tmp_path / "served"
-    _session_build(project, served)
     compiled: list[str] = []
     original = jinja2.Environment.compile
 
@@ -287,6 +283,17 @@ def test_a_session_build_compiles_no_template_again(
         return original(self, source, name, *a)  # type: ignore[arg-type]
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return compiled
+
+
+def test_a_session_build_compiles_no_template_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compiling the theme's and the pages' templates anew was half of an edit's rebuild.
+
+    served = tmp_path / "served"
+    _session_build(project, served)
+    compiled = _count_compiles(monkeypatch)
     _edit(
         project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml",
         "problems: 无。",
@@ -327,14 +334,7 @@ def test_compiled_templates_are_kept_for_the_next_process(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     template = tmp_path / "page.html"
     template.write_text("旧：{{ name }}", encoding="utf-8")
-    compiled: list[str] = []
-    original = jinja2.Environment.compile
-
-    def counting(self: jinja2.Environment, source: str, name: str | None = None, *a: object):
-        compiled.append(name or "")
-        return original(self, source, name, *a)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    compiled = _count_compiles(monkeypatch)
 
     def render() -> str:  # as a new process does: a new cache, with only the folder shared
         cache = environment.CompiledTemplates("html")
