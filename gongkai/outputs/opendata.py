@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import xlsxwriter
 
@@ -267,11 +267,6 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
-def csv_bytes(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> bytes:
-    """CSV in UTF-8 with a BOM, so that Excel on Windows reads the Chinese right."""
-    return _csv_file(columns, [_csv_lines(columns, rows)])
-
-
 def _csv_lines(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> str:
     """The CSV lines of ``rows``, without the header (a file is its header and such parts)."""
     buffer = io.StringIO(newline="")
@@ -282,6 +277,8 @@ def _csv_lines(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> str:
 
 
 def _csv_file(columns: tuple[Column, ...], parts: list[str]) -> bytes:
+    """CSV in UTF-8 with a BOM, so that Excel on Windows reads the Chinese right: the header,
+    then the lines of each part."""
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\r\n").writerow([c.header for c in columns])
     return ("\ufeff" + buffer.getvalue() + "".join(parts)).encode("utf-8")
@@ -334,13 +331,9 @@ def xlsx_bytes(
     return buffer.getvalue()
 
 
-def json_bytes(entries: Iterable[ProjectYear]) -> bytes:
-    """Every report in full, as its data file holds it, with where it belongs."""
-    return _json_file([_json_report(entry) for entry in entries])
-
-
 def _json_report(entry: ProjectYear) -> str:
-    """One report of the JSON file, as ``json.dumps(indent=1)`` writes it inside the file's
+    """One report in full, as its data file holds it, with where it belongs: one part of the
+    JSON file, as ``json.dumps(indent=1)`` writes it inside the file's
     ``reports`` list (two levels in), so that a file is its head and such parts."""
     report = {
         "year": entry.year,
@@ -407,21 +400,29 @@ def all_downloads() -> list[Download]:
     ]
 
 
+class _EntryParts(NamedTuple):
+    """What one project-year gives each bundle it is in."""
+
+    budget: list[dict[str, Any]]
+    indicators: list[dict[str, Any]]
+    budget_csv: str
+    indicator_csv: str
+    json: str
+
+
 class _Parts:
     """Each project-year's rows, CSV lines and JSON, made once: a project-year is in three
     bundles (its project's, its year's and the whole site's), which are made of these."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self._made: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]], str, str, str]] = {}
+        self._made: dict[int, _EntryParts] = {}
 
-    def of(
-        self, entry: ProjectYear
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str, str, str]:
+    def of(self, entry: ProjectYear) -> _EntryParts:
         made = self._made.get(id(entry))
         if made is None:
             budget, indicators = budget_rows([entry]), indicator_rows([entry], self.catalog)
-            made = self._made[id(entry)] = (
+            made = self._made[id(entry)] = _EntryParts(
                 budget,
                 indicators,
                 _csv_lines(BUDGET_COLUMNS, budget),
@@ -435,17 +436,17 @@ def _write_bundle(
     root: Path, stem: str, entries: list[ProjectYear], created: dt.date, parts: _Parts
 ) -> None:
     made = [parts.of(entry) for entry in entries]
-    budget = [row for m in made for row in m[0]]
-    indicators = [row for m in made for row in m[1]]
+    budget = [row for m in made for row in m.budget]
+    indicators = [row for m in made for row in m.indicators]
     base = root / DOWNLOADS / stem
     base.parent.mkdir(parents=True, exist_ok=True)
-    budget_csv = _csv_file(BUDGET_COLUMNS, [m[2] for m in made])
+    budget_csv = _csv_file(BUDGET_COLUMNS, [m.budget_csv for m in made])
     base.with_name(base.name + "-yusuan.csv").write_bytes(budget_csv)
-    indicator_csv = _csv_file(INDICATOR_COLUMNS, [m[3] for m in made])
+    indicator_csv = _csv_file(INDICATOR_COLUMNS, [m.indicator_csv for m in made])
     base.with_name(base.name + "-zhibiao.csv").write_bytes(indicator_csv)
     sheets = [("预算", BUDGET_COLUMNS, budget), ("绩效指标", INDICATOR_COLUMNS, indicators)]
     base.with_name(base.name + ".xlsx").write_bytes(xlsx_bytes(sheets, created))
-    base.with_name(base.name + ".json").write_bytes(_json_file([m[4] for m in made]))
+    base.with_name(base.name + ".json").write_bytes(_json_file([m.json for m in made]))
 
 
 def write_downloads(
