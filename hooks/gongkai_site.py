@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -303,10 +304,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     # The feed and the downloads are files beside the pages, written from the same data.
     site, share = _current().site, _current().share
     if share is not None:
-        try:
-            share.wait()
-        except BackgroundError as error:
-            raise PluginError(str(error)) from None
+        _waited(share.wait)
     if site.settings.version_folder:
         return  # feed, originals and search index: the archive keeps the newest version's
     if not _current().feed_written:
@@ -314,22 +312,15 @@ def on_post_build(config: MkDocsConfig) -> None:
     copy_attachments(site.catalog, Path(config.site_dir))
     outputs = _current().outputs
     if outputs is not None and not memory.incremental:
-        try:
-            outputs.wait()
-        except BackgroundError as error:
-            raise PluginError(str(error)) from None
+        _waited(outputs.wait)
     empty_material_index(Path(config.site_dir))
     compress_assets(Path(config.site_dir))
-    # The full-text index, from every page's text: this build's pages and, in a serve
-    # session, the earlier builds' pages that this one did not rewrite.
-    # A serve session shows the page first and writes the index behind it; a plain build
-    # has nothing left to overlap with, so it writes it here.
+    # The full-text index: a full build's has been built on another core as the pages came;
+    # a serve session's, from this build's pages and the earlier builds' pages that this one
+    # did not rewrite, is written behind the page the clerk is waiting for.
     index = _current().index
     if index is not None:
-        try:
-            index.close()
-        except BackgroundError as error:
-            raise PluginError(str(error)) from None
+        _waited(index.close)
     else:
         texts = list(_current().texts.values())
         memory.pending_index = Background(lambda: write_fulltext(texts, Path(config.site_dir)))
@@ -340,6 +331,14 @@ def on_post_build(config: MkDocsConfig) -> None:
         if memory.build_error is None:
             memory.last_good = site
     memory.finished(Path(config.site_dir), _current().snapshot)
+
+
+def _waited(step: Callable[[], None]) -> None:
+    """Wait for a child's work; a failed child fails the build with its plain message."""
+    try:
+        step()
+    except BackgroundError as error:
+        raise PluginError(str(error)) from None
 
 
 def on_build_error(error: Exception) -> None:

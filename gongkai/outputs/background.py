@@ -25,6 +25,18 @@ def second_core() -> bool:
     return forkable and (os.cpu_count() or 1) > 1 and not os.environ.get("GONGKAI_SERIAL")
 
 
+def stop(process: multiprocessing.process.BaseProcess | None) -> None:
+    """Stop a child if it still runs (the work of a build that failed or was taken over)."""
+    if process is not None and process.is_alive():
+        process.terminate()
+        process.join()
+
+
+def orphaned(parent: int) -> bool:
+    """Whether the build that forked this child is gone (killed): its work is lost."""
+    return os.getppid() != parent
+
+
 class Background:
     """One piece of work started now and awaited later."""
 
@@ -39,9 +51,7 @@ class Background:
 
     def cancel(self) -> None:
         """Stop the child if it still runs (its files are written again by the next job)."""
-        if self.process is not None and self.process.is_alive():
-            self.process.terminate()
-            self.process.join()
+        stop(self.process)
 
     def wait(self) -> None:
         """Wait for the child to finish (the work is done already where there is none)."""

@@ -27,7 +27,7 @@ from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai.outputs.background import BackgroundError, second_core
+from gongkai.outputs.background import BackgroundError, orphaned, second_core, stop
 from gongkai.outputs.search import readings
 from gongkai.pages import headings
 
@@ -250,7 +250,7 @@ class IndexWriter:
             try:
                 return self.queue.get(timeout=1)
             except queue.Empty:
-                if os.getppid() != self.parent:
+                if orphaned(self.parent):
                     os._exit(1)
 
     def close(self) -> None:
@@ -265,9 +265,7 @@ class IndexWriter:
 
     def cancel(self) -> None:
         """Stop the child of a build that failed."""
-        if self.process is not None and self.process.is_alive():
-            self.process.terminate()
-            self.process.join()
+        stop(self.process)
 
 
 class _Postings:

@@ -26,7 +26,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from gongkai.outputs.background import BackgroundError, second_core
+from gongkai.outputs.background import BackgroundError, orphaned, second_core, stop
 
 ELSEWHERE = "gk-elsewhere.html"  # the empty template of a page the child builds
 SHARE = 2  # every second page outside the navigation goes to the child
@@ -67,7 +67,7 @@ class PageShare:
             for file in doc_files:
                 if file.src_uri not in self.uris:
                     continue
-                if os.getppid() != self.parent:  # the build was killed: its folder is lost
+                if orphaned(self.parent):  # the build was killed: its folder is lost
                     os._exit(1)
                 page = file.page if file.page is not None else Page(None, file, config)
                 _populate_page(page, config, files)
@@ -90,9 +90,7 @@ class PageShare:
             raise BackgroundError(f"后台生成页面失败（退出码 {code}）")
 
     def cancel(self) -> None:
-        if self.process is not None and self.process.is_alive():
-            self.process.terminate()
-            self.process.join()
+        stop(self.process)
         self.process = None
 
 
