@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 WAIT_SECONDS = 5.0
@@ -34,14 +35,39 @@ def _holder(path: Path) -> dict[str, object]:
     return found if isinstance(found, dict) else {}
 
 
+@dataclass(frozen=True)
+class Unfinished:
+    """A writer that died holding the lock (没有正常结束的命令): its command, process and start."""
+
+    command: str
+    pid: object
+    since: str
+
+    def message(self) -> str:
+        """What the clerk is told when the lock is taken over."""
+        return (
+            f"上一次 gongkai {self.command}（进程 {self.pid}，自 {self.since} 起）没有正常结束，"
+            "已接管写入锁；请运行 gongkai check 核对数据和公开记录。"
+        )
+
+    def started(self) -> float | None:
+        """When it started, in seconds since the epoch; None if the lock file does not say."""
+        try:
+            return dt.datetime.fromisoformat(self.since).timestamp()
+        except ValueError:
+            return None
+
+
 @contextmanager
-def writer_lock(folder: Path, command: str, wait: float = WAIT_SECONDS) -> Iterator[list[str]]:
-    """Hold the data folder's lock while the block runs; yields what the clerk must be told
-    (a lock taken over from a run that did not finish)."""
+def writer_lock(
+    folder: Path, command: str, wait: float = WAIT_SECONDS
+) -> Iterator[Unfinished | None]:
+    """Hold the data folder's lock while the block runs; yields the run that held it before
+    and did not finish (the clerk must be told, and its leftovers cleared), or None."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: no advisory locks; the run goes on alone
-        yield []
+        yield None
         return
     path = lock_path(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,21 +88,21 @@ def writer_lock(folder: Path, command: str, wait: float = WAIT_SECONDS) -> Itera
                         "同一时间只能有一个命令写入，以免两人用同一个索引号序号。"
                     ) from None
                 time.sleep(0.2)
-        told: list[str] = []
         previous = _holder(path)
-        if previous.get("pid"):
-            told.append(
-                f"上一次 gongkai {previous.get('command', '')}（进程 {previous.get('pid')}，"
-                f"自 {previous.get('since', '？')} 起）没有正常结束，已接管写入锁；"
-                "请运行 gongkai check 核对数据和公开记录。"
+        unfinished = (
+            Unfinished(
+                str(previous.get("command", "")), previous["pid"], str(previous.get("since", "？"))
             )
+            if previous.get("pid")
+            else None
+        )
         handle.seek(0)
         handle.truncate()
         since = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         handle.write(json.dumps({"command": command, "pid": os.getpid(), "since": since}))
         handle.flush()
         os.fsync(handle.fileno())
-        yield told
+        yield unfinished
         handle.seek(0)
         handle.truncate()  # ended normally: nobody holds it
         handle.flush()

@@ -261,3 +261,56 @@ def test_freeze_killed_at_any_instant_loses_nothing(tmp_path: Path, batch: int) 
         assert checked.returncode in (0, 3), (trial, checked.stdout + checked.stderr)
         shutil.rmtree(project)
     _report("freeze", landed)
+
+
+def test_a_git_lock_left_by_a_killed_freeze_is_cleared(tmp_path: Path) -> None:
+    """A freeze killed while its git moved the archive branch leaves git's lock file (seen in
+    CI: the next freeze failed with git's English "remove the file manually"). After a freeze
+    that died, the next one removes the lock its git left and says so; a lock with no dead
+    freeze behind it is left alone and explained in Chinese, and nothing is half written."""
+    from gongkai.lock import lock_path
+
+    project = copy_project(tmp_path / "project")
+    (project / ".gitignore").write_text("site/\n", encoding="utf-8")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "data")
+    stale = project / ".git/refs/heads/gh-pages.lock"
+    stale.write_text("", encoding="utf-8")
+    args = ("freeze", "2023", "--date", "2024-01-31")
+
+    refused = run_cli(project, *args, env=GIT_ENV)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert f"git 锁文件 {stale} 已存在" in refused.stderr, refused.stderr
+    assert "请确认没有 git 命令在运行后删除这个文件" in refused.stderr
+    assert stale.exists() and not (project / "archive/2023.json").exists()
+    shown = subprocess.run(["git", "show-ref"], cwd=project, capture_output=True, text=True)
+    assert "gh-pages" not in shown.stdout
+
+    # The lock file now says a freeze started before the git lock was made, and died.
+    lock_path(project / "data").write_text(
+        json.dumps({"command": "freeze", "pid": 999999, "since": "2024-01-31T12:00:00+08:00"}),
+        encoding="utf-8",
+    )
+    finished = run_cli(project, *args, env=GIT_ENV)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "上一次 gongkai freeze（进程 999999" in finished.stderr
+    assert f"已删除上一次 gongkai freeze 留下的 git 锁文件 {stale}" in finished.stderr
+    assert not stale.exists() and (project / "archive/2023.json").exists()
+    shown = subprocess.run(["git", "show-ref"], cwd=project, capture_output=True, text=True)
+    assert "refs/heads/gh-pages" in shown.stdout
+
+
+def test_a_git_lock_older_than_the_dead_freeze_is_not_its_own(tmp_path: Path) -> None:
+    """Only a lock file made after the dead freeze started is taken for its own."""
+    from gongkai.commands.archive import release_branch_locks
+
+    git(tmp_path, "init", "-q", "-b", "main")
+    stale = tmp_path / ".git/refs/heads/gh-pages.lock"
+    stale.write_text("", encoding="utf-8")
+    os.utime(stale, (1_000_000_000, 1_000_000_000))
+    assert release_branch_locks(tmp_path, since=1_700_000_000.0) == []
+    assert stale.exists()
+    told = release_branch_locks(tmp_path, since=999_000_000.0)
+    assert len(told) == 1 and str(stale) in told[0] and not stale.exists()

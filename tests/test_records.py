@@ -343,8 +343,9 @@ def test_one_writer_at_a_time_and_a_dead_writer_is_taken_over(project: Path) -> 
         holder.wait()
     # The killed holder's note is still in the lock file: the next writer takes over and says so.
     assert "publish" in lock_path(folder).read_text(encoding="utf-8")
-    with writer_lock(folder, "import") as told:
-        assert told and "没有正常结束" in told[0] and str(holder.pid) in told[0]
+    with writer_lock(folder, "import") as unfinished:
+        assert unfinished is not None and unfinished.command == "publish"
+        assert "没有正常结束" in unfinished.message() and str(holder.pid) in unfinished.message()
     assert lock_path(folder).read_text(encoding="utf-8") == ""  # a clean end leaves no holder
     assert run_cli(project, "publish").returncode == 0
 

@@ -31,6 +31,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,7 +298,50 @@ class _Changes:
         if process.wait() != 0:
             assert process.stderr is not None
             error = process.stderr.read().decode(errors="replace")
+            taken = _LOCK_TAKEN.search(error)
+            if taken:
+                raise ArchiveError(
+                    f"写入 {BRANCH} 分支失败：git 锁文件 {taken.group(1)} 已存在，"
+                    "另一个 git 命令正在改动这个仓库，或者曾经中途退出。"
+                    "请确认没有 git 命令在运行后删除这个文件，再运行同一条命令。"
+                )
             raise ArchiveError(f"写入 {BRANCH} 分支失败：{error}")
+
+
+# git's lock files (…/refs/heads/gh-pages.lock) stay when the git holding them is killed.
+_LOCK_TAKEN = re.compile(r"Unable to create '([^']+\.lock)': File exists")
+LOCK_WAIT_SECONDS = 3.0
+
+
+def _branch_locks(root: Path) -> list[Path]:
+    """The lock files git takes to move the archive branch."""
+    found = []
+    for name in (f"refs/heads/{BRANCH}.lock", "packed-refs.lock"):
+        where = _git(root, "rev-parse", "--git-path", name, check=False).strip()
+        if where:
+            found.append((root / where).resolve())
+    return found
+
+
+def release_branch_locks(root: Path, since: float | None) -> list[str]:
+    """Remove the branch's lock files that a freeze which died left behind (its git killed
+    with it); returns what the clerk is told. Only the archive's freeze moves the branch, under
+    the writer lock, so a lock file made after that freeze started is its own. A git still
+    finishing its work (the freeze alone was killed) is given a few seconds to let go."""
+    told = []
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    for lock in _branch_locks(root):
+        while lock.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        try:
+            made = lock.stat().st_mtime
+        except FileNotFoundError:
+            continue
+        if since is not None and made < since - 1:  # older than that freeze: not its own
+            continue
+        lock.unlink(missing_ok=True)
+        told.append(f"已删除上一次 gongkai freeze 留下的 git 锁文件 {lock}（归档分支未被改动）。")
+    return told
 
 
 def _blob_id(data: bytes) -> str:

@@ -520,11 +520,14 @@ def main(argv: list[str] | None = None) -> int:
         out = getattr(args, "out", None)
         folder = Path(out) if args.command == "import" and out else settings.data_path
         try:
-            with writer_lock(folder, args.command) as told:
-                for line in told:
-                    print(line, file=sys.stderr)
+            with writer_lock(folder, args.command) as unfinished:
+                if unfinished is not None:
+                    print(unfinished.message(), file=sys.stderr)
                 for place in (folder, settings.root / ARCHIVE_DIR):
                     remove_leftovers(place)  # half-written temporaries of a killed writer
+                if unfinished is not None and unfinished.command == "freeze":
+                    for line in archive.release_branch_locks(settings.root, unfinished.started()):
+                        print(line, file=sys.stderr)
                 return args.run(args)
         except OSError as error:  # a full disk, a read-only folder: say so, no traceback
             print(_write_failure(error), file=sys.stderr)
