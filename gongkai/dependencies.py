@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.model.catalog import DEPARTMENTS_FILE, ProjectYear
-from gongkai.model.report import DocumentKind
+from gongkai.model.report import DocumentKind, Report
 from gongkai.outputs.listing import timeliness_pages
 from gongkai.pages import (
     department_uri,
@@ -105,15 +105,26 @@ class Facets:
         """``linked``: a document of a project-year with two, whose targets the year and
         department pages count as kept or changed."""
         report = entry.report
+        # The catalog hands back the very Report it read before while the file's time and size
+        # stay the same (gongkai.model.catalog): its facets are those worked out then, and a
+        # serve rebuild does not read and hash every data file again.
+        known = _FACETS.get(entry.path)
+        if known is not None and known[0] is report and known[1] == linked:
+            return known[2]
         listed = [entry.name, entry.department.slug, [b.model_dump_json() for b in report.budget]]
         if linked:
             listed.append([i.model_dump_json() for i in report.performance.indicators])
         disclosed = [entry.name, report.disclosure.model_dump_json()]
-        return cls(
+        facets = cls(
             _digest(entry.path),
             hashlib.sha256(repr(listed).encode()).hexdigest(),
             hashlib.sha256(repr(disclosed).encode()).hexdigest(),
         )
+        _FACETS[entry.path] = (report, linked, facets)
+        return facets
+
+
+_FACETS: dict[Path, tuple[Report, bool, Facets]] = {}  # data file → its report's facets
 
 
 @dataclass

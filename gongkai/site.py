@@ -4,7 +4,7 @@ checked together — what the hooks build from and what ``gongkai check`` report
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from gongkai.checks import frozen
@@ -43,18 +43,14 @@ class Site:
     catalog: Catalog
     ledger: Ledger
     today: dt.date
+    _events_by_report: dict[str, list[EventRow]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @cached_property
     def events(self) -> list[EventRow]:
         """Every event of every report, newest year first."""
-        rows = []
-        for entry in self.catalog.reports:
-            for event in EVENTS:
-                state = getattr(entry.report.disclosure, event)
-                rows.append(
-                    EventRow(entry, event, state, assess(state, self.today, self.settings.rule))
-                )
-        return rows
+        return [row for entry in self.catalog.reports for row in self.events_of(entry)]
 
     @cached_property
     def findings(self) -> list[Finding]:
@@ -64,21 +60,24 @@ class Site:
     def scores(self, entry: ProjectYear) -> ScoreCard:
         return score_report(entry, self.settings.scoring)
 
-    @cached_property
-    def _events_by_report(self) -> dict[str, list[EventRow]]:
-        index: dict[str, list[EventRow]] = {}
-        for row in self.events:
-            index.setdefault(row.entry.key, []).append(row)
-        return index
-
     def events_in(self, year: int) -> list[EventRow]:
         """The events of one year, in the site's order, through the catalog's and the reports'
         indexes (a page per hundred events must not scan them all)."""
         return [row for entry in self.catalog.in_year(year) for row in self.events_of(entry)]
 
     def events_of(self, entry: ProjectYear) -> list[EventRow]:
-        """The events of one report (indexed: a page per report must not scan them all)."""
-        return self._events_by_report.get(entry.key, [])
+        """The events of one report, assessed when first asked for: a rebuild of a few pages
+        in a serve session must not assess every report of the site."""
+        rows = self._events_by_report.get(entry.key)
+        if rows is None:
+            rows = []
+            for event in EVENTS:
+                state = getattr(entry.report.disclosure, event)
+                rows.append(
+                    EventRow(entry, event, state, assess(state, self.today, self.settings.rule))
+                )
+            self._events_by_report[entry.key] = rows
+        return rows
 
     def counts(self, rows: list[EventRow]) -> dict[Status, int]:
         """Events by status (公开时效 counts)."""

@@ -10,8 +10,8 @@ on_files   add one virtual page per planned page (marked modified only if the ch
 on_nav     start the child that builds a share of the pages on the second core
 on_page_content  render the page from its jinja2 template, its table of contents, and hand
            its text to the full-text index
-on_post_build    write the original attachments (and the Atom feed, unless the downloads' writer
-                 did); wait for the shared pages, the downloads and the full-text index
+on_post_build    write the original attachments; wait for the shared pages, the downloads (with
+                 the Atom feed) and the full-text index
 on_build_error   stop the children of a failed build
 on_serve   rebuild when data/, the templates or the theme change, told by the system at once
 """
@@ -68,7 +68,6 @@ class _Build:
     texts: dict[str, PageText] = field(default_factory=dict)  # page URL → its searchable text
     index: IndexWriter | None = None  # a full build's index, built as the pages are rendered
     share: PageShare | None = None  # the pages a child builds on the second core
-    feed_written: bool = False  # by the downloads' writer (a build of everything)
 
     def keep_text(self, text: PageText) -> None:
         if self.index is not None:
@@ -219,12 +218,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     def outputs() -> None:
         write_downloads(site.catalog, site_dir, site.today, config.site_name, only)
         write_lists(site, site_dir, only)
-        if only is None:  # everything: the feed too, off the pages' core
-            _write_feed(site, config)
+        # The feed too, off the pages' core: it lists every event of every report (1 s at
+        # 10,000 project-years), and a serve session's page need not wait for it.
+        _write_feed(site, config)
 
-    if only is None or only:
+    if only is None or only:  # none when nothing changed since the session's last build
         build.outputs = Background(outputs)
-        build.feed_written = only is None
         if memory.incremental:
             memory.pending, memory.pending_bundles = build.outputs, only
     return files
@@ -307,8 +306,6 @@ def on_post_build(config: MkDocsConfig) -> None:
         _waited(share.wait)
     if site.settings.version_folder:
         return  # feed, originals and search index: the archive keeps the newest version's
-    if not _current().feed_written:
-        _write_feed(site, config)
     copy_attachments(site.catalog, Path(config.site_dir))
     outputs = _current().outputs
     if outputs is not None and not memory.incremental:

@@ -171,6 +171,7 @@ def _list_page(catalog: Catalog, uri: str, title: str, template: str, about: str
 
 def _projects_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     pages = list_pages(len(catalog.projects))
+    updated = _newest(catalog.reports)  # once, not once a page: it scans every report
     for number in range(1, pages + 1):
         title = "全部项目" if number == 1 else f"全部项目（第 {number} 页）"
         about = "全部预算项目及其各年度报告" + (
@@ -184,7 +185,7 @@ def _projects_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
             about,
             number == 1,  # the first page is in the navigation, the others through it
             trail=_HOME if number == 1 else (*_HOME, ("全部项目", PROJECTS)),
-            updated=_newest(catalog.reports),
+            updated=updated,
         )
 
 
@@ -244,6 +245,7 @@ def _timeliness(site: Site, page: SitePage) -> Context:
 
 def _timeliness_year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     for year, pages in timeliness_pages(catalog).items():
+        updated = _newest(catalog.in_year(year))  # once a year, not once a page
         for number in range(1, pages + 1):
             yield SitePage(
                 timeliness_year_uri(year, number),
@@ -253,7 +255,7 @@ def _timeliness_year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SiteP
                 f"{year}年度各项目公开事项的批复、公开期限与公开日期，第 {number} 页，共 {pages} 页",
                 False,
                 trail=(*_HOME, ("公开时效", TIMELINESS)),
-                updated=_newest(catalog.in_year(year)),
+                updated=updated,
             )
 
 
@@ -488,6 +490,7 @@ def _ranked_lists(
 def _year_list_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     for year in catalog.years:
         pages = list_pages(len(catalog.counted(catalog.in_year(year))))
+        updated = _newest(catalog.in_year(year))  # once a year, not once a page
         for number in range(1, pages + 1):
             page_words = f"（第 {number} 页）" if pages > 1 else ""
             yield SitePage(
@@ -499,7 +502,7 @@ def _year_list_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
                 + (f"，第 {number} 页，共 {pages} 页" if pages > 1 else ""),
                 False,
                 trail=(*_HOME, (f"{year}年度", year_uri(year))),
-                updated=_newest(catalog.in_year(year)),
+                updated=updated,
             )
 
 
