@@ -8,6 +8,7 @@ never uses it: ``incremental`` is set only by a dirty serve.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import shutil
@@ -71,6 +72,22 @@ def change(site: Site, docs_dir: Path, site_dir: Path) -> tuple[Change, Snapshot
         return Change(everything=True), None
     snapshot = Snapshot.of(site, docs_dir)
     return compare(_finished.get(site_dir.resolve()), snapshot), snapshot
+
+
+def freeze_loaded() -> None:
+    """In a build outside a serve session, once the data is loaded and the pages planned: the
+    garbage collector leaves those objects alone for the rest of the build (at 10,000
+    project-years its full collections walked them again and again, 17 s of a 159 s build).
+    A serve session does not: what it drops later would never be collected."""
+    if not serving:
+        gc.freeze()
+
+
+def thaw() -> None:
+    """At the end of a build, the frozen objects are the collector's again (a build run inside
+    a longer process, as the tests do, leaves it as it was)."""
+    if not serving:
+        gc.unfreeze()
 
 
 def finished(site_dir: Path, snapshot: Snapshot | None) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -47,6 +47,7 @@ from gongkai.outputs.search import describe, empty_material_index
 from gongkai.pages import SitePage, headings, navigation, page_year, placed
 from gongkai.render.builders import archive_line, archive_pages, plan, versions
 from gongkai.render.environment import TEMPLATES, THEME, quick_listing, theme_environment
+from gongkai.render.generated import GeneratedPage, kept_pages
 from gongkai.render.pageshare import ELSEWHERE, PageShare
 from gongkai.render.renderer import Renderer
 from gongkai.settings import Settings, SettingsError, load_settings
@@ -68,21 +69,13 @@ class _Build:
     texts: dict[str, PageText] = field(default_factory=dict)  # page URL → its searchable text
     index: IndexWriter | None = None  # a full build's index, built as the pages are rendered
     share: PageShare | None = None  # the pages a child builds on the second core
+    kept: dict[str, GeneratedPage] = field(default_factory=dict)  # a serve session's files
 
     def keep_text(self, text: PageText) -> None:
         if self.index is not None:
             self.index.add(text)
         else:
             self.texts[text.url] = text
-
-
-class _GeneratedPage(File):
-    """A generated page; in an incremental build, modified only if the change touches it."""
-
-    touched: set[str] | None = None  # None: every page
-
-    def is_modified(self) -> bool:
-        return self.touched is None or self.src_uri in self.touched
 
 
 _build: _Build | None = None  # MkDocs hooks are a module: the current build lives here
@@ -163,6 +156,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if str(THEME) not in config.theme.dirs:
         config.theme.dirs.insert(0, str(THEME))
     quick_listing(config.theme)
+    memory.freeze_loaded()
     return config
 
 
@@ -171,7 +165,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # prints title and description unescaped (<title>, <meta content="…">): escape them here.
     build = _current()
     touched = touched_pages(build.site, build.change)
+    # A serve session reuses the files of the pages its change does not touch.
+    kept = kept_pages(config, build.change.everything) if memory.incremental else {}
+    build.kept = kept
     for uri, site_page in build.pages.items():
+        known = kept.get(uri) if touched is not None and uri not in touched else None
+        if known is not None:
+            known.touched = touched
+            files.append(known)
+            continue
         # Material's search index is left out (search: exclude): the site ships its own,
         # and segmenting every page with jieba for an index nobody loads was half the build.
         front_matter = f"---\ntitle: {_yaml_text(site_page.title)}\nsearch:\n  exclude: true\n"
@@ -188,15 +190,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         front_matter += f"gk_meta: {json.dumps(meta, ensure_ascii=False)}\n"
         # Project pages stay out of the navigation on purpose (see gongkai.pages).
         inclusion = InclusionLevel.INCLUDED if site_page.in_nav else InclusionLevel.NOT_IN_NAV
-        page = _GeneratedPage.generated(
+        page = GeneratedPage.generated(
             config, uri, content=front_matter + "---\n", inclusion=inclusion
         )
         page.touched = touched
         files.append(page)
+        kept[uri] = page
     folder = build.site.settings.version_folder
     if folder:  # the site's own Markdown pages belong to the version too
         for file in files:
-            if file.is_documentation_page() and not isinstance(file, _GeneratedPage):
+            if file.is_documentation_page() and not isinstance(file, GeneratedPage):
                 file.dest_uri = folder + file.dest_uri
                 for cached in ("url", "abs_dest_path"):
                     file.__dict__.pop(cached, None)
@@ -300,6 +303,13 @@ def _toc_tokens(html: str) -> list[dict[str, Any]]:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    try:
+        _post_build(config)
+    finally:
+        memory.thaw()
+
+
+def _post_build(config: MkDocsConfig) -> None:
     # The feed and the downloads are files beside the pages, written from the same data.
     site, share = _current().site, _current().share
     if share is not None:
@@ -321,6 +331,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     else:
         texts = list(_current().texts.values())
         memory.pending_index = Background(lambda: write_fulltext(texts, Path(config.site_dir)))
+    for file in _current().kept.values():  # kept for the next build, without their HTML
+        file.forget_content()
     if memory.serving:
         status = Path(config.site_dir) / memory.STATUS_FILE
         status.parent.mkdir(parents=True, exist_ok=True)
@@ -339,9 +351,11 @@ def _waited(step: Callable[[], None]) -> None:
 
 
 def on_build_error(error: Exception) -> None:
+    memory.thaw()
     build = _build
     if build is None:
         return
+    build.kept.clear()  # the next build makes every page's file anew
     for child in (build.share, build.index, build.outputs):
         if child is not None:
             child.cancel()

@@ -355,3 +355,43 @@ def test_compiled_templates_are_kept_for_the_next_process(
     folder.chmod(0o777)  # a folder others can write into is not used
     assert environment.cache_folder("html") is None
     folder.chmod(0o700)
+
+
+def test_a_session_makes_files_only_for_the_pages_a_change_touches(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild hands MkDocs the earlier build's files for the untouched pages, which keep no
+    HTML between builds; after edits to two reports the site still equals a full build."""
+    from gongkai.render import generated
+
+    made: list[str] = []
+    original = generated.GeneratedPage.generated
+
+    def counted(cls: type, config: object, src_uri: str, **kwargs: object) -> object:
+        made.append(src_uri)
+        return original(config, src_uri, **kwargs)
+
+    monkeypatch.setattr(generated.GeneratedPage, "generated", classmethod(counted))
+    served = tmp_path / "served"
+    _session_build(project, served)
+    every = set(made)
+    assert len(every) > 20 and len(made) == len(every)
+    made.clear()
+    _edit(
+        project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml", "problems: 无。", "problems: 甲。"
+    )
+    _session_build(project, served)
+    assert "2023/baoan-feiyong.md" in made and "2023/jiefang-feiyong.md" not in made
+    assert len(made) < len(every) / 2, made
+    made.clear()
+    _edit(
+        project / "data/2023/xiqu-xinfangju/jiefang-feiyong.yml", "problems: 无。", "problems: 乙。"
+    )
+    _session_build(project, served)
+    assert "2023/jiefang-feiyong.md" in made and "2023/baoan-feiyong.md" not in made
+    kept = generated._KEPT[served.resolve()][1]
+    assert set(kept) == every
+    assert all(f.page is None or f.page.content is None for f in kept.values())
+    full = tmp_path / "full"
+    _build(project, full)
+    assert fingerprint(served) == fingerprint(full)

@@ -10,6 +10,7 @@ build's own process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -32,6 +33,18 @@ def stop(process: multiprocessing.process.BaseProcess | None) -> None:
         process.join()
 
 
+def leave_inherited() -> None:
+    """First thing in a forked child: the garbage collector leaves alone every object the child
+    inherited from the build. It would otherwise walk them all at each full collection (1–3 s
+    at 10,000 project-years) and, by marking each, copy the build's memory into the child's."""
+    gc.freeze()
+
+
+def _in_child(work: Callable[[], None]) -> None:
+    leave_inherited()
+    work()
+
+
 def orphaned(parent: int) -> bool:
     """Whether the build that forked this child is gone (killed): its work is lost."""
     return os.getppid() != parent
@@ -44,7 +57,9 @@ class Background:
         self.work = work
         self.process: multiprocessing.process.BaseProcess | None = None
         if second_core():
-            self.process = multiprocessing.get_context("fork").Process(target=work, daemon=True)
+            self.process = multiprocessing.get_context("fork").Process(
+                target=_in_child, args=(work,), daemon=True
+            )
             self.process.start()
         else:
             work()  # no second core to give it: do it now

@@ -27,7 +27,13 @@ from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai.outputs.background import BackgroundError, orphaned, second_core, stop
+from gongkai.outputs.background import (
+    BackgroundError,
+    leave_inherited,
+    orphaned,
+    second_core,
+    stop,
+)
 from gongkai.outputs.search import readings
 from gongkai.pages import headings
 
@@ -239,6 +245,7 @@ class IndexWriter:
             self.queue.put(page)
 
     def _collect(self) -> None:  # in the child
+        leave_inherited()
         while (page := self._next()) is not None:
             self.postings.add(page)
         self.postings.write(self.site_dir)

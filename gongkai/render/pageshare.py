@@ -26,7 +26,13 @@ from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from gongkai.outputs.background import BackgroundError, orphaned, second_core, stop
+from gongkai.outputs.background import (
+    BackgroundError,
+    leave_inherited,
+    orphaned,
+    second_core,
+    stop,
+)
 
 ELSEWHERE = "gk-elsewhere.html"  # the empty template of a page the child builds
 SHARE = 2  # every second page outside the navigation goes to the child
@@ -58,6 +64,7 @@ class PageShare:
 
     def _build(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
         # In the child: a warning here must fail a strict build as it would in one process.
+        leave_inherited()
         self.in_child = True
         warnings = _Count()
         logging.getLogger("mkdocs").addHandler(warnings)
