@@ -104,6 +104,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # A session's previous build may still be writing its downloads: this build takes over.
+    memory.busy()
     carried = memory.take_over()
     # Check every data file and record first: an error stops the build before site/ is touched.
     # In a serve session the browser must not wait for a build that never comes: the last good
@@ -339,6 +340,7 @@ def _post_build(config: MkDocsConfig) -> None:
         status.write_text(memory.status_script(memory.build_error), encoding="utf-8")
         if memory.build_error is None:
             memory.last_good = site
+        memory.collect_when_idle()
     memory.finished(Path(config.site_dir), _current().snapshot)
 
 

@@ -395,3 +395,22 @@ def test_a_session_makes_files_only_for_the_pages_a_change_touches(
     full = tmp_path / "full"
     _build(project, full)
     assert fingerprint(served) == fingerprint(full)
+
+
+def test_a_session_collects_garbage_while_the_clerk_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a serve build the full collection runs a moment later, off the rebuild's path; a
+    build that starts first calls it off."""
+    import gc
+    import time
+
+    collected: list[float] = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collected.append(time.monotonic()))
+    monkeypatch.setattr(memory, "IDLE_SECONDS", 0.2)
+    started = time.monotonic()
+    memory.collect_when_idle()
+    time.sleep(0.6)
+    assert len(collected) == 1 and collected[0] - started >= 0.2
+    memory.collect_when_idle()
+    memory.busy()  # the clerk saved again: a build starts
+    time.sleep(0.6)
+    assert len(collected) == 1

@@ -88,7 +88,11 @@ def plan(catalog: Catalog, with_audit: bool = False) -> list[SitePage]:
     The audit page is only for internal builds (``audit_page: true``); before the first report
     there is only the home page (inspections count an empty column as a fault)."""
     kinds = KINDS if catalog.reports else KINDS[:1]
-    return [page for kind in kinds for page in kind.pages(catalog, with_audit)]
+    _dated.clear()
+    try:
+        return [page for kind in kinds for page in kind.pages(catalog, with_audit)]
+    finally:
+        _dated.clear()
 
 
 def context(site: Site, page: SitePage) -> Context:
@@ -132,7 +136,7 @@ def _home_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
         "home.html",
         None,
         "预算项目支出绩效信息公开",
-        updated=_newest(catalog.reports),
+        updated=_newest_of(catalog),
     )
 
 
@@ -164,14 +168,11 @@ def _home(site: Site, page: SitePage) -> Context:
 
 def _list_page(catalog: Catalog, uri: str, title: str, template: str, about: str) -> SitePage:
     """A page one step below home that covers every report: dated by the newest of them."""
-    return SitePage(
-        uri, title, template, None, about, trail=_HOME, updated=_newest(catalog.reports)
-    )
+    return SitePage(uri, title, template, None, about, trail=_HOME, updated=_newest_of(catalog))
 
 
 def _projects_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     pages = list_pages(len(catalog.projects))
-    updated = _newest(catalog.reports)  # once, not once a page: it scans every report
     for number in range(1, pages + 1):
         title = "全部项目" if number == 1 else f"全部项目（第 {number} 页）"
         about = "全部预算项目及其各年度报告" + (
@@ -185,7 +186,7 @@ def _projects_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
             about,
             number == 1,  # the first page is in the navigation, the others through it
             trail=_HOME if number == 1 else (*_HOME, ("全部项目", PROJECTS)),
-            updated=updated,
+            updated=_newest_of(catalog),
         )
 
 
@@ -245,7 +246,7 @@ def _timeliness(site: Site, page: SitePage) -> Context:
 
 def _timeliness_year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     for year, pages in timeliness_pages(catalog).items():
-        updated = _newest(catalog.in_year(year))  # once a year, not once a page
+        updated = _newest_of(catalog, year)
         for number in range(1, pages + 1):
             yield SitePage(
                 timeliness_year_uri(year, number),
@@ -318,7 +319,7 @@ def _year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
             f"{year}年度项目支出绩效信息",
             in_nav=False,  # the home page lists the years (see gongkai.pages.navigation)
             trail=_HOME,
-            updated=_newest(catalog.in_year(year)),
+            updated=_newest_of(catalog, year),
         )
 
 
@@ -490,7 +491,7 @@ def _ranked_lists(
 def _year_list_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     for year in catalog.years:
         pages = list_pages(len(catalog.counted(catalog.in_year(year))))
-        updated = _newest(catalog.in_year(year))  # once a year, not once a page
+        updated = _newest_of(catalog, year)
         for number in range(1, pages + 1):
             page_words = f"（第 {number} 页）" if pages > 1 else ""
             yield SitePage(
@@ -829,6 +830,17 @@ def _dates_of(entry: ProjectYear) -> list[PartialDate]:
 def _newest(entries: Iterable[ProjectYear]) -> PartialDate | None:
     """更新日期 of a page that gathers reports: the newest day any of them was made public."""
     return max((d for e in entries for d in _dates_of(e)), key=_order, default=None)
+
+
+# 更新日期 of the whole site and of each year, worked out once during one plan(): a dozen list
+# pages and every page of a paged list show the same one (keys: None for all, or a year).
+_dated: dict[int | None, PartialDate | None] = {}
+
+
+def _newest_of(catalog: Catalog, year: int | None = None) -> PartialDate | None:
+    if year not in _dated:
+        _dated[year] = _newest(catalog.reports if year is None else catalog.in_year(year))
+    return _dated[year]
 
 
 def _corrected_after(entry: ProjectYear, published: PartialDate | None) -> PartialDate | None:
