@@ -64,6 +64,7 @@ class _Build:
     renderer: Renderer
     change: Change  # from the previous build of a `gongkai serve` session, or everything
     snapshot: Snapshot | None  # taken only in a `gongkai serve` session
+    site_dir: Path
     outputs: Background | None = None
     carried: set[str] | None = None  # bundles a cancelled writer of the last build left
     texts: dict[str, PageText] = field(default_factory=dict)  # page URL → its searchable text
@@ -135,6 +136,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         config.extra["gk_archive"] = archive_line(site, listed)
         config.extra["homepage"] = folder  # Material's title link: this version's home
     change, snapshot = memory.change(site, Path(config.docs_dir), Path(config.site_dir))
+    if memory.same_sitemap(Path(config.site_dir), change):
+        config.theme.static_templates.discard("sitemap.xml")  # the one on disk is this one
     _build = _Build(
         site=site,
         pages={p.src_uri: p for p in pages},
@@ -147,6 +150,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         ),
         change=change,
         snapshot=snapshot,
+        site_dir=Path(config.site_dir),
         carried=carried,
         texts=memory.texts(Path(config.site_dir), change.everything),
     )
@@ -333,7 +337,8 @@ def _post_build(config: MkDocsConfig) -> None:
         texts = list(_current().texts.values())
         memory.pending_index = Background(lambda: write_fulltext(texts, Path(config.site_dir)))
     for file in _current().kept.values():  # kept for the next build, without their HTML
-        file.forget_content()
+        if file.is_modified():  # rendered in this build (the others hold none already)
+            file.forget_content()
     if memory.serving:
         status = Path(config.site_dir) / memory.STATUS_FILE
         status.parent.mkdir(parents=True, exist_ok=True)
@@ -357,6 +362,7 @@ def on_build_error(error: Exception) -> None:
     build = _build
     if build is None:
         return
+    memory.failed(build.site_dir)
     build.kept.clear()  # the next build makes every page's file anew
     for child in (build.share, build.index, build.outputs):
         if child is not None:

@@ -361,7 +361,8 @@ def test_a_session_makes_files_only_for_the_pages_a_change_touches(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rebuild hands MkDocs the earlier build's files for the untouched pages, which keep no
-    HTML between builds; after edits to two reports the site still equals a full build."""
+    HTML between builds, and leaves the sitemap as it is; after edits to two reports the site
+    still equals a full build."""
     from gongkai.render import generated
 
     made: list[str] = []
@@ -377,6 +378,7 @@ def test_a_session_makes_files_only_for_the_pages_a_change_touches(
     every = set(made)
     assert len(every) > 20 and len(made) == len(every)
     made.clear()
+    sitemap = (served / "sitemap.xml").stat().st_mtime_ns  # same pages, same day: not redone
     _edit(
         project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml", "problems: 无。", "problems: 甲。"
     )
@@ -392,6 +394,7 @@ def test_a_session_makes_files_only_for_the_pages_a_change_touches(
     kept = generated._KEPT[served.resolve()][1]
     assert set(kept) == every
     assert all(f.page is None or f.page.content is None for f in kept.values())
+    assert (served / "sitemap.xml").stat().st_mtime_ns == sitemap
     full = tmp_path / "full"
     _build(project, full)
     assert fingerprint(served) == fingerprint(full)
