@@ -170,9 +170,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # prints title and description unescaped (<title>, <meta content="…">): escape them here.
     build = _current()
     touched = touched_pages(build.site, build.change)
-    # A serve session reuses the files of the pages its change does not touch.
-    kept = kept_pages(config, build.change.everything) if memory.incremental else {}
-    build.kept = kept
+    kept: dict[str, GeneratedPage] = {}  # a full build keeps none
+    if memory.incremental:  # a serve session reuses the files of pages its change leaves
+        kept = build.kept = kept_pages(config, build.change.everything)
     for uri, site_page in build.pages.items():
         known = kept.get(uri) if touched is not None and uri not in touched else None
         if known is not None:

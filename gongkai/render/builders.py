@@ -246,7 +246,6 @@ def _timeliness(site: Site, page: SitePage) -> Context:
 
 def _timeliness_year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     for year, pages in timeliness_pages(catalog).items():
-        updated = _newest_of(catalog, year)
         for number in range(1, pages + 1):
             yield SitePage(
                 timeliness_year_uri(year, number),
@@ -256,7 +255,7 @@ def _timeliness_year_pages(catalog: Catalog, with_audit: bool) -> Iterable[SiteP
                 f"{year}年度各项目公开事项的批复、公开期限与公开日期，第 {number} 页，共 {pages} 页",
                 False,
                 trail=(*_HOME, ("公开时效", TIMELINESS)),
-                updated=updated,
+                updated=_newest_of(catalog, year),
             )
 
 
@@ -491,7 +490,6 @@ def _ranked_lists(
 def _year_list_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
     for year in catalog.years:
         pages = list_pages(len(catalog.counted(catalog.in_year(year))))
-        updated = _newest_of(catalog, year)
         for number in range(1, pages + 1):
             page_words = f"（第 {number} 页）" if pages > 1 else ""
             yield SitePage(
@@ -503,7 +501,7 @@ def _year_list_pages(catalog: Catalog, with_audit: bool) -> Iterable[SitePage]:
                 + (f"，第 {number} 页，共 {pages} 页" if pages > 1 else ""),
                 False,
                 trail=(*_HOME, (f"{year}年度", year_uri(year))),
-                updated=updated,
+                updated=_newest_of(catalog, year),
             )
 
 
