@@ -15,7 +15,6 @@ from gongkai.checks.scoring import ScoreCard, score_report
 from gongkai.checks.tally import tally
 from gongkai.model.attachments import check_attachments
 from gongkai.model.catalog import Catalog, ProjectYear, load_catalog
-from gongkai.model.dates import PartialDate
 from gongkai.model.errors import DataError, DataErrors, field_path
 from gongkai.model.report import DisclosureEvent
 from gongkai.settings import Settings, clock_today, today
@@ -96,33 +95,11 @@ class Site:
         return [r for r in self.events if r.assessment.status is Status.OVERDUE]
 
 
-_DATE_FIELDS = (
-    (("disclosure", "declared"), "申报日期"),
-    (("disclosure", "targets", "approved"), "绩效目标批复日期"),
-    (("disclosure", "targets", "published"), "绩效目标公开日期"),
-    (("disclosure", "self_evaluation", "approved"), "自评报告批复日期"),
-    (("disclosure", "self_evaluation", "published"), "自评报告公开日期"),
-)
-
-
-def _dates_of(entry: ProjectYear) -> list[tuple[tuple[str | int, ...], str, PartialDate]]:
-    found: list[tuple[tuple[str | int, ...], str, PartialDate]] = []
-    for loc, label in _DATE_FIELDS:
-        value: object = entry.report
-        for part in loc:
-            value = getattr(value, str(part))
-        if isinstance(value, PartialDate):
-            found.append((loc, label, value))
-    for index, correction in enumerate(entry.report.corrections):
-        found.append((("corrections", index, "date"), "更正日期", correction.date))
-    return found
-
-
 def future_dates(catalog: Catalog, on: dt.date) -> list[DataError]:
     """Dates later than ``on`` (the build day): a disclosure cannot have happened yet."""
     errors = []
     for entry in catalog.reports:
-        for loc, label, value in _dates_of(entry):
+        for loc, label, value in entry.report.stated_dates:
             if (value.year, value.month, value.day or 1) > (on.year, on.month, on.day):
                 errors.append(
                     DataError(

@@ -206,34 +206,63 @@ def _validate(
 
 # Files already read and valid, by path, with the (mtime, size) they had: a `gongkai serve`
 # session re-reads only the files that changed.
-_READ: dict[Path, tuple[tuple[int, int], str, YamlDocument, Report]] = {}
+_READ: dict[str, tuple[tuple[int, int], str, YamlDocument, Report]] = {}
+# The document each of those files was last placed as: kept while its report, year,
+# department and slug stay, so what it has worked out (its key, its dates) is not done again.
+_PLACED: dict[str, ProjectYear] = {}
 
 
 def _read_report(
-    path: Path, shown_as: str, errors: list[DataError]
+    path: str, stamp: tuple[int, int] | None, shown_as: str, errors: list[DataError]
 ) -> tuple[YamlDocument, Report] | None:
-    stat = path.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
     known = _READ.get(path)
     if known is not None and known[0] == stamp and known[1] == shown_as:
         return known[2], known[3]
-    document = read_yaml(path, shown_as)
+    document = read_yaml(Path(path), shown_as)
     if isinstance(document, DataError):
         errors.append(document)
         return None
     report = _validate(Report, document, shown_as, errors)
     if report is None:
         return None
-    _READ[path] = (stamp, shown_as, document, report)
+    if stamp is not None:
+        _READ[path] = (stamp, shown_as, document, report)
     return document, report
 
 
-def _data_files(root: Path) -> Iterator[tuple[Path, tuple[str, ...]]]:
-    """Every YAML file under ``root`` with its folder parts below it, in the order of those
-    parts (as sorted paths are). A walk of directory entries, not of Path objects: at 10,000
-    files the walk was a tenth of a serve rebuild. Linked folders are not entered (as
-    ``rglob``); a linked file is read like any other."""
-    found: list[tuple[str, ...]] = []
+def _placed(
+    path: str,
+    report: Report,
+    year: int,
+    department: Department,
+    source: str,
+    document: YamlDocument,
+) -> ProjectYear:
+    """The document a report file is, the same object as last time if nothing it holds
+    changed."""
+    slug = report.slug or slugify(report.name)
+    known = _PLACED.get(path)
+    if (
+        known is not None
+        and known.report is report
+        and known.year == year
+        and known.slug == slug
+        and known.source == source
+        and known.department == department
+    ):
+        return known
+    entry = ProjectYear(report, year, department, slug, source, document, Path(path))
+    _PLACED[path] = entry
+    return entry
+
+
+def _data_files(root: Path) -> Iterator[tuple[tuple[str, ...], str, tuple[int, int] | None]]:
+    """Every YAML file under ``root``: its folder parts below it, its path and its (mtime,
+    size), in the order of those parts (as sorted paths are). A walk of directory entries, not
+    of Path objects: at 10,000 files the walk and the look at each file were a fifth of a serve
+    rebuild. Linked folders are not entered (as ``rglob``); a linked file is read like any
+    other. A file gone between the walk and its look has no (mtime, size): reading it says so."""
+    found: list[tuple[tuple[str, ...], str, tuple[int, int] | None]] = []
     folders: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
     while folders:
         folder, parts = folders.pop()
@@ -243,11 +272,16 @@ def _data_files(root: Path) -> Iterator[tuple[Path, tuple[str, ...]]]:
                     if entry.is_dir(follow_symlinks=False):
                         folders.append((entry.path, (*parts, entry.name)))
                     elif entry.name.lower().endswith((".yml", ".yaml")) and entry.is_file():
-                        found.append((*parts, entry.name))
+                        try:
+                            stat = entry.stat()
+                            stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+                        except OSError:
+                            stamp = None
+                        found.append(((*parts, entry.name), entry.path, stamp))
         except PermissionError:  # a folder nobody may read is passed over, as rglob does
             continue
-    for parts in sorted(found):
-        yield root.joinpath(*parts), parts
+    found.sort(key=lambda file: file[0])
+    yield from found
 
 
 def load_catalog(
@@ -291,13 +325,13 @@ def load_catalog(
 
     # Then each report, placed by its folder: <年度>/<部门代号>/.
     reports: list[ProjectYear] = []
-    for path, parts in _data_files(root):
+    for parts, path, stamp in _data_files(root):
         if parts == (DEPARTMENTS_FILE,):
             continue
         if len(parts) != 3 or not _YEAR_DIR.match(parts[0]):
             errors.append(
                 DataError(
-                    shown(path, parts),
+                    shown(root, parts),
                     None,
                     None,
                     "文件位置不对：项目文件应放在 data/<年度>/<部门代号>/ 下，"
@@ -308,8 +342,8 @@ def load_catalog(
         year, dept_slug = int(parts[0]), parts[1]
         if until_year is not None and year > until_year:
             continue
-        source = shown(path, parts)
-        read = _read_report(path, source, errors)
+        source = shown(root, parts)
+        read = _read_report(path, stamp, source, errors)
         if read is None:
             continue
         document, report = read
@@ -324,9 +358,8 @@ def load_catalog(
                     )
                 )
             continue
-        slug = report.slug or slugify(report.name)
         department = departments[dept_slug]
-        reports.append(ProjectYear(report, year, department, slug, source, document, path))
+        reports.append(_placed(path, report, year, department, source, document))
 
     projects = _group(reports, errors)
     if errors:
@@ -374,11 +407,18 @@ def _merge(projects: dict[str, Project], linked: dict[str, YearDocuments]) -> di
         slugs = sorted({root(e.slug) for e in documents.documents}, key=_slug_rank(projects))
         for other in slugs[1:]:
             parent[other] = slugs[0]
-    merged: dict[str, Project] = {}
+    members: dict[str, list[str]] = {}
     for slug in sorted(projects):
-        target = merged.setdefault(root(slug), Project(root(slug)))
-        for entry in projects[slug].all_documents():
-            target.add(entry)
+        members.setdefault(root(slug), []).append(slug)
+    merged: dict[str, Project] = {}
+    for target, slugs in members.items():
+        if slugs == [target]:  # most projects: nothing joins them
+            merged[target] = projects[target]
+            continue
+        merged[target] = Project(target)
+        for slug in slugs:
+            for entry in projects[slug].all_documents():
+                merged[target].add(entry)
     return merged
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from functools import cached_property
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -580,6 +581,45 @@ class Report(Strict):
                 {"years": "、".join(map(str, duplicates))},
             )
         return sorted(budget, key=lambda b: b.year)
+
+    @cached_property
+    def stated_dates(self) -> tuple[StatedDate, ...]:
+        """Every date the report states (申报、批复、公开、更正日期), with where it stands and
+        its name. Worked out once for a report: a report never changes (a serve session keeps
+        the report of a file that did not change, and asks again at every build)."""
+        found: list[StatedDate] = []
+        for loc, label in _DATE_FIELDS:
+            value: object = self
+            for part in loc:
+                value = getattr(value, str(part))
+            if isinstance(value, PartialDate):
+                found.append(StatedDate(loc, label, value))
+        for index, correction in enumerate(self.corrections):
+            found.append(StatedDate(("corrections", index, "date"), "更正日期", correction.date))
+        return tuple(found)
+
+    @cached_property
+    def made_public(self) -> tuple[PartialDate, ...]:
+        """The days the report's content was made public: its publications and corrections."""
+        return tuple(d.value for d in self.stated_dates if d.label in _PUBLIC_LABELS)
+
+
+class StatedDate(NamedTuple):
+    """A date a report states: where it stands in the file, its name, its value."""
+
+    loc: tuple[str | int, ...]
+    label: str
+    value: PartialDate
+
+
+_DATE_FIELDS = (
+    (("disclosure", "declared"), "申报日期"),
+    (("disclosure", "targets", "approved"), "绩效目标批复日期"),
+    (("disclosure", "targets", "published"), "绩效目标公开日期"),
+    (("disclosure", "self_evaluation", "approved"), "自评报告批复日期"),
+    (("disclosure", "self_evaluation", "published"), "自评报告公开日期"),
+)
+_PUBLIC_LABELS = frozenset({"绩效目标公开日期", "自评报告公开日期", "更正日期"})
 
 
 _FIELD_STEP = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")

@@ -817,12 +817,9 @@ def _order(date: PartialDate) -> tuple[int, int, int]:
     return (date.year, date.month, date.day or 0)
 
 
-def _dates_of(entry: ProjectYear) -> list[PartialDate]:
+def _dates_of(entry: ProjectYear) -> tuple[PartialDate, ...]:
     """The days a report's content was made public: its publications and its corrections."""
-    disclosure = entry.report.disclosure
-    found = [disclosure.targets.published, disclosure.self_evaluation.published]
-    found += [c.date for c in entry.report.corrections]
-    return [d for d in found if d is not None]
+    return entry.report.made_public
 
 
 def _newest(entries: Iterable[ProjectYear]) -> PartialDate | None:
