@@ -7,8 +7,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
+import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, fingerprint, mkdocs_build
@@ -213,3 +215,88 @@ def test_planning_reads_each_report_a_bounded_number_of_times(
     # Once for the pages over everything, once for its year's, its department's and its
     # project's pages.
     assert len(read) <= 4 * len(catalog.reports), len(read) / len(catalog.reports)
+
+
+def _shape(catalog: Any) -> list[object]:
+    """What a catalog says: each document with its report, each project's documents by year."""
+    return [
+        [(e.key, e.source, e.department, e.report) for e in catalog.reports],
+        [
+            (slug, {y: [e.key for e in d] for y, d in p.documents.items()})
+            for slug, p in catalog.projects.items()
+        ],
+        sorted((key, [e.key for e in d.documents]) for key, d in catalog.linked.items()),
+    ]
+
+
+def test_a_session_places_again_only_the_files_that_changed(tmp_path: Path) -> None:
+    """A serve session loads the data at every build: a file that did not change is the same
+    document as before (what was worked out for it is kept); a changed file, or a change to its
+    department's name, gives a new one; and the catalog says what a fresh load says."""
+    from gongkai.model import catalog as catalogs
+
+    data = Path(shutil.copytree(ROOT / "data", tmp_path / "data"))
+    first = catalogs.load_catalog(data)
+    again = catalogs.load_catalog(data)
+    assert [id(e) for e in again.reports] == [id(e) for e in first.reports]
+
+    edited = data / "2023/xiqu-xinfangju/baoan-feiyong.yml"
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("name: 保安费用", "name: 保安服务费用", 1),
+        encoding="utf-8",
+    )
+    changed = catalogs.load_catalog(data)
+    new = [e for e in changed.reports if all(e is not old for old in first.reports)]
+    assert [e.path for e in new] == [edited]
+    assert new[0].name == "保安服务费用"
+
+    registry = data / "departments.yml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace("攀枝花市西区信访局", "西区信访局", 1),
+        encoding="utf-8",
+    )
+    renamed = catalogs.load_catalog(data)
+    assert {e.department.name for e in renamed.reports} == {"西区信访局"}
+
+    catalogs._READ.clear()
+    catalogs._PLACED.clear()
+    assert _shape(renamed) == _shape(catalogs.load_catalog(data))
+
+
+def test_a_reports_dates_are_the_ones_it_states() -> None:
+    """Every date a report states, where it stands and its name (worked out once a report)."""
+    from gongkai.model.dates import PartialDate
+    from gongkai.model.report import Report
+
+    report = Report.model_validate(
+        {
+            "name": "保安费用",
+            "disclosure": {
+                "declared": "2022-11-05",
+                "targets": {"approved": "2023-01-10", "published": "2023-01"},
+                "self_evaluation": {"published": "2024-03-15"},
+            },
+            "corrections": [
+                {
+                    "date": "2024-04-02",
+                    "field": "name",
+                    "old": "保安费",
+                    "new": "保安费用",
+                    "reason": "笔误",
+                },
+            ],
+        }
+    )
+    assert [(d.loc, d.label, d.value.iso()) for d in report.stated_dates] == [
+        (("disclosure", "declared"), "申报日期", "2022-11-05"),
+        (("disclosure", "targets", "approved"), "绩效目标批复日期", "2023-01-10"),
+        (("disclosure", "targets", "published"), "绩效目标公开日期", "2023-01"),
+        (("disclosure", "self_evaluation", "published"), "自评报告公开日期", "2024-03-15"),
+        (("corrections", 0, "date"), "更正日期", "2024-04-02"),
+    ]
+    assert report.made_public == (
+        PartialDate.parse("2023-01"),
+        PartialDate.parse("2024-03-15"),
+        PartialDate.parse("2024-04-02"),
+    )
+    assert report.stated_dates is report.stated_dates
