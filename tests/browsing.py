@@ -7,6 +7,7 @@ import functools
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -64,9 +65,47 @@ def serve(directory: Path) -> Iterator[str]:
         httpd.shutdown()
 
 
+class Requests:
+    """The requests a page has open, followed from its creation: what ``settle`` waits for."""
+
+    def __init__(self, page: object) -> None:
+        self.page = page
+        self.open = 0
+        self.last = time.monotonic()
+        page.on("request", self._started)  # type: ignore[attr-defined]
+        page.on("requestfinished", self._ended)  # type: ignore[attr-defined]
+        page.on("requestfailed", self._ended)  # type: ignore[attr-defined]
+
+    def _started(self, request: object) -> None:
+        self.open += 1
+        self.last = time.monotonic()
+
+    def _ended(self, request: object) -> None:
+        self.open -= 1
+        self.last = time.monotonic()
+
+    def settle(self, quiet: float = 0.15, limit: float = 30.0) -> None:
+        """Wait for the load event, then until no request has been open for ``quiet`` seconds:
+        what the page's scripts fetch after loading (the search index, a list's data) has come.
+        Playwright's "networkidle" waits half a second of quiet after every page, a minute of
+        the suite's browsers doing nothing."""
+        self.page.wait_for_load_state("load")  # type: ignore[attr-defined]
+        deadline = time.monotonic() + limit
+        while self.open > 0 or time.monotonic() - self.last < quiet:
+            assert time.monotonic() < deadline, f"requests still open after {limit} s"
+            self.page.wait_for_timeout(20)  # type: ignore[attr-defined]  # events are delivered meanwhile
+
+
+def settled_page(context: object) -> tuple[object, Requests]:
+    """A new page of ``context`` (a browser or a browser context) with its requests followed."""
+    page = context.new_page()  # type: ignore[attr-defined]
+    return page, Requests(page)
+
+
 def open_page(browser: object, url: str, width: int = 1280) -> tuple[object, list[str], list[str]]:
     """Open ``url``; outside requests are blocked and recorded, console errors collected."""
     page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    requests = Requests(page)
     outside: list[str] = []
     errors: list[str] = []
     own_host = urlparse(url).netloc
@@ -85,7 +124,7 @@ def open_page(browser: object, url: str, width: int = 1280) -> tuple[object, lis
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)
-    page.wait_for_load_state("networkidle")
+    requests.settle()
     return page, outside, errors
 
 

@@ -290,10 +290,11 @@ def test_many_events_leave_the_timeliness_page_for_pages_of_their_year(big_year:
 def test_the_paged_lists_read_on_a_phone_with_no_axe_violation(
     browser: object, big_year: Path, width: int
 ) -> None:
-    from browsing import assert_readable, serve
+    from browsing import Requests, assert_readable, serve
 
     with serve(big_year) as url:
         page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+        requests = Requests(page)
         for path in (
             "2024/",
             "liebiao/2024/",
@@ -303,7 +304,7 @@ def test_the_paged_lists_read_on_a_phone_with_no_axe_violation(
             "",
         ):
             page.goto(url + path)
-            page.wait_for_load_state("networkidle")
+            requests.settle()
             assert_readable(page, path)
         page.close()
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from browsing import serve
+from browsing import serve, settled_page
 from conftest import copy_project, run_cli
 from test_archive import GIT_ENV, add_old_year, commit_and_freeze
 from test_project_year import DEPT, TARGETS, ZHUJING
@@ -206,12 +206,12 @@ def test_axe_finds_nothing_with_every_part_shown(
     context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
     for key, value in MODES[mode].items():  # as a reader who chose it on an earlier page
         context.add_init_script(f"localStorage.setItem('{key}', '{value}')")
-    page = context.new_page()
+    page, requests = settled_page(context)
     found = {}
     for path in PAGES:
         response = page.goto(everything + path)
         assert response is not None and response.ok, path
-        page.wait_for_load_state("networkidle")
+        requests.settle()
         chosen = page.evaluate(
             "[document.documentElement.dataset.gkSize, document.documentElement.dataset.gkContrast]"
         )

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browsing import open_page, serve
+from browsing import open_page, serve, settled_page
 from conftest import ROOT, run_cli
 from test_site import soup
 
@@ -175,9 +175,9 @@ def test_keyboard_reaches_links_with_a_visible_focus(browser: object, server: st
 def test_text_zoomed_to_200_percent_loses_nothing(browser: object, server: str, path: str) -> None:
     # 200 % zoom of a 1280 px window is a 640 px wide layout at twice the size.
     context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2)  # type: ignore[attr-defined]
-    page = context.new_page()
+    page, requests = settled_page(context)
     page.goto(server + path)
-    page.wait_for_load_state("networkidle")
+    requests.settle()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     clipped = page.evaluate(
         """() => [...document.querySelectorAll('article p, article li, article h1, article h2')]

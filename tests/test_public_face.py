@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 import yaml
-from browsing import open_page, serve
+from browsing import open_page, serve, settled_page
 from conftest import SAMPLE, copy_project, mkdocs_build
 from test_hardening import PAGE_TYPES
 from test_site import soup, text_of
@@ -341,9 +341,9 @@ def test_axe_finds_no_violation_of_any_impact(
     context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
     if contrast == "high":  # as a reader who chose it on an earlier page
         context.add_init_script("localStorage.setItem('gk-contrast', 'high')")
-    page = context.new_page()
+    page, requests = settled_page(context)
     page.goto(server + path)
-    page.wait_for_load_state("networkidle")
+    requests.settle()
     violations = Axe().run(page).response["violations"]
     assert violations == [], [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations]
     context.close()
