@@ -54,8 +54,8 @@ _BUILD = textwrap.dedent(
     config = load_config(sys.argv[1], site_dir=sys.argv[2])
     build(config)
     seconds = time.perf_counter() - start
-    # The build, and the download writer it forks (which shares the build's memory until
-    # either writes to it, so the two peaks overlap and their sum overstates the total).
+    # The build's own peak, and the largest peak of the children it forks (each counts the
+    # pages it shares with the build; build() also samples all of them together, as PSS).
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024, "writer_mib": child_kib / 1024}))
