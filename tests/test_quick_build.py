@@ -47,6 +47,82 @@ def test_a_build_on_two_cores_equals_one_in_one_process(tmp_path: Path) -> None:
         assert page.rstrip().endswith("</html>")
 
 
+def test_a_child_is_forked_only_while_memory_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twice the build's resident size must be available for each child, the new one and each
+    still running; where the figures cannot be read, children are used."""
+    from gongkai.outputs import background
+
+    figures: dict[str, int | None] = {"MemAvailable": 4_000_000, "VmRSS": 1_000_000}
+    monkeypatch.setattr(background, "_kib", lambda path, field: figures[field])
+    monkeypatch.setattr(background, "_cgroup_room_kib", lambda: None)  # no container limit
+    monkeypatch.setattr(multiprocessing, "active_children", lambda: [])
+    assert background.room_for_a_child()  # 4.0 GB free, a 1.0 GB build: room for one
+    monkeypatch.setattr(multiprocessing, "active_children", lambda: ["index", "downloads"])
+    assert not background.room_for_a_child()  # 4.0 < 2 x 1.0 x 3
+    figures["MemAvailable"] = 6_000_000
+    assert background.room_for_a_child()
+    monkeypatch.setattr(background, "_cgroup_room_kib", lambda: 3_000_000)  # a container's
+    assert not background.room_for_a_child()
+    figures["MemAvailable"] = None
+    assert background.room_for_a_child()
+
+
+def test_a_containers_memory_limit_is_read_from_its_cgroup(tmp_path: Path) -> None:
+    """cgroup v2 (memory.max, memory.current) and v1 (limit and usage in bytes); no limit is
+    none; the machine's free memory is what counts outside a container."""
+    from gongkai.outputs.background import _cgroup_room_kib
+
+    def tree(name: str, cgroup: str, files: dict[str, str]) -> Path:
+        root = tmp_path / name
+        (root / "proc/self").mkdir(parents=True)
+        (root / "proc/self/cgroup").write_text(cgroup, encoding="ascii")
+        for path, text in files.items():
+            (root / "sys/fs/cgroup" / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / "sys/fs/cgroup" / path).write_text(text, encoding="ascii")
+        return root
+
+    v2 = tree(
+        "v2",
+        "0::/ci/job\n",
+        {"ci/job/memory.max": "2147483648\n", "ci/job/memory.current": "1073741824\n"},
+    )
+    assert _cgroup_room_kib(v2) == 1_048_576  # 2 GiB limit, 1 GiB used: 1 GiB in KiB
+    v1 = tree(
+        "v1",
+        "4:memory:/docker/abc\n0::/\n",
+        {
+            "memory/memory.limit_in_bytes": "4294967296\n",
+            "memory/memory.usage_in_bytes": "1073741824\n",
+        },
+    )
+    assert _cgroup_room_kib(v1) == 3 * 1_048_576  # the container's own view of its group
+    unlimited = tree("none", "0::/\n", {"memory.max": "max\n", "memory.current": "5\n"})
+    assert _cgroup_room_kib(unlimited) is None
+    assert _cgroup_room_kib(tmp_path / "nothing") is None
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
+def test_short_of_memory_the_build_stays_in_one_process_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai.outputs import background
+
+    forked: list[object] = []
+    monkeypatch.setattr(
+        background, "_kib", lambda path, field: 100_000 if field != "VmRSS" else 400_000
+    )
+    monkeypatch.setattr(background, "_cgroup_room_kib", lambda: None)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", forked.append)
+    short = mkdocs_build(ROOT, tmp_path / "short", env=EPOCH)
+    assert short.returncode == 0, short.stderr
+    assert forked == []
+    assert "可用内存 97 MiB，不够再分出一个进程（本进程 390 MiB，已有 0 个子进程）" in short.stderr
+    monkeypatch.undo()
+    plenty = mkdocs_build(ROOT, tmp_path / "plenty", env=EPOCH)
+    assert plenty.returncode == 0 and "可用内存" not in plenty.stderr
+    assert fingerprint(tmp_path / "short") == fingerprint(tmp_path / "plenty")
+
+
 def _sample_pages(count: int) -> list[PageText]:
     rng = random.Random(7)
     words = "保安 接访 维稳 培训 宣传 信息化 办公 设备 维修 调解 法律 援助".split()  # noqa: SIM905
@@ -300,3 +376,51 @@ def test_a_reports_dates_are_the_ones_it_states() -> None:
         PartialDate.parse("2024-04-02"),
     )
     assert report.stated_dates is report.stated_dates
+
+
+def test_a_child_killed_by_the_system_is_named_with_what_to_do() -> None:
+    from gongkai.outputs.background import failed
+
+    killed = str(failed("写入全文索引", -9))
+    assert "写入全文索引的后台进程被系统强行结束（信号 9），多半是内存不足" in killed
+    assert "GONGKAI_SERIAL=1" in killed
+    assert str(failed("生成页面", 1)) == "生成页面的后台进程失败（退出码 1）"
+
+
+_KILLED_INDEX = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from test_quick_build import _sample_pages
+from gongkai.outputs.background import BackgroundError
+from gongkai.outputs.fulltext import IndexWriter
+
+writer = IndexWriter(Path(sys.argv[1]))
+if writer.process is None:
+    print("no child")
+    sys.exit(0)
+os.kill(writer.process.pid, signal.SIGKILL)  # as the system does when memory runs out
+writer.process.join()
+for page in _sample_pages(600):  # more than the pipe to the dead child holds
+    writer.add(page)
+try:
+    writer.close()
+except BackgroundError as error:
+    print(error)
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
+def test_a_build_whose_index_child_was_killed_fails_in_words_and_ends(tmp_path: Path) -> None:
+    """Seen at 10,000 project-years in a 2 GiB container: the system killed a child, the build
+    failed, and then waited for ever at its exit to send pages to the dead child."""
+    import subprocess
+
+    ended = subprocess.run(
+        [sys.executable, "-c", _KILLED_INDEX, str(tmp_path), str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ended.returncode == 0, ended.stderr
+    assert "写入全文索引的后台进程被系统强行结束（信号 9），多半是内存不足" in ended.stdout

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.outputs.background import (
-    BackgroundError,
+    failed,
     leave_inherited,
     orphaned,
     second_core,
@@ -235,6 +235,10 @@ class IndexWriter:
         if second_core():
             context = multiprocessing.get_context("fork")
             self.queue: multiprocessing.Queue[PageText | None] = context.Queue()
+            # Pages still in the pipe when the build ends matter to nobody (close() has waited
+            # for the child, or the child died): the build must not wait at its exit to send
+            # them to a reader that is gone (seen when the system killed the child).
+            self.queue.cancel_join_thread()
             self.process = context.Process(target=self._collect, daemon=True)
             self.process.start()
 
@@ -268,7 +272,7 @@ class IndexWriter:
         self.queue.put(None)
         self.process.join()
         if self.process.exitcode != 0:
-            raise BackgroundError(f"后台写入全文索引失败（退出码 {self.process.exitcode}）")
+            raise failed("写入全文索引", self.process.exitcode)
 
     def cancel(self) -> None:
         """Stop the child of a build that failed."""

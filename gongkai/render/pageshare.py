@@ -28,8 +28,10 @@ from mkdocs.structure.pages import Page
 
 from gongkai.outputs.background import (
     BackgroundError,
+    failed,
     leave_inherited,
     orphaned,
+    room_for_a_child,
     second_core,
     stop,
 )
@@ -53,6 +55,8 @@ class PageShare:
         return not self.in_child and src_uri in self.uris
 
     def start(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
+        if self.uris and not room_for_a_child():  # memory is looked at again: the other
+            self.uris = frozenset()  # children have started since, and no page is built yet
         if not self.uris:
             return
         context = multiprocessing.get_context("fork")
@@ -94,7 +98,7 @@ class PageShare:
         if code == 2:
             raise BackgroundError("生成页面时有警告（严格模式），见上方的提示")
         if code != 0:
-            raise BackgroundError(f"后台生成页面失败（退出码 {code}）")
+            raise failed("生成页面", code)
 
     def cancel(self) -> None:
         stop(self.process)
