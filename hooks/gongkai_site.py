@@ -135,8 +135,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         pages += archive_pages(site, listed)
         config.extra["gk_archive"] = archive_line(site, listed)
         config.extra["homepage"] = folder  # Material's title link: this version's home
-    change, snapshot = memory.change(site, Path(config.docs_dir), Path(config.site_dir))
-    if memory.same_sitemap(Path(config.site_dir), change):
+    site_dir = Path(config.site_dir)
+    change, snapshot = memory.change(site, Path(config.docs_dir), site_dir)
+    if memory.same_sitemap(site_dir, change):
         config.theme.static_templates.discard("sitemap.xml")  # the one on disk is this one
     _build = _Build(
         site=site,
@@ -150,9 +151,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         ),
         change=change,
         snapshot=snapshot,
-        site_dir=Path(config.site_dir),
+        site_dir=site_dir,
         carried=carried,
-        texts=memory.texts(Path(config.site_dir), change.everything),
+        texts=memory.texts(site_dir, change.everything),
     )
     # The site's own Markdown pages (mkdocs.yml nav) follow the generated part of the navigation.
     config.nav = navigation(
@@ -214,7 +215,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # search/). In a `gongkai serve` session the page is shown without waiting for them.
     if not (memory.serving or memory.incremental):  # a preview rewrites few pages
         build.share = PageShare(uri for uri, page in build.pages.items() if not page.in_nav)
-    site_dir, site = Path(config.site_dir), build.site
+    site_dir, site = build.site_dir, build.site
     if site.settings.version_folder:
         return files  # a version's own pages link to the downloads the archive keeps once
     if not memory.incremental:  # a serve session keeps every page's text between builds
@@ -262,7 +263,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     # An incremental build that must redo everything starts from an empty folder, so that no
     # page of a removed report is left behind.
     if memory.incremental and _current().change.everything:
-        memory.empty(Path(config.site_dir))
+        memory.empty(_current().site_dir)
 
 
 def _yaml_text(text: str) -> str:
@@ -309,24 +310,24 @@ def _toc_tokens(html: str) -> list[dict[str, Any]]:
 
 def on_post_build(config: MkDocsConfig) -> None:
     try:
-        _post_build(config)
+        _post_build()
     finally:
         memory.thaw()
 
 
-def _post_build(config: MkDocsConfig) -> None:
+def _post_build() -> None:
     # The feed and the downloads are files beside the pages, written from the same data.
-    site, share = _current().site, _current().share
+    site, share, site_dir = _current().site, _current().share, _current().site_dir
     if share is not None:
         _waited(share.wait)
     if site.settings.version_folder:
         return  # feed, originals and search index: the archive keeps the newest version's
-    copy_attachments(site.catalog, Path(config.site_dir))
+    copy_attachments(site.catalog, site_dir)
     outputs = _current().outputs
     if outputs is not None and not memory.incremental:
         _waited(outputs.wait)
-    empty_material_index(Path(config.site_dir))
-    compress_assets(Path(config.site_dir))
+    empty_material_index(site_dir)
+    compress_assets(site_dir)
     # The full-text index: a full build's has been built on another core as the pages came;
     # a serve session's, from this build's pages and the earlier builds' pages that this one
     # did not rewrite, is written behind the page the clerk is waiting for.
@@ -335,18 +336,18 @@ def _post_build(config: MkDocsConfig) -> None:
         _waited(index.close)
     else:
         texts = list(_current().texts.values())
-        memory.pending_index = Background(lambda: write_fulltext(texts, Path(config.site_dir)))
+        memory.pending_index = Background(lambda: write_fulltext(texts, site_dir))
     for file in _current().kept.values():  # kept for the next build, without their HTML
         if file.is_modified():  # rendered in this build (the others hold none already)
             file.forget_content()
     if memory.serving:
-        status = Path(config.site_dir) / memory.STATUS_FILE
+        status = site_dir / memory.STATUS_FILE
         status.parent.mkdir(parents=True, exist_ok=True)
         status.write_text(memory.status_script(memory.build_error), encoding="utf-8")
         if memory.build_error is None:
             memory.last_good = site
         memory.collect_when_idle()
-    memory.finished(Path(config.site_dir), _current().snapshot)
+    memory.finished(site_dir, _current().snapshot)
 
 
 def _waited(step: Callable[[], None]) -> None:
