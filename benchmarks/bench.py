@@ -200,14 +200,9 @@ def _descendants(root: int) -> list[int]:
 def _pss_kib(pids: list[int]) -> int:
     """Proportional set size of these processes together: a page shared by a build and the
     children it forked counts once in the sum, not once in each (as ru_maxrss counts it)."""
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
-                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total
+    from gongkai.outputs.background import status_kib
+
+    return sum(status_kib(f"/proc/{pid}/smaps_rollup", "Pss") or 0 for pid in pids)
 
 
 def build(project: Path, site: Path) -> dict[str, float]:

@@ -53,7 +53,7 @@ def test_a_child_is_forked_only_while_memory_allows(monkeypatch: pytest.MonkeyPa
     from gongkai.outputs import background
 
     figures: dict[str, int | None] = {"MemAvailable": 4_000_000, "VmRSS": 1_000_000}
-    monkeypatch.setattr(background, "_kib", lambda path, field: figures[field])
+    monkeypatch.setattr(background, "status_kib", lambda path, field: figures[field])
     monkeypatch.setattr(background, "_cgroup_room_kib", lambda: None)  # no container limit
     monkeypatch.setattr(multiprocessing, "active_children", lambda: [])
     assert background.room_for_a_child()  # 4.0 GB free, a 1.0 GB build: room for one
@@ -109,7 +109,7 @@ def test_short_of_memory_the_build_stays_in_one_process_and_says_so(
 
     forked: list[object] = []
     monkeypatch.setattr(
-        background, "_kib", lambda path, field: 100_000 if field != "VmRSS" else 400_000
+        background, "status_kib", lambda path, field: 100_000 if field != "VmRSS" else 400_000
     )
     monkeypatch.setattr(background, "_cgroup_room_kib", lambda: None)
     monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", forked.append)

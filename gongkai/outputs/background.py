@@ -32,8 +32,9 @@ def second_core() -> bool:
     return wanted and room_for_a_child()
 
 
-def _kib(path: str, field: str) -> int | None:
-    """A figure in KiB from a Linux status file (``MemAvailable`` of /proc/meminfo)."""
+def status_kib(path: str, field: str) -> int | None:
+    """A figure in KiB from a Linux status file (``MemAvailable`` of /proc/meminfo, ``Pss`` of
+    /proc/<pid>/smaps_rollup); None where there is none."""
     try:
         with open(path, encoding="ascii") as lines:
             for line in lines:
@@ -80,8 +81,8 @@ def room_for_a_child() -> bool:
     build's resident size for it and for each child still running (the machine's, or a
     container's if less); otherwise its work is done in the build's own process (slower, the
     same files). Where this cannot be read (not Linux): yes."""
-    available = _kib("/proc/meminfo", "MemAvailable")
-    own = _kib("/proc/self/status", "VmRSS")
+    available = status_kib("/proc/meminfo", "MemAvailable")
+    own = status_kib("/proc/self/status", "VmRSS")
     if available is None or own is None:
         return True
     in_container = _cgroup_room_kib()
