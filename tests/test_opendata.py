@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -12,9 +13,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from conftest import SAMPLE
+from conftest import DATA, SAMPLE
 from frictionless import validate
 from test_site import soup
+
+from gongkai.model.catalog import load_catalog
+from gongkai.outputs import opendata
+from gongkai.outputs.opendata import write_downloads
 
 REPORTS = sorted(SAMPLE.glob("*.yml"))
 
@@ -232,3 +237,96 @@ def test_bundles_made_of_each_reports_parts_read_as_one_piece(built_site: Path, 
         csv.writer(again, lineterminator="\r\n").writerows(rows)
         assert data.decode("utf-8-sig") == again.getvalue()
         assert len(rows) > 1 and len({len(r) for r in rows}) == 1
+
+
+# --- Written as the project-years pass (边读边写): the same files, memory that does not grow ---
+
+
+def _cells(path: Path) -> dict[str, list[list[object]]]:
+    book = openpyxl.load_workbook(path)
+    return {
+        name: [[(c.value, c.number_format) for c in row] for row in book[name].iter_rows()]
+        for name in book.sheetnames
+    }
+
+
+def _bundles(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix != ".xlsx"
+    }
+
+
+def test_every_bundle_equals_the_bundle_written_alone(tmp_path: Path) -> None:
+    # A full write makes each project-year's parts once and keeps them on disk for its
+    # project's bundle; writing one bundle alone makes them afresh: both must give one file.
+    catalog = load_catalog(DATA)
+    whole, alone = tmp_path / "whole", tmp_path / "alone"
+    day = dt.date(2024, 5, 1)
+    write_downloads(catalog, whole, day, "站")
+    stems = ["quanbu", *map(str, catalog.years), *(f"xiangmu/{p}" for p in catalog.projects)]
+    for stem in stems:
+        write_downloads(catalog, alone, day, "站", {stem})
+    assert _bundles(whole / "xiazai") == _bundles(alone / "xiazai")
+    workbooks = sorted((whole / "xiazai").rglob("*.xlsx"))
+    assert len(workbooks) == len(stems)
+    for path in workbooks:
+        assert _cells(path) == _cells(alone / path.relative_to(whole))
+    assert not list(whole.rglob("*.tmp")) and not list(alone.rglob("*.tmp"))
+
+
+def test_large_workbook_rows_equal_the_csv(built_site: Path) -> None:
+    # The whole site's and each year's workbooks are written row by row (constant_memory):
+    # same rows, same order, same figures as the CSV beside them, and the sheet as a table.
+    for stem in ("quanbu", "2023"):
+        rows = read_csv(built_site / f"xiazai/{stem}-yusuan.csv")
+        sheet = openpyxl.load_workbook(built_site / f"xiazai/{stem}.xlsx")["预算"]
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:AA{len(rows) + 1}"
+        headers = [c.value for c in sheet[1]]
+        cells = [
+            dict(zip(headers, (c.value for c in r), strict=True))
+            for r in sheet.iter_rows(min_row=2)
+        ]
+        assert len(cells) == len(rows) > 0
+        for line, cell in zip(rows, cells, strict=True):
+            assert cell["项目网址名"] == line["项目网址名"]
+            assert cell["预算年度"] == int(line["预算年度"])
+            for key in ("年初预算（元）", "实际执行（元）", "追加（元）"):
+                assert amount(line[key]) == (None if cell[key] is None else Decimal(str(cell[key])))
+
+
+def test_a_failed_write_keeps_the_downloads_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog = load_catalog(DATA)
+    day = dt.date(2024, 5, 1)
+    write_downloads(catalog, tmp_path, day, "站")
+    before = _bundles(tmp_path / "xiazai")
+    made = opendata._entry_parts
+    calls = []
+
+    def failing(entry: object, catalog: object) -> object:
+        calls.append(entry)
+        if len(calls) == 3:  # midway through the first year's bundle and the whole site's
+            raise OSError("磁盘已满")
+        return made(entry, catalog)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(opendata, "_entry_parts", failing)
+    with pytest.raises(OSError, match="磁盘已满"):
+        write_downloads(catalog, tmp_path, day, "站")
+    assert len(calls) == 3
+    assert _bundles(tmp_path / "xiazai") == before  # old files whole, no half-written one
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_files_left_by_a_stopped_writer_are_removed(tmp_path: Path) -> None:
+    # A serve session's build stops the writer of the build before it (taken over): its
+    # unfinished files must not stay in the folder people download from.
+    left = tmp_path / "xiazai" / "xiangmu" / ".baoan-feiyong.json.4242.tmp"
+    left.parent.mkdir(parents=True)
+    left.write_text("[", encoding="utf-8")
+    write_downloads(load_catalog(DATA), tmp_path, dt.date(2024, 5, 1), "站", {"2023"})
+    assert not left.exists()
+    assert (tmp_path / "xiazai" / "2023.json").is_file()

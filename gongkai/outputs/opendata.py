@@ -10,9 +10,14 @@ import csv
 import datetime as dt
 import io
 import json
+import os
+import pickle
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -21,6 +26,7 @@ import xlsxwriter
 import gongkai
 from gongkai.checks.figures import trend
 from gongkai.checks.targets import TargetRow, comparisons, stated_target
+from gongkai.files import remove_leftovers
 from gongkai.model.catalog import Catalog, Project, ProjectYear
 from gongkai.model.money import YUAN_PER_WAN, plain, quantize
 
@@ -276,65 +282,84 @@ def _csv_lines(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def _csv_file(columns: tuple[Column, ...], parts: list[str]) -> bytes:
-    """CSV in UTF-8 with a BOM, so that Excel on Windows reads the Chinese right: the header,
-    then the lines of each part."""
+def _csv_head(columns: tuple[Column, ...]) -> str:
+    """A CSV file's start: a BOM, so that Excel on Windows reads the Chinese right, and the
+    header line."""
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\r\n").writerow([c.header for c in columns])
-    return ("\ufeff" + buffer.getvalue() + "".join(parts)).encode("utf-8")
+    return "\ufeff" + buffer.getvalue()
 
 
-def xlsx_bytes(
-    sheets: list[tuple[str, tuple[Column, ...], list[dict[str, Any]]]], created: dt.date
-) -> bytes:
-    """A workbook with one sheet a table: bold, frozen header row; amounts in yuan beside a
-    万元 column for each; the creation date fixed so that the same data gives the same file."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    book.set_properties(
-        {"created": dt.datetime(created.year, created.month, created.day), "author": "gongkai"}
-    )
-    bold = book.add_format({"bold": True, "bg_color": "#EEEEEE", "border": 1, "text_wrap": True})
-    yuan = book.add_format({"num_format": "#,##0.00"})
-    wan = book.add_format({"num_format": '#,##0.00" 万元"'})
-    rate = book.add_format({"num_format": "0.00%"})
-    for title, columns, rows in sheets:
-        sheet = book.add_worksheet(title)
-        headers: list[tuple[Column, bool]] = []
-        for column in columns:
-            headers.append((column, False))
-            if column.money:
-                headers.append((column, True))
-        for index, (column, in_wan) in enumerate(headers):
-            label = column.header.replace("（元）", "（万元）") if in_wan else column.header
-            sheet.write_string(0, index, label, bold)
-            sheet.set_column(index, index, 14 if column.money else 12)
-        for number, row in enumerate(rows, start=1):
-            for index, (column, in_wan) in enumerate(headers):
-                value = row.get(column.key)
-                if value is None:
-                    continue
+TABLES = (("预算", BUDGET_COLUMNS), ("绩效指标", INDICATOR_COLUMNS))  # a workbook's sheets
+
+
+class _Workbook:
+    """A bundle's XLSX, written row by row: one sheet a table, with a bold, frozen header row;
+    amounts in yuan beside a 万元 column for each; the creation date fixed so that the same data
+    gives the same file. A large bundle is written in xlsxwriter's ``constant_memory`` mode,
+    which keeps one row per sheet in memory (and so writes each cell's text in the cell, not in
+    a table of shared strings)."""
+
+    def __init__(self, path: Path, created: dt.date, large: bool) -> None:
+        mode = {"constant_memory": True} if large else {"in_memory": True}
+        self.book = book = xlsxwriter.Workbook(str(path), mode)
+        book.set_properties(
+            {"created": dt.datetime(created.year, created.month, created.day), "author": "gongkai"}
+        )
+        bold = book.add_format(
+            {"bold": True, "bg_color": "#EEEEEE", "border": 1, "text_wrap": True}
+        )
+        self.yuan = book.add_format({"num_format": "#,##0.00"})
+        self.wan = book.add_format({"num_format": '#,##0.00" 万元"'})
+        self.rate = book.add_format({"num_format": "0.00%"})
+        # Per sheet: the sheet, each of its columns' (place in a row's values, column, in 万元),
+        # and the rows written so far.
+        self.sheets: list[tuple[Any, list[tuple[int, Column, bool]], list[int]]] = []
+        for title, columns in TABLES:
+            sheet = book.add_worksheet(title)
+            headers: list[tuple[int, Column, bool]] = []
+            for place, column in enumerate(columns):
+                headers.append((place, column, False))
                 if column.money:
-                    amount = value / YUAN_PER_WAN if in_wan else value
-                    sheet.write_number(number, index, amount, wan if in_wan else yuan)
-                elif column.kind == "rate":
-                    sheet.write_number(number, index, value, rate)
-                elif column.kind == "flag":
-                    sheet.write_string(number, index, _cell(value))
-                elif isinstance(value, int | Decimal) and not isinstance(value, bool):
-                    sheet.write_number(number, index, value)
-                else:
-                    sheet.write_string(number, index, str(value))
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
-    book.close()
-    return buffer.getvalue()
+                    headers.append((place, column, True))
+            for index, (_, column, in_wan) in enumerate(headers):
+                label = column.header.replace("（元）", "（万元）") if in_wan else column.header
+                sheet.write_string(0, index, label, bold)
+                sheet.set_column(index, index, 14 if column.money else 12)
+            self.sheets.append((sheet, headers, [0]))
+
+    def add(self, table: int, values: tuple[Any, ...]) -> None:
+        """One row of sheet ``table``: each column's value, in the order of its columns."""
+        sheet, headers, written = self.sheets[table]
+        written[0] = number = written[0] + 1
+        for index, (place, column, in_wan) in enumerate(headers):
+            value = values[place]
+            if value is None:
+                continue
+            if column.money:
+                amount = value / YUAN_PER_WAN if in_wan else value
+                sheet.write_number(number, index, amount, self.wan if in_wan else self.yuan)
+            elif column.kind == "rate":
+                sheet.write_number(number, index, value, self.rate)
+            elif column.kind == "flag":
+                sheet.write_string(number, index, _cell(value))
+            elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+                sheet.write_number(number, index, value)
+            else:
+                sheet.write_string(number, index, str(value))
+
+    def close(self) -> None:
+        for sheet, headers, written in self.sheets:
+            sheet.freeze_panes(1, 0)
+            sheet.autofilter(0, 0, max(written[0], 1), len(headers) - 1)
+        self.book.close()
 
 
-def _json_report(entry: ProjectYear) -> str:
-    """One report in full, as its data file holds it, with where it belongs: one part of the
-    JSON file, as ``json.dumps(indent=1)`` writes it inside the file's
-    ``reports`` list (two levels in), so that a file is its head and such parts."""
+def _json_report(entry: ProjectYear, budget: list[dict[str, Any]]) -> str:
+    """One report in full, as its data file holds it, with where it belongs and its figures
+    (``budget``, its :func:`budget_rows`): one part of the JSON file, as
+    ``json.dumps(indent=1)`` writes it inside the file's ``reports`` list (two levels in), so
+    that a file is its head and such parts."""
     report = {
         "year": entry.year,
         "department": entry.department.model_dump(mode="json", exclude_none=True),
@@ -344,15 +369,15 @@ def _json_report(entry: ProjectYear) -> str:
             entry.report.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
         ),
         "figures": [
-            {c.key: typed(c, row.get(c.key)) for c in BUDGET_COLUMNS[4:]}
-            for row in budget_rows([entry])
+            {c.key: typed(c, row.get(c.key)) for c in BUDGET_COLUMNS[4:]} for row in budget
         ],
     }
     text = json.dumps(report, ensure_ascii=False, indent=1)
     return "\n".join("  " + line for line in text.split("\n"))  # JSON text has no raw newline
 
 
-def _json_file(reports: list[str]) -> bytes:
+def _json_head() -> str:
+    """A JSON file up to its ``reports`` list, which its parts then fill."""
     content = {
         "generator": f"gongkai {gongkai.__version__}",
         "currency": "CNY",
@@ -362,10 +387,12 @@ def _json_file(reports: list[str]) -> bytes:
         "reports": [],
     }
     text = json.dumps(content, ensure_ascii=False, indent=1)
-    if reports:
-        assert text.endswith("[]\n}")
-        text = text[: -len("[]\n}")] + "[\n" + ",\n".join(reports) + "\n ]\n}"
-    return (text + "\n").encode("utf-8")
+    assert text.endswith(_EMPTY_END)
+    return text[: -len(_EMPTY_END)]
+
+
+_EMPTY_END = "[]\n}"  # how json.dumps(indent=1) ends the file when it holds no report
+_END = "\n ]\n}"  # and when it holds some
 
 
 @dataclass(frozen=True)
@@ -401,52 +428,100 @@ def all_downloads() -> list[Download]:
 
 
 class _EntryParts(NamedTuple):
-    """What one project-year gives each bundle it is in."""
+    """What one project-year gives each bundle it is in: its workbook rows (each column's
+    value), its CSV lines and its JSON."""
 
-    budget: list[dict[str, Any]]
-    indicators: list[dict[str, Any]]
+    budget: list[tuple[Any, ...]]
+    indicators: list[tuple[Any, ...]]
     budget_csv: str
     indicator_csv: str
     json: str
 
 
-class _Parts:
-    """Each project-year's rows, CSV lines and JSON, made once: a project-year is in three
-    bundles (its project's, its year's and the whole site's), which are made of these."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self._made: dict[int, _EntryParts] = {}
-
-    def of(self, entry: ProjectYear) -> _EntryParts:
-        made = self._made.get(id(entry))
-        if made is None:
-            budget, indicators = budget_rows([entry]), indicator_rows([entry], self.catalog)
-            made = self._made[id(entry)] = _EntryParts(
-                budget,
-                indicators,
-                _csv_lines(BUDGET_COLUMNS, budget),
-                _csv_lines(INDICATOR_COLUMNS, indicators),
-                _json_report(entry),
-            )
-        return made
+def _entry_parts(entry: ProjectYear, catalog: Catalog) -> _EntryParts:
+    budget, indicators = budget_rows([entry]), indicator_rows([entry], catalog)
+    return _EntryParts(
+        [tuple(row.get(c.key) for c in BUDGET_COLUMNS) for row in budget],
+        [tuple(row.get(c.key) for c in INDICATOR_COLUMNS) for row in indicators],
+        _csv_lines(BUDGET_COLUMNS, budget),
+        _csv_lines(INDICATOR_COLUMNS, indicators),
+        _json_report(entry, budget),
+    )
 
 
-def _write_bundle(
-    root: Path, stem: str, entries: list[ProjectYear], created: dt.date, parts: _Parts
-) -> None:
-    made = [parts.of(entry) for entry in entries]
-    budget = [row for m in made for row in m.budget]
-    indicators = [row for m in made for row in m.indicators]
-    base = root / DOWNLOADS / stem
-    base.parent.mkdir(parents=True, exist_ok=True)
-    budget_csv = _csv_file(BUDGET_COLUMNS, [m.budget_csv for m in made])
-    base.with_name(base.name + "-yusuan.csv").write_bytes(budget_csv)
-    indicator_csv = _csv_file(INDICATOR_COLUMNS, [m.indicator_csv for m in made])
-    base.with_name(base.name + "-zhibiao.csv").write_bytes(indicator_csv)
-    sheets = [("预算", BUDGET_COLUMNS, budget), ("绩效指标", INDICATOR_COLUMNS, indicators)]
-    base.with_name(base.name + ".xlsx").write_bytes(xlsx_bytes(sheets, created))
-    base.with_name(base.name + ".json").write_bytes(_json_file([m.json for m in made]))
+class _Bundle:
+    """One download bundle (下载包: 预算 CSV, 指标 CSV, XLSX and JSON) written as its
+    project-years come, so that no bundle is ever held whole in memory; each file under a
+    temporary name until the bundle is complete, so that nobody downloads half a file."""
+
+    def __init__(self, root: Path, stem: str, created: dt.date, large: bool = False) -> None:
+        base = root / DOWNLOADS / stem
+        base.parent.mkdir(parents=True, exist_ok=True)
+        names = ("-yusuan.csv", "-zhibiao.csv", ".xlsx", ".json")
+        self.paths = [base.with_name(base.name + suffix) for suffix in names]
+        self.partial = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p in self.paths]
+        budget, indicators, workbook, data = self.partial
+        self.budget = budget.open("w", encoding="utf-8", newline="")
+        self.budget.write(_csv_head(BUDGET_COLUMNS))
+        self.indicators = indicators.open("w", encoding="utf-8", newline="")
+        self.indicators.write(_csv_head(INDICATOR_COLUMNS))
+        self.workbook = _Workbook(workbook, created, large)
+        self.data = data.open("w", encoding="utf-8", newline="")
+        self.data.write(_json_head())
+        self.reports = 0
+
+    def add(self, parts: _EntryParts) -> None:
+        self.budget.write(parts.budget_csv)
+        self.indicators.write(parts.indicator_csv)
+        for row in parts.budget:
+            self.workbook.add(0, row)
+        for row in parts.indicators:
+            self.workbook.add(1, row)
+        self.data.write(",\n" if self.reports else "[\n")
+        self.data.write(parts.json)
+        self.reports += 1
+
+    def close(self) -> None:
+        self.data.write((_END if self.reports else _EMPTY_END) + "\n")
+        for stream in (self.budget, self.indicators, self.data):
+            stream.close()
+        self.workbook.close()
+        for partial, path in zip(self.partial, self.paths, strict=True):
+            os.replace(partial, path)
+
+    def discard(self) -> None:
+        """Remove the files of a bundle left unfinished (the work failed)."""
+        for stream in (self.budget, self.indicators, self.data):
+            stream.close()
+        for partial in self.partial:
+            partial.unlink(missing_ok=True)
+
+
+class _Spool:
+    """Each project-year's parts, made once for its year's bundle and the whole site's, kept on
+    disk until its project's bundle is written (a project's years lie in several year bundles),
+    so that memory does not grow with the number of project-years."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close(), after both passes
+        self.where: dict[int, tuple[int, int]] = {}
+
+    def put(self, entry: ProjectYear, parts: _EntryParts) -> None:
+        data = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+        self.where[id(entry)] = (self.file.tell(), len(data))
+        self.file.write(data)
+
+    def get(self, entry: ProjectYear) -> _EntryParts | None:
+        found = self.where.get(id(entry))
+        if found is None:
+            return None
+        start, size = found
+        self.file.seek(start)
+        parts: _EntryParts = pickle.loads(self.file.read(size))
+        return parts
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def write_downloads(
@@ -457,22 +532,57 @@ def write_downloads(
     only: set[str] | None = None,
 ) -> None:
     """Every download of the site and the Fiscal Data Package; with ``only``, just the bundles
-    named there (``xiangmu/<slug>``, a year, ``quanbu`` with the package)."""
+    named there (``xiangmu/<slug>``, a year, ``quanbu`` with the package).
+
+    The project-years are read once in the site's order (newest year first, a year's together),
+    each year's bundle and the whole site's written as they pass; then each project's bundle."""
 
     def wanted(stem: str) -> bool:
         return only is None or stem in only
 
-    parts = _Parts(catalog)
+    remove_leftovers(site_dir / DOWNLOADS)  # of a writer stopped midway (a build taken over)
+    spool = _Spool() if only is None else None  # every project's bundle follows
+    unfinished: list[_Bundle] = []
 
-    for project in catalog.projects.values():
-        if wanted(f"xiangmu/{project.slug}"):
-            entries = project.all_documents()
-            _write_bundle(site_dir, f"xiangmu/{project.slug}", entries, created, parts)
-    for year in catalog.years:
-        if wanted(str(year)):
-            _write_bundle(site_dir, str(year), catalog.in_year(year), created, parts)
+    def start(stem: str, large: bool = False) -> _Bundle:
+        unfinished.append(bundle := _Bundle(site_dir, stem, created, large))
+        return bundle
+
+    def finish(bundle: _Bundle) -> None:
+        bundle.close()
+        unfinished.remove(bundle)
+
+    try:
+        whole = start("quanbu", large=True) if wanted("quanbu") else None
+        for year, entries in groupby(catalog.reports, key=attrgetter("year")):
+            in_year = start(str(year), large=True) if wanted(str(year)) else None
+            takers = [bundle for bundle in (whole, in_year) if bundle is not None]
+            if takers or spool is not None:
+                for entry in entries:
+                    parts = _entry_parts(entry, catalog)
+                    for bundle in takers:
+                        bundle.add(parts)
+                    if spool is not None:
+                        spool.put(entry, parts)
+            if in_year is not None:
+                finish(in_year)
+        if whole is not None:
+            finish(whole)
+        for project in catalog.projects.values():
+            if wanted(stem := f"xiangmu/{project.slug}"):
+                bundle = start(stem)
+                for entry in project.all_documents():
+                    made = spool.get(entry) if spool is not None else None
+                    bundle.add(made or _entry_parts(entry, catalog))
+                finish(bundle)
+    except BaseException:
+        for bundle in unfinished:
+            bundle.discard()
+        raise
+    finally:
+        if spool is not None:
+            spool.close()
     if wanted("quanbu"):
-        _write_bundle(site_dir, "quanbu", catalog.reports, created, parts)
         write_fiscal_package(catalog, site_dir / DOWNLOADS, title)
 
 
