@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, fingerprint, mkdocs_build
+from conftest import ROOT, copy_project, fingerprint, mkdocs_build
 
 from gongkai.outputs.background import BackgroundError, second_core
 from gongkai.outputs.fulltext import IndexWriter, PageText, Section, write_fulltext
@@ -424,3 +424,38 @@ def test_a_build_whose_index_child_was_killed_fails_in_words_and_ends(tmp_path: 
     )
     assert ended.returncode == 0, ended.stderr
     assert "写入全文索引的后台进程被系统强行结束（信号 9），多半是内存不足" in ended.stdout
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
+def test_the_index_child_is_forked_before_the_data_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Forked from a build holding the data, the child copied much of it as it allocated its
+    # own (PSS at 10,000 project-years); forked first, it holds only the texts it is sent.
+    import gongkai.site
+    from gongkai.outputs import fulltext
+
+    events: list[str] = []
+    read, start = gongkai.site.load_site, fulltext.IndexWriter.__init__
+
+    def load_site(*args: Any, **kwargs: Any) -> Any:
+        events.append("data")
+        return read(*args, **kwargs)
+
+    def writer(self: IndexWriter, site_dir: Path) -> None:
+        events.append("index")
+        start(self, site_dir)
+        assert self.process is not None
+
+    monkeypatch.setattr(gongkai.site, "load_site", load_site)
+    monkeypatch.setattr(fulltext.IndexWriter, "__init__", writer)
+    assert mkdocs_build(ROOT, tmp_path / "site", env=EPOCH).returncode == 0
+    assert events == ["index", "data"]
+    # A build stopped by its data leaves no index child behind.
+    project = copy_project(tmp_path / "broken")
+    (project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml").write_text("year: [", "utf-8")
+    events.clear()
+    failed = mkdocs_build(project, tmp_path / "none", env=EPOCH)
+    assert failed.returncode != 0 and "baoan-feiyong.yml" in failed.stderr
+    assert events == ["index", "data"]
+    assert multiprocessing.active_children() == []

@@ -22,10 +22,12 @@ import multiprocessing
 import os
 import queue
 import re
+import tempfile
 import zlib
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, NamedTuple
 
 from gongkai.outputs.background import (
     failed,
@@ -279,48 +281,79 @@ class IndexWriter:
         stop(self.process)
 
 
+class _Listed(NamedTuple):
+    """What the index keeps in memory of a page while pages come: where it sorts, what its
+    entry in the page list shows, and where its text lies in the spool."""
+
+    order: tuple[int, int, str]
+    url: str
+    title: str
+    year: str
+    department: str
+    start: int
+    size: int
+
+
 class _Postings:
     """Which pages each term is in, gathered page by page in any order (in 4-byte entries:
-    the page's arrival × 4 + the field) and written in the index's order."""
+    the page's arrival × 4 + the field) and written in the index's order. Each page's text,
+    written to its own file at the end, waits in a temporary file meanwhile: memory then grows
+    with the number of terms and entries only (at 10,000 project-years the texts are 40
+    million characters)."""
 
     def __init__(self) -> None:
-        self.pages: list[PageText] = []
+        self.pages: list[_Listed] = []
         self.entries: dict[str, array[int]] = {}
+        self.texts = tempfile.TemporaryFile()  # noqa: SIM115 - closed by write()
 
     def add(self, page: PageText) -> None:
         arrival = len(self.pages)
-        self.pages.append(page)
+        body = [[s.anchor, s.heading, s.text, s.field] for s in page.sections if s.text]
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        start = self.texts.tell()
+        self.texts.write(text)
+        self.pages.append(
+            _Listed(
+                page.order(), page.url, page.title, page.year, page.department, start, len(text)
+            )
+        )
         entries = self.entries
         for term, where in _terms(page).items():
             found = entries.get(term)
             if found is None:
-                found = entries[term] = array("L")
+                found = entries[term] = array("I")
             found.append(arrival * 4 + where)
 
     def write(self, site_dir: Path) -> IndexFiles:
         """Write the index; the same pages give the same files, whatever order they came in."""
-        order = sorted(range(len(self.pages)), key=lambda i: self.pages[i].order())
+        order = sorted(range(len(self.pages)), key=lambda i: self.pages[i].order)
         rank = [0] * len(order)
         for number, arrival in enumerate(order):
             rank[arrival] = number
         ordered = [self.pages[arrival] for arrival in order]
         # Each term's pages as gaps: the distance from the term's previous page × 4 + the field.
+        # A term's entries are let go once encoded, so that both are never held whole.
         small, limit = _SMALL, len(_SMALL)
         encoded: dict[str, str] = {}
-        for term, entries in self.entries.items():
+        for term in list(self.entries):
             parts, previous = [], 0
-            for entry in sorted((rank[e >> 2] << 2) | (e & 3) for e in entries):
+            for entry in sorted((rank[e >> 2] << 2) | (e & 3) for e in self.entries.pop(term)):
                 number = entry >> 2
                 gap = (number - previous) * 4 + (entry & 3)
                 parts.append(small[gap] if gap < limit else _base36(gap))
                 previous = number
             encoded[term] = ".".join(parts)
-        self.entries = {}
-        return _write(ordered, encoded, site_dir)
+        try:
+            return _write(ordered, encoded, site_dir, self.texts)
+        finally:
+            self.texts.close()
 
 
-def _write(ordered: list[PageText], encoded: dict[str, str], site_dir: Path) -> IndexFiles:
-    """Write the index files: postings shards, page metadata, each page's text."""
+def _write(
+    ordered: list[_Listed], encoded: dict[str, str], site_dir: Path, texts: IO[bytes]
+) -> IndexFiles:
+    """Write the index files: postings shards, page metadata, each page's text (read back
+    from ``texts``)."""
     total = sum(len(t.encode()) + len(p) + 6 for t, p in encoded.items())
     count = 1
     while count < 4096 and total / count > SHARD_TARGET:
@@ -346,8 +379,10 @@ def _write(ordered: list[PageText], encoded: dict[str, str], site_dir: Path) -> 
         bytes_written += _script(root / "m" / f"{start // META_CHUNK}.js", "GK_M", start, chunk)
         written += 1
     for number, page in enumerate(ordered):
-        body = [[s.anchor, s.heading, s.text, s.field] for s in page.sections if s.text]
-        bytes_written += _script(root / "t" / f"{number}.js", "GK_T", number, body)
+        texts.seek(page.start)
+        content = b"GK_T(%d," % number + texts.read(page.size) + b");\n"
+        (root / "t" / f"{number}.js").write_bytes(content)
+        bytes_written += len(content)
         written += 1
     settings = {"shards": count, "meta": META_CHUNK, "pages": len(ordered)}
     bytes_written += _script(root / "gongkai-settings.js", "GK_SETTINGS", 0, settings)
