@@ -185,3 +185,34 @@ def test_empty_keys_count_as_not_given(data_copy: Path) -> None:
     catalog = load_catalog(data_copy)
     draft = catalog.projects["caogao"].years[2024]
     assert draft.report.budget[0].initial is None and draft.report.overview.basic_info == []
+
+
+def test_a_documents_lines_are_kept_small_and_read_as_written() -> None:
+    from gongkai.model.loader import YamlDocument, parse_yaml
+
+    text = "name: 甲\nbudget:\n  - year: 2023\n    initial: 1\n  - year: 2024\n    initial: 2\n"
+    first, second = parse_yaml(text, "a.yml"), parse_yaml("\n\n" + text, "b.yml")
+    assert isinstance(first, YamlDocument) and isinstance(second, YamlDocument)
+    assert dict(first.lines) == {
+        (): 1,
+        ("name",): 1,
+        ("budget",): 2,
+        ("budget", 0): 3,
+        ("budget", 0, "year"): 3,
+        ("budget", 0, "initial"): 4,
+        ("budget", 1): 5,
+        ("budget", 1, "year"): 5,
+        ("budget", 1, "initial"): 6,
+    }
+    assert second.lines[("budget", 1, "initial")] == 8  # its own numbers…
+    assert first.lines._places is second.lines._places  # …over one shared shape
+    assert first.line_of(("budget", 1, "initial", "unit")) == 6  # the nearest that exists
+    assert ("budget", 2) not in first.lines and first.lines.get(("budget", 2)) is None
+
+
+def test_a_reports_parsed_data_is_let_go_once_validated() -> None:
+    # The model holds the values; the document keeps only what messages need: the lines.
+    catalog = load_catalog(Path(__file__).parent.parent / "data")
+    for entry in catalog.reports:
+        assert entry.document.data is None
+        assert entry.document.line_of(("name",)) is not None

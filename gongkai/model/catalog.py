@@ -225,6 +225,7 @@ def _read_report(
     report = _validate(Report, document, shown_as, errors)
     if report is None:
         return None
+    document.forget_data()
     if stamp is not None:
         _READ[path] = (stamp, shown_as, document, report)
     return document, report

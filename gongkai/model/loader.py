@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -97,7 +99,7 @@ class YamlDocument:
 
     def __init__(self, data: Any, lines: dict[Location, int]) -> None:
         self.data = data
-        self.lines = lines
+        self.lines: Mapping[Location, int] = _Lines.of(lines)
 
     def line_of(self, loc: Location) -> int | None:
         """The line of ``loc``, or of its nearest enclosing value that exists."""
@@ -105,6 +107,47 @@ class YamlDocument:
         while loc and loc not in self.lines:
             loc = loc[:-1]
         return self.lines.get(loc)
+
+    def forget_data(self) -> None:
+        """Let the parsed data go once a model holds it: the lines stay, for the messages
+        that name one (at 10,000 project-years the data of every file is 35 MB)."""
+        self.data = None
+
+
+# Each shape of document met, with the place of each of its locations: as many as the forms
+# of the files read (at most one per file), shared by every document of that form.
+_SHAPES: dict[tuple[Location, ...], dict[Location, int]] = {}
+
+
+class _Lines(Mapping[Location, int]):
+    """The line of each location of one document, kept small: documents of one form share
+    their shape (the same locations in the same order) and each keeps only its line numbers,
+    4 bytes a value (at 10,000 project-years: 92 MB as a dictionary per file, 3 MB so)."""
+
+    __slots__ = ("_numbers", "_places")
+
+    def __init__(self, places: dict[Location, int], numbers: array[int]) -> None:
+        self._places, self._numbers = places, numbers
+
+    @classmethod
+    def of(cls, lines: dict[Location, int]) -> _Lines:
+        shape = tuple(lines)
+        places = _SHAPES.get(shape)
+        if places is None:
+            places = _SHAPES[shape] = {loc: place for place, loc in enumerate(shape)}
+        return cls(places, array("I", lines.values()))
+
+    def __getitem__(self, loc: Location) -> int:
+        return self._numbers[self._places[loc]]
+
+    def __contains__(self, loc: object) -> bool:
+        return loc in self._places
+
+    def __iter__(self) -> Iterator[Location]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
 
 
 class _Aliased(Exception):
