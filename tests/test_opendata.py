@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -302,8 +303,12 @@ def test_a_failed_write_keeps_the_downloads_before_it(
 ) -> None:
     catalog = load_catalog(DATA)
     day = dt.date(2024, 5, 1)
-    write_downloads(catalog, tmp_path, day, "站")
-    before = _bundles(tmp_path / "xiazai")
+    scratch = tmp_path / "scratch"  # where the large workbooks' rows wait meanwhile
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    site = tmp_path / "site"
+    write_downloads(catalog, site, day, "站")
+    before = _bundles(site / "xiazai")
     made = opendata._entry_parts
     calls = []
 
@@ -315,10 +320,11 @@ def test_a_failed_write_keeps_the_downloads_before_it(
 
     monkeypatch.setattr(opendata, "_entry_parts", failing)
     with pytest.raises(OSError, match="磁盘已满"):
-        write_downloads(catalog, tmp_path, day, "站")
+        write_downloads(catalog, site, day, "站")
     assert len(calls) == 3
-    assert _bundles(tmp_path / "xiazai") == before  # old files whole, no half-written one
-    assert not list(tmp_path.rglob("*.tmp"))
+    assert _bundles(site / "xiazai") == before  # old files whole, no half-written one
+    assert not list(site.rglob("*.tmp"))
+    assert not list(scratch.iterdir())  # nor rows left waiting
 
 
 def test_files_left_by_a_stopped_writer_are_removed(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import pickle
+import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 import xlsxwriter
 
@@ -301,7 +302,10 @@ class _Workbook:
     a table of shared strings)."""
 
     def __init__(self, path: Path, created: dt.date, large: bool) -> None:
-        mode = {"constant_memory": True} if large else {"in_memory": True}
+        # A large workbook's rows wait in files of xlsxwriter's in a folder of its own, removed
+        # with it even when the workbook is never finished.
+        self.scratch = tempfile.mkdtemp(prefix="gongkai-xlsx-") if large else None
+        mode = {"constant_memory": True, "tmpdir": self.scratch} if large else {"in_memory": True}
         self.book = book = xlsxwriter.Workbook(str(path), mode)
         book.set_properties(
             {"created": dt.datetime(created.year, created.month, created.day), "author": "gongkai"}
@@ -353,6 +357,12 @@ class _Workbook:
             sheet.freeze_panes(1, 0)
             sheet.autofilter(0, 0, max(written[0], 1), len(headers) - 1)
         self.book.close()
+        self.discard()
+
+    def discard(self) -> None:
+        """Remove the rows waiting on disk (none once the workbook is written)."""
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _json_report(entry: ProjectYear, budget: list[dict[str, Any]]) -> str:
@@ -457,42 +467,50 @@ class _Bundle:
     def __init__(self, root: Path, stem: str, created: dt.date, large: bool = False) -> None:
         base = root / DOWNLOADS / stem
         base.parent.mkdir(parents=True, exist_ok=True)
-        names = ("-yusuan.csv", "-zhibiao.csv", ".xlsx", ".json")
+        names = ("-yusuan.csv", "-zhibiao.csv", ".json", ".xlsx")
         self.paths = [base.with_name(base.name + suffix) for suffix in names]
         self.partial = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p in self.paths]
-        budget, indicators, workbook, data = self.partial
-        self.budget = budget.open("w", encoding="utf-8", newline="")
-        self.budget.write(_csv_head(BUDGET_COLUMNS))
-        self.indicators = indicators.open("w", encoding="utf-8", newline="")
-        self.indicators.write(_csv_head(INDICATOR_COLUMNS))
-        self.workbook = _Workbook(workbook, created, large)
-        self.data = data.open("w", encoding="utf-8", newline="")
-        self.data.write(_json_head())
+        self.streams: list[IO[str]] = []  # the two CSV files and the JSON
+        self.workbook: _Workbook | None = None
+        heads = (_csv_head(BUDGET_COLUMNS), _csv_head(INDICATOR_COLUMNS), _json_head())
+        try:
+            for partial, head in zip(self.partial, heads, strict=False):
+                self.streams.append(partial.open("w", encoding="utf-8", newline=""))
+                self.streams[-1].write(head)
+            self.workbook = _Workbook(self.partial[3], created, large)
+        except BaseException:
+            self.discard()
+            raise
         self.reports = 0
 
     def add(self, parts: _EntryParts) -> None:
-        self.budget.write(parts.budget_csv)
-        self.indicators.write(parts.indicator_csv)
+        budget, indicators, data = self.streams
+        budget.write(parts.budget_csv)
+        indicators.write(parts.indicator_csv)
+        assert self.workbook is not None
         for row in parts.budget:
             self.workbook.add(0, row)
         for row in parts.indicators:
             self.workbook.add(1, row)
-        self.data.write(",\n" if self.reports else "[\n")
-        self.data.write(parts.json)
+        data.write(",\n" if self.reports else "[\n")
+        data.write(parts.json)
         self.reports += 1
 
     def close(self) -> None:
-        self.data.write((_END if self.reports else _EMPTY_END) + "\n")
-        for stream in (self.budget, self.indicators, self.data):
+        self.streams[2].write((_END if self.reports else _EMPTY_END) + "\n")
+        for stream in self.streams:
             stream.close()
+        assert self.workbook is not None
         self.workbook.close()
         for partial, path in zip(self.partial, self.paths, strict=True):
             os.replace(partial, path)
 
     def discard(self) -> None:
         """Remove the files of a bundle left unfinished (the work failed)."""
-        for stream in (self.budget, self.indicators, self.data):
+        for stream in self.streams:
             stream.close()
+        if self.workbook is not None:
+            self.workbook.discard()
         for partial in self.partial:
             partial.unlink(missing_ok=True)
 
