@@ -1,15 +1,18 @@
 """MkDocs hooks: thin adapters from MkDocs events to the ``gongkai`` package.
 
 on_startup note whether this is `gongkai serve` (an incremental, dirty serve)
-on_config  read and check data/ and its publication records (before MkDocs cleans site/),
-           set the navigation, put gongkai's theme templates before Material's, and work
-           out what changed since the session's last build
+on_config  start the full-text index's child (before the data is read); read and check data/
+           and its publication records (before MkDocs cleans site/), set the navigation, put
+           gongkai's theme templates before Material's, and work out what changed since the
+           session's last build
 on_pre_build  empty the folder when an incremental build must redo everything
 on_files   add one virtual page per planned page (marked modified only if the change touches
-           it); start writing the downloads, the feed and the full-text index on the second core
+           it); start writing the downloads and the feed on the second core
 on_nav     start the child that builds a share of the pages on the second core
-on_page_content  render the page from its jinja2 template, its table of contents, and hand
-           its text to the full-text index
+on_page_content  hand a Markdown page's text to the full-text index; a generated page waits
+on_page_context  render a generated page from its jinja2 template as it is written, its table
+           of contents, and hand its text to the full-text index
+on_post_page     let a written generated page's HTML go
 on_post_build    write the original attachments; wait for the shared pages, the downloads (with
                  the Atom feed) and the full-text index
 on_build_error   stop the children of a failed build
@@ -314,11 +317,31 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         # page there would load jieba's dictionary, 1.7 s of every build.
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return html
+    # A generated page is rendered when it is written (on_page_context), not now: MkDocs reads
+    # every page before it writes any, and would hold every page's HTML at once (at 10,000
+    # project-years, half the pages' HTML in the build's process, the other half in the child).
+    return ""
+
+
+def on_page_context(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
+) -> dict[str, Any]:
+    build = _current()
+    site_page = build.pages.get(page.file.src_uri)
+    if site_page is None or (build.share is not None and build.share.elsewhere(page.file.src_uri)):
+        return context
     rendered = build.renderer.render(site_page)
+    page.content = rendered
     page.toc = get_toc(_toc_tokens(rendered))
     shown = {"title": site_page.title, **describe(site_page)}
     build.keep_text(page_text(page.url, body_html=rendered, **shown))
-    return rendered
+    return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if page.file.src_uri in _current().pages:
+        page.content = None  # written: its HTML is not needed again
+    return output
 
 
 def _toc_tokens(html: str) -> list[dict[str, Any]]:
