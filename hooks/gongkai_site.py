@@ -69,6 +69,7 @@ class _Build:
     snapshot: Snapshot | None  # taken only in a `gongkai serve` session
     site_dir: Path
     outputs: Background | None = None
+    bundles: set[str] | None = None  # the download bundles this build writes (None: all)
     carried: set[str] | None = None  # bundles a cancelled writer of the last build left
     texts: dict[str, PageText] = field(default_factory=dict)  # page URL → its searchable text
     index: IndexWriter | None = None  # a full build's index, built as the pages are rendered
@@ -239,17 +240,36 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 for cached in ("url", "abs_dest_path"):
                     file.__dict__.pop(cached, None)
     _fingerprint(files, config, build.renderer)
-    # The downloads and the search index do not depend on the pages: write them on another
-    # core meanwhile (site/ has been emptied by now; no page is written under xiazai/ or
-    # search/). In a `gongkai serve` session the page is shown without waiting for them.
+    # The downloads do not depend on the pages (site/ has been emptied by now; no page is
+    # written under xiazai/): a full build's child that builds a share of the pages writes them
+    # after its pages, with a smaller share (one more child would copy the data again); a serve
+    # session's are written by a child of their own, and the page is shown without waiting.
+    outputs = _outputs(build, config)
     if not (memory.serving or memory.incremental):  # a preview rewrites few pages
-        build.share = PageShare(uri for uri, page in build.pages.items() if not page.in_nav)
+        candidates = (uri for uri, page in build.pages.items() if not page.in_nav)
+        build.share = PageShare(candidates, outputs)
+        if build.share.uris:
+            return files
+    if outputs is not None:
+        build.outputs = Background(outputs)
+        if memory.incremental:
+            memory.pending, memory.pending_bundles = build.outputs, build.bundles
+    return files
+
+
+def _outputs(build: _Build, config: MkDocsConfig) -> Callable[[], None] | None:
+    """Writing the downloads, the lists' data and the feed, or ``None`` when there is nothing
+    to write: a version's own pages link to the downloads the archive keeps once, and a serve
+    session's build may change none."""
     site_dir, site = build.site_dir, build.site
     if site.settings.version_folder:
-        return files  # a version's own pages link to the downloads the archive keeps once
+        return None
     only = touched_bundles(site, build.change)
     if only is not None:
         only = None if build.carried is None else only | build.carried
+    if only is not None and not only:
+        return None
+    build.bundles = only
 
     def outputs() -> None:
         write_downloads(site.catalog, site_dir, site.today, config.site_name, only)
@@ -258,11 +278,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # 10,000 project-years), and a serve session's page need not wait for it.
         _write_feed(site, config)
 
-    if only is None or only:  # none when nothing changed since the session's last build
-        build.outputs = Background(outputs)
-        if memory.incremental:
-            memory.pending, memory.pending_bundles = build.outputs, only
-    return files
+    return outputs
 
 
 def _fingerprint(files: Files, config: MkDocsConfig, renderer: Renderer) -> None:

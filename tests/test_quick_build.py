@@ -181,7 +181,7 @@ def test_the_index_built_as_pages_come_equals_the_index_of_all_pages(
 
 def test_a_failed_child_is_a_plain_error() -> None:
     share = PageShare([])
-    for code, words in ((2, "严格模式"), (1, "退出码 1")):
+    for code, words in ((2, "严格模式"), (1, "生成页面的后台进程失败"), (3, "写入下载文件的后台")):
         share.process = multiprocessing.get_context("fork").Process(target=sys.exit, args=(code,))
         share.process.start()
         with pytest.raises(BackgroundError, match=words):
@@ -437,9 +437,9 @@ def test_the_index_child_is_forked_before_the_data_is_read(
 
     events: list[str] = []
     writers: list[IndexWriter] = []
-    read, start = gongkai.site.load_site, fulltext.IndexWriter.__init__
+    read, start = gongkai.site.load_catalog, fulltext.IndexWriter.__init__
 
-    def load_site(*args: Any, **kwargs: Any) -> Any:
+    def load_catalog(*args: Any, **kwargs: Any) -> Any:
         events.append("data")
         return read(*args, **kwargs)
 
@@ -449,7 +449,8 @@ def test_the_index_child_is_forked_before_the_data_is_read(
         assert self.process is not None
         writers.append(self)
 
-    monkeypatch.setattr(gongkai.site, "load_site", load_site)
+    # Looked up when called (the hooks module, loaded once per process, holds load_site).
+    monkeypatch.setattr(gongkai.site, "load_catalog", load_catalog)
     monkeypatch.setattr(fulltext.IndexWriter, "__init__", writer)
     assert mkdocs_build(ROOT, tmp_path / "site", env=EPOCH).returncode == 0
     assert events == ["index", "data"]
@@ -462,3 +463,56 @@ def test_the_index_child_is_forked_before_the_data_is_read(
     assert events == ["index", "data"]
     child = writers[-1].process
     assert child is not None and not child.is_alive()
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
+def test_the_page_child_writes_the_downloads_after_a_smaller_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One child fewer: the downloads are written by the child that builds a share of the pages
+    # (it has read the data already), which takes every third page instead of every second.
+    uris = [f"2023/p{n}.md" for n in range(12)]
+    assert len(PageShare(uris).uris) == 6
+    alone = PageShare(uris, then=lambda: None)
+    assert sorted(alone.uris) == sorted(uris)[1::3]
+    started: list[object] = []
+    start = multiprocessing.process.BaseProcess.start
+
+    def counted(process: multiprocessing.process.BaseProcess) -> None:
+        started.append(process)
+        start(process)
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", counted)
+    assert mkdocs_build(ROOT, tmp_path / "site", env=EPOCH).returncode == 0
+    assert len(started) == 2  # the full-text index's child and the page child
+    assert (tmp_path / "site/xiazai/quanbu.xlsx").is_file()
+
+    # A failure there fails the build, in words.
+    from gongkai.outputs import opendata
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(opendata, "_entry_parts", broken)
+    failed = mkdocs_build(ROOT, tmp_path / "failed", env=EPOCH)
+    assert failed.returncode != 0
+    assert "写入下载文件的后台进程失败（退出码 3）" in failed.stderr
+    assert "Traceback" not in failed.stderr
+
+
+def test_without_room_for_the_page_child_the_downloads_are_written_all_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Memory looked at again as the page child is about to start: none left for it.
+    from gongkai.render import pageshare
+
+    monkeypatch.setattr(pageshare, "room_for_a_child", lambda: False)
+    ran = mkdocs_build(ROOT, tmp_path / "site", env=EPOCH)
+    assert ran.returncode == 0, ran.stderr
+    assert fingerprint(tmp_path / "site") == fingerprint(_plain_site(tmp_path))
+
+
+def _plain_site(tmp_path: Path) -> Path:
+    serial = mkdocs_build(ROOT, tmp_path / "serial", env={**EPOCH, "GONGKAI_SERIAL": "1"})
+    assert serial.returncode == 0, serial.stderr
+    return tmp_path / "serial"
