@@ -7,8 +7,9 @@ on_config  start the full-text index's child (before the data is read); read and
            session's last build
 on_pre_build  empty the folder when an incremental build must redo everything
 on_files   add one virtual page per planned page (marked modified only if the change touches
-           it); start writing the downloads and the feed on the second core
-on_nav     start the child that builds a share of the pages on the second core
+           it); plan the share of the pages built on the second core, which then writes the
+           downloads and the feed (a serve session writes them in a child of their own)
+on_nav     start the child that builds that share of the pages
 on_page_content  hand a Markdown page's text to the full-text index; a generated page waits
 on_page_context  render a generated page from its jinja2 template as it is written, its table
            of contents, and hand its text to the full-text index
