@@ -17,6 +17,7 @@ years, then the rest), so that ranking needs no more than the postings.
 from __future__ import annotations
 
 import html
+import io
 import json
 import multiprocessing
 import os
@@ -304,12 +305,14 @@ class _Postings:
     def __init__(self) -> None:
         self.pages: list[_Listed] = []
         self.entries: dict[str, array[int]] = {}
-        self.texts = tempfile.TemporaryFile()  # noqa: SIM115 - closed by write()
+        self.texts: IO[bytes] | None = None  # made at the first page, in the process gathering
 
     def add(self, page: PageText) -> None:
         arrival = len(self.pages)
         body = [[s.anchor, s.heading, s.text, s.field] for s in page.sections if s.text]
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if self.texts is None:
+            self.texts = tempfile.TemporaryFile()  # noqa: SIM115 - closed by write()
         start = self.texts.tell()
         self.texts.write(text)
         self.pages.append(
@@ -343,10 +346,11 @@ class _Postings:
                 parts.append(small[gap] if gap < limit else _base36(gap))
                 previous = number
             encoded[term] = ".".join(parts)
+        texts, self.texts = self.texts or io.BytesIO(), None
         try:
-            return _write(ordered, encoded, site_dir, self.texts)
+            return _write(ordered, encoded, site_dir, texts)
         finally:
-            self.texts.close()
+            texts.close()
 
 
 def _write(

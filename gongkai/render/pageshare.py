@@ -113,7 +113,7 @@ class PageShare:
                 sys.exit(DOWNLOADS_FAILED)
 
     def wait(self) -> None:
-        """Wait for the child's pages to be written."""
+        """Wait for the child's pages to be written, and what it does after them."""
         if self.process is None:
             return
         self.process.join()
