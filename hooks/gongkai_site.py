@@ -70,12 +70,15 @@ class _Build:
     snapshot: Snapshot | None  # taken only in a `gongkai serve` session
     site_dir: Path
     outputs: Background | None = None
-    bundles: set[str] | None = None  # the download bundles this build writes (None: all)
     carried: set[str] | None = None  # bundles a cancelled writer of the last build left
     texts: dict[str, PageText] = field(default_factory=dict)  # page URL → its searchable text
     index: IndexWriter | None = None  # a full build's index, built as the pages are rendered
     share: PageShare | None = None  # the pages a child builds on the second core
     kept: dict[str, GeneratedPage] = field(default_factory=dict)  # a serve session's files
+
+    def elsewhere(self, src_uri: str) -> bool:
+        """Whether the child building a share of the pages builds this one."""
+        return self.share is not None and self.share.elsewhere(src_uri)
 
     def keep_text(self, text: PageText) -> None:
         if self.index is not None:
@@ -245,7 +248,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # written under xiazai/): a full build's child that builds a share of the pages writes them
     # after its pages, with a smaller share (one more child would copy the data again); a serve
     # session's are written by a child of their own, and the page is shown without waiting.
-    outputs = _outputs(build, config)
+    outputs, bundles = _outputs(build, config)
     if not (memory.serving or memory.incremental):  # a preview rewrites few pages
         candidates = (uri for uri, page in build.pages.items() if not page.in_nav)
         build.share = PageShare(candidates, outputs)
@@ -254,23 +257,24 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if outputs is not None:
         build.outputs = Background(outputs)
         if memory.incremental:
-            memory.pending, memory.pending_bundles = build.outputs, build.bundles
+            memory.pending, memory.pending_bundles = build.outputs, bundles
     return files
 
 
-def _outputs(build: _Build, config: MkDocsConfig) -> Callable[[], None] | None:
-    """Writing the downloads, the lists' data and the feed, or ``None`` when there is nothing
-    to write: a version's own pages link to the downloads the archive keeps once, and a serve
-    session's build may change none."""
+def _outputs(
+    build: _Build, config: MkDocsConfig
+) -> tuple[Callable[[], None] | None, set[str] | None]:
+    """Writing the downloads, the lists' data and the feed, and the download bundles it writes
+    (``None``: all); no writing when there is nothing to write: a version's own pages link to
+    the downloads the archive keeps once, and a serve session's build may change none."""
     site_dir, site = build.site_dir, build.site
     if site.settings.version_folder:
-        return None
+        return None, None
     only = touched_bundles(site, build.change)
     if only is not None:
         only = None if build.carried is None else only | build.carried
     if only is not None and not only:
-        return None
-    build.bundles = only
+        return None, only
 
     def outputs() -> None:
         write_downloads(site.catalog, site_dir, site.today, config.site_name, only)
@@ -279,7 +283,7 @@ def _outputs(build: _Build, config: MkDocsConfig) -> Callable[[], None] | None:
         # 10,000 project-years), and a serve session's page need not wait for it.
         _write_feed(site, config)
 
-    return outputs
+    return outputs, only
 
 
 def _fingerprint(files: Files, config: MkDocsConfig, renderer: Renderer) -> None:
@@ -324,7 +328,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build = _current()
-    if build.share is not None and build.share.elsewhere(page.file.src_uri):
+    if build.elsewhere(page.file.src_uri):
         page.meta["template"] = ELSEWHERE  # the child writes it: MkDocs skips an empty page
         return ""
     site_page: SitePage | None = build.pages.get(page.file.src_uri)
@@ -345,7 +349,7 @@ def on_page_context(
 ) -> dict[str, Any]:
     build = _current()
     site_page = build.pages.get(page.file.src_uri)
-    if site_page is None or (build.share is not None and build.share.elsewhere(page.file.src_uri)):
+    if site_page is None or build.elsewhere(page.file.src_uri):
         return context
     rendered = build.renderer.render(site_page)
     page.content = rendered
