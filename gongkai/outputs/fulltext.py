@@ -37,7 +37,7 @@ from gongkai.outputs.background import (
     second_core,
     stop,
 )
-from gongkai.outputs.search import readings
+from gongkai.outputs.search import load_words, readings
 from gongkai.pages import headings
 
 # Where a term was found, best first: a name, an indicator, a heading, the body.
@@ -253,6 +253,9 @@ class IndexWriter:
 
     def _collect(self) -> None:  # in the child
         leave_inherited()
+        # The dictionary is loaded while the build reads the data and no page comes yet, on a
+        # core that is otherwise idle, not amid the pages when both cores are busy.
+        load_words()
         while (page := self._next()) is not None:
             self.postings.add(page)
         self.postings.write(self.site_dir)

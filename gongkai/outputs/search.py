@@ -23,6 +23,11 @@ from gongkai.pages import SitePage
 Reading = tuple[tuple[str, ...], ...]  # words, each a tuple of syllables
 
 
+def load_words() -> None:
+    """Load jieba's dictionary of words now (about a second) rather than at the first name."""
+    jieba.initialize()
+
+
 @cache
 def readings(text: str) -> tuple[Reading, ...]:
     """Pinyin readings of ``text``, word by word as jieba cuts it: the reading pypinyin gives in
