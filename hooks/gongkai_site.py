@@ -251,7 +251,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     outputs, bundles = _outputs(build, config)
     if not (memory.serving or memory.incremental):  # a preview rewrites few pages
         candidates = (uri for uri, page in build.pages.items() if not page.in_nav)
-        build.share = PageShare(candidates, outputs)
+        sent = build.index.sent if build.index is not None else None
+        build.share = PageShare(candidates, outputs, pages_sent=sent)
         if build.share.uris:
             return files
     if outputs is not None:
@@ -386,6 +387,9 @@ def on_post_build(config: MkDocsConfig) -> None:
 def _post_build() -> None:
     # The feed and the downloads are files beside the pages, written from the same data.
     site, share, site_dir = _current().site, _current().share, _current().site_dir
+    index = _current().index
+    if index is not None:  # written while the page child finishes its downloads
+        index.finish(others=1 if share is not None and share.started else 0)
     if share is not None:
         _waited(share.wait)
     if site.settings.version_folder:
@@ -399,9 +403,8 @@ def _post_build() -> None:
     # The full-text index: a full build's has been built on another core as the pages came;
     # a serve session's, from this build's pages and the earlier builds' pages that this one
     # did not rewrite, is written behind the page the clerk is waiting for.
-    index = _current().index
     if index is not None:
-        _waited(index.close)
+        _waited(index.wait)
     else:
         texts = list(_current().texts.values())
         memory.pending_index = Background(lambda: write_fulltext(texts, site_dir))

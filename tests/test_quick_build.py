@@ -179,6 +179,41 @@ def test_the_index_built_as_pages_come_equals_the_index_of_all_pages(
     assert fingerprint(tmp_path / "streamed") == expected
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
+def test_the_index_is_written_while_the_page_child_still_works(tmp_path: Path) -> None:
+    """The build says it has sent its pages before the page child has sent any; the index
+    waits for the child's pages, and is written once the child says they are sent, while the
+    child is still at work (on the downloads), not when it ends."""
+    pages = _sample_pages(120)
+    write_fulltext(pages, tmp_path / "all")
+    writer = IndexWriter(tmp_path / "streamed")
+    assert writer.process is not None
+    context = multiprocessing.get_context("fork")
+    go, index_written = context.Event(), context.Event()
+
+    def page_child() -> None:
+        go.wait(20)
+        for page in pages[60:]:
+            writer.add(page)
+        writer.sent()
+        index_written.wait(30)  # the downloads, until the index is written
+
+    child = context.Process(target=page_child)
+    child.start()
+    for page in reversed(pages[:60]):
+        writer.add(page)
+    writer.finish(others=1)
+    go.set()
+    writer.process.join(30)
+    assert not writer.process.is_alive()  # written although the page child has not ended
+    assert child.is_alive()
+    writer.wait()
+    index_written.set()
+    child.join(30)
+    assert child.exitcode == 0
+    assert fingerprint(tmp_path / "streamed") == fingerprint(tmp_path / "all")
+
+
 def test_a_failed_child_is_a_plain_error() -> None:
     share = PageShare([])
     for code, words in ((2, "严格模式"), (1, "生成页面的后台进程失败"), (3, "写入下载文件的后台")):

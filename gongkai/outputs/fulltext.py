@@ -227,7 +227,9 @@ class IndexWriter:
     worked out meanwhile. The files equal ``write_fulltext`` of the same pages, in any order.
 
     Pages may be added from any process forked after this one starts (MkDocs' build and the
-    child rendering a share of the pages); ``close`` is called once every sender has finished.
+    child rendering a share of the pages). Each other sender calls ``sent`` after its last page;
+    the build calls ``finish`` with how many others there are once its own pages are sent, so
+    that the index is written while the child still works on the downloads, and then ``wait``.
     """
 
     def __init__(self, site_dir: Path) -> None:
@@ -237,7 +239,9 @@ class IndexWriter:
         self.parent = os.getpid()
         if second_core():
             context = multiprocessing.get_context("fork")
-            self.queue: multiprocessing.Queue[PageText | None] = context.Queue()
+            # A page, ``None`` when a sender has sent its last page, or, from the build when it
+            # has, how many others send pages.
+            self.queue: multiprocessing.Queue[PageText | int | None] = context.Queue()
             # Pages still in the pipe when the build ends matter to nobody (close() has waited
             # for the child, or the child died): the build must not wait at its exit to send
             # them to a reader that is gone (seen when the system killed the child).
@@ -256,11 +260,19 @@ class IndexWriter:
         # The dictionary is loaded while the build reads the data and no page comes yet, on a
         # core that is otherwise idle, not amid the pages when both cores are busy.
         load_words()
-        while (page := self._next()) is not None:
-            self.postings.add(page)
+        others: int | None = None  # known when the build has sent its last page
+        ended = 0
+        while others is None or ended < others:
+            item = self._next()
+            if item is None:
+                ended += 1
+            elif isinstance(item, int):
+                others = item
+            else:
+                self.postings.add(item)
         self.postings.write(self.site_dir)
 
-    def _next(self) -> PageText | None:
+    def _next(self) -> PageText | int | None:
         """The next page; the child leaves when the build was killed before it sent them all
         (it would otherwise wait for ever)."""
         while True:
@@ -270,15 +282,29 @@ class IndexWriter:
                 if orphaned(self.parent):
                     os._exit(1)
 
-    def close(self) -> None:
+    def sent(self) -> None:
+        """Called by a sender other than the build after its last page."""
+        if self.process is not None:
+            self.queue.put(None)
+
+    def finish(self, others: int = 0) -> None:
+        """The build has sent its last page; ``others`` senders (each calls ``sent``) too."""
+        if self.process is not None:
+            self.queue.put(others)
+
+    def wait(self) -> None:
         """Write the index (or wait for the child to): every page has been added."""
         if self.process is None:
             self.postings.write(self.site_dir)
             return
-        self.queue.put(None)
         self.process.join()
         if self.process.exitcode != 0:
             raise failed("写入全文索引", self.process.exitcode)
+
+    def close(self) -> None:
+        """``finish`` and ``wait``, when the build is the only sender left."""
+        self.finish()
+        self.wait()
 
     def cancel(self) -> None:
         """Stop the child of a build that failed."""

@@ -55,7 +55,13 @@ class PageShare:
     after them (``then``: the downloads), which is done in the build's own process instead when
     there is no child."""
 
-    def __init__(self, candidates: Iterable[str], then: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        candidates: Iterable[str],
+        then: Callable[[], None] | None = None,
+        pages_sent: Callable[[], None] | None = None,
+    ) -> None:
+        self.pages_sent = pages_sent  # called in the child once its pages are written
         self.uris: frozenset[str] = frozenset()
         if second_core():
             share = SHARE if then is None else SHARE_WITH_DOWNLOADS
@@ -105,12 +111,19 @@ class PageShare:
             sys.exit(1)
         if config.strict and warnings.count:
             sys.exit(2)
+        if self.pages_sent is not None:
+            self.pages_sent()
         if self.then is not None:
             try:
                 self.then()
             except Exception as error:
                 log.error("写入下载文件时出错：%s", error)
                 sys.exit(DOWNLOADS_FAILED)
+
+    @property
+    def started(self) -> bool:
+        """Whether a child builds the pages (and is not yet waited for)."""
+        return self.process is not None
 
     def wait(self) -> None:
         """Wait for the child's pages to be written, and what it does after them."""
