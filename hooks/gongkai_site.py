@@ -44,6 +44,7 @@ from gongkai.outputs.assets import compress_assets, fingerprinted, needs_fingerp
 from gongkai.outputs.background import Background, BackgroundError
 from gongkai.outputs.feed import FEED_FILE, atom_feed
 from gongkai.outputs.fulltext import IndexWriter, PageText, page_text, write_fulltext
+from gongkai.outputs.kept import CACHE_FOLDER, KeptBundles
 from gongkai.outputs.listing import write_lists
 from gongkai.outputs.opendata import write_downloads
 from gongkai.outputs.originals import copy_attachments
@@ -278,7 +279,8 @@ def _outputs(
         return None, only
 
     def outputs() -> None:
-        write_downloads(site.catalog, site_dir, site.today, config.site_name, only)
+        kept = KeptBundles(Path(config.config_file_path).parent / CACHE_FOLDER)
+        write_downloads(site.catalog, site_dir, site.today, config.site_name, only, kept)
         write_lists(site, site_dir, only)
         # The feed too, off the pages' core: it lists every event of every report (1 s at
         # 10,000 project-years), and a serve session's page need not wait for it.

@@ -14,12 +14,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from conftest import DATA, SAMPLE
+from conftest import DATA, SAMPLE, copy_project, fingerprint, mkdocs_build
 from frictionless import validate
 from test_site import soup
 
 from gongkai.model.catalog import load_catalog
 from gongkai.outputs import opendata
+from gongkai.outputs.kept import CACHE_FOLDER, NO_CACHE, NO_KEPT, KeptBundles
 from gongkai.outputs.opendata import write_downloads
 
 REPORTS = sorted(SAMPLE.glob("*.yml"))
@@ -309,16 +310,16 @@ def test_a_failed_write_keeps_the_downloads_before_it(
     site = tmp_path / "site"
     write_downloads(catalog, site, day, "站")
     before = _bundles(site / "xiazai")
-    made = opendata._entry_parts
+    made = opendata._Bundle.add
     calls = []
 
-    def failing(entry: object, catalog: object) -> object:
-        calls.append(entry)
+    def failing(bundle: object, parts: object) -> None:
+        calls.append(parts)
         if len(calls) == 3:  # midway through the first year's bundle and the whole site's
             raise OSError("磁盘已满")
-        return made(entry, catalog)  # type: ignore[arg-type]
+        made(bundle, parts)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(opendata, "_entry_parts", failing)
+    monkeypatch.setattr(opendata._Bundle, "add", failing)
     with pytest.raises(OSError, match="磁盘已满"):
         write_downloads(catalog, site, day, "站")
     assert len(calls) == 3
@@ -336,3 +337,114 @@ def test_files_left_by_a_stopped_writer_are_removed(tmp_path: Path) -> None:
     write_downloads(load_catalog(DATA), tmp_path, dt.date(2024, 5, 1), "站", {"2023"})
     assert not left.exists()
     assert (tmp_path / "xiazai" / "2023.json").is_file()
+
+
+def _written_bundles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The bundles the writer writes itself from now on (not put in place from the kept)."""
+    written: list[str] = []
+    start = opendata._Bundle.__init__
+
+    def counted(bundle: object, root: Path, stem: str, *args: object, **kwargs: object) -> None:
+        written.append(stem)
+        start(bundle, root, stem, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(opendata._Bundle, "__init__", counted)
+    return written
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_kept_bundles_are_put_in_place_and_give_the_same_bytes(
+    tmp_path: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(NO_KEPT, raising=False)
+    day, cache = dt.date(2024, 5, 1), tmp_path / "cache"
+    written = _written_bundles(monkeypatch)
+    write_downloads(load_catalog(data_copy), tmp_path / "first", day, "站", kept=KeptBundles(cache))
+    assert len(written) == 6  # 4 projects, 2023, everything
+    kept = sorted(cache.iterdir())
+    assert len(kept) == 5  # the one year's bundle holds what everything's does: the same bytes
+
+    written.clear()
+    write_downloads(load_catalog(data_copy), tmp_path / "again", day, "站", kept=KeptBundles(cache))
+    assert written == []
+    assert _files(tmp_path / "again") == _files(tmp_path / "first")
+    linked = tmp_path / "again/xiazai/xiangmu/baoan-feiyong.xlsx"
+    assert any(linked.stat().st_ino == (k / "3").stat().st_ino for k in kept)
+
+    # One project-year edited: its project's bundle, its year's and everything's are written;
+    # the same bytes as a writer keeping nothing; the kept ones no build uses are removed.
+    report = data_copy / "2023/xiqu-xinfangju/baoan-feiyong.yml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("executed: 80000\n  stated", "executed: 79000\n  stated"))
+    catalog = load_catalog(data_copy)
+    written.clear()
+    write_downloads(catalog, tmp_path / "edited", day, "站", kept=KeptBundles(cache))
+    assert sorted(written) == ["2023", "quanbu", "xiangmu/baoan-feiyong"]
+    write_downloads(catalog, tmp_path / "fresh", day, "站")
+    assert _files(tmp_path / "edited") == _files(tmp_path / "fresh")
+    assert len(list(cache.iterdir())) == 5
+    assert set(cache.iterdir()) != set(kept)
+
+    # Another day in the workbooks' dates: nothing kept fits.
+    written.clear()
+    write_downloads(catalog, tmp_path / "later", day.replace(day=2), "站", kept=KeptBundles(cache))
+    assert len(written) == 6
+
+
+def test_a_damaged_or_unwritable_store_only_means_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(NO_KEPT, raising=False)
+    catalog, day, cache = load_catalog(DATA), dt.date(2024, 5, 1), tmp_path / "cache"
+    write_downloads(catalog, tmp_path / "first", day, "站", kept=KeptBundles(cache))
+    for folder in cache.iterdir():  # each kept bundle loses its XLSX
+        (folder / "3").unlink()
+    written = _written_bundles(monkeypatch)
+    write_downloads(catalog, tmp_path / "again", day, "站", kept=KeptBundles(cache))
+    assert len(written) == 6
+    assert _files(tmp_path / "again") == _files(tmp_path / "first")
+    assert not list((tmp_path / "again").rglob("*.tmp"))
+
+    blocked = tmp_path / "blocked"
+    blocked.write_text("not a folder")  # the store cannot be made
+    written.clear()
+    write_downloads(catalog, tmp_path / "third", day, "站", kept=KeptBundles(blocked / "x"))
+    assert len(written) == 6
+    assert _files(tmp_path / "third") == _files(tmp_path / "first")
+
+
+@pytest.mark.parametrize("switch", [NO_KEPT, NO_CACHE])
+def test_the_store_can_be_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, switch: str
+) -> None:
+    monkeypatch.delenv(NO_KEPT, raising=False)
+    monkeypatch.setenv(switch, "1")
+    write_downloads(
+        load_catalog(DATA),
+        tmp_path / "site",
+        dt.date(2024, 5, 1),
+        "站",
+        kept=KeptBundles(tmp_path / "cache"),
+    )
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_build_keeps_its_bundles_beside_its_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(NO_KEPT, raising=False)
+    project = copy_project(tmp_path / "project")
+    epoch = {"SOURCE_DATE_EPOCH": "1709222400"}
+    assert mkdocs_build(project, tmp_path / "first", env=epoch).returncode == 0
+    cache = project / CACHE_FOLDER
+    assert len(list(cache.iterdir())) == 5
+    assert mkdocs_build(project, tmp_path / "again", env=epoch).returncode == 0
+    assert fingerprint(tmp_path / "again") == fingerprint(tmp_path / "first")
+    placed = (tmp_path / "again/xiazai/quanbu.xlsx").stat().st_ino
+    assert placed in {(k / "3").stat().st_ino for k in cache.iterdir()}
+    assert not (tmp_path / "again" / ".cache").exists()  # never published

@@ -30,6 +30,7 @@ from gongkai.checks.targets import TargetRow, comparisons, stated_target
 from gongkai.files import remove_leftovers
 from gongkai.model.catalog import Catalog, Project, ProjectYear
 from gongkai.model.money import YUAN_PER_WAN, plain, quantize
+from gongkai.outputs.kept import BundleDigest, KeptBundles
 
 DOWNLOADS = "xiazai"
 FDP_RESOURCE = "fdp-budget.csv"
@@ -465,10 +466,7 @@ class _Bundle:
     temporary name until the bundle is complete, so that nobody downloads half a file."""
 
     def __init__(self, root: Path, stem: str, created: dt.date, large: bool = False) -> None:
-        base = root / DOWNLOADS / stem
-        base.parent.mkdir(parents=True, exist_ok=True)
-        names = ("-yusuan.csv", "-zhibiao.csv", ".json", ".xlsx")
-        self.paths = [base.with_name(base.name + suffix) for suffix in names]
+        self.paths = _bundle_paths(root, stem)
         self.partial = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p in self.paths]
         self.streams: list[IO[str]] = []  # the two CSV files and the JSON
         self.workbook: _Workbook | None = None
@@ -515,6 +513,14 @@ class _Bundle:
             partial.unlink(missing_ok=True)
 
 
+def _bundle_paths(root: Path, stem: str) -> list[Path]:
+    """A bundle's files (its folder made if missing): the two CSV files, the JSON, the XLSX."""
+    base = root / DOWNLOADS / stem
+    base.parent.mkdir(parents=True, exist_ok=True)
+    names = ("-yusuan.csv", "-zhibiao.csv", ".json", ".xlsx")
+    return [base.with_name(base.name + suffix) for suffix in names]
+
+
 class _Spool:
     """Each project-year's parts, made once for its year's bundle and the whole site's, kept on
     disk until its project's bundle is written (a project's years lie in several year bundles),
@@ -524,18 +530,25 @@ class _Spool:
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close(), after both passes
         self.where: dict[int, tuple[int, int]] = {}
 
-    def put(self, entry: ProjectYear, parts: _EntryParts) -> None:
+    def put(self, entry: ProjectYear, parts: _EntryParts) -> bytes:
+        """Spool the parts; their bytes (what the bundles' digests are made of)."""
         data = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
         self.where[id(entry)] = (self.file.tell(), len(data))
         self.file.write(data)
+        return data
 
-    def get(self, entry: ProjectYear) -> _EntryParts | None:
+    def raw(self, entry: ProjectYear) -> bytes | None:
         found = self.where.get(id(entry))
         if found is None:
             return None
         start, size = found
         self.file.seek(start)
-        parts: _EntryParts = pickle.loads(self.file.read(size))
+        return self.file.read(size)
+
+    def get(self, entry: ProjectYear) -> _EntryParts:
+        data = self.raw(entry)
+        assert data is not None, "every entry is spooled before it is written"
+        parts: _EntryParts = pickle.loads(data)
         return parts
 
     def close(self) -> None:
@@ -548,58 +561,91 @@ def write_downloads(
     created: dt.date,
     title: str,
     only: set[str] | None = None,
+    kept: KeptBundles | None = None,
 ) -> None:
     """Every download of the site and the Fiscal Data Package; with ``only``, just the bundles
-    named there (``xiangmu/<slug>``, a year, ``quanbu`` with the package).
+    named there (``xiangmu/<slug>``, a year, ``quanbu`` with the package). A bundle ``kept``
+    from an earlier build with the same parts is put in place instead of written.
 
-    The project-years are read once in the site's order (newest year first, a year's together),
-    each year's bundle and the whole site's written as they pass; then each project's bundle."""
+    Each project-year's parts are made once, in the site's order (newest year first, a year's
+    together), and spooled to disk; then each year's bundle and the whole site's are written
+    from the spool as they pass, and each project's bundle."""
 
     def wanted(stem: str) -> bool:
         return only is None or stem in only
 
+    kept = kept if kept is not None else KeptBundles(None)
     remove_leftovers(site_dir / DOWNLOADS)  # of a writer stopped midway (a build taken over)
-    spool = _Spool() if only is None else None  # every project's bundle follows
+    spool = _Spool()
     unfinished: list[_Bundle] = []
 
-    def start(stem: str, large: bool = False) -> _Bundle:
+    def start(stem: str, digest: BundleDigest, large: bool = False) -> _Bundle | None:
+        """A bundle to write, or None when a kept one was put in place."""
+        if kept.fetch(digest.hex(), _bundle_paths(site_dir, stem)):
+            return None
         unfinished.append(bundle := _Bundle(site_dir, stem, created, large))
         return bundle
 
-    def finish(bundle: _Bundle) -> None:
+    def finish(bundle: _Bundle, digest: BundleDigest) -> None:
         bundle.close()
         unfinished.remove(bundle)
+        kept.keep(digest.hex(), bundle.paths)
 
     try:
-        whole = start("quanbu", large=True) if wanted("quanbu") else None
+        projects = [p for p in catalog.projects.values() if wanted(f"xiangmu/{p.slug}")]
+        in_projects = {id(e) for p in projects for e in p.all_documents()}
+        # Each year's entries, with its bundle's stem and digest (none when only the whole
+        # site's bundle wants them).
+        years: list[tuple[str, list[ProjectYear], BundleDigest | None]] = []
+        # The workbook's date and mode (a large one's strings are written in its cells) are in
+        # the files' bytes too.
+        large, small = f"large {created}".encode(), f"small {created}".encode()
+        whole = kept.digest(large) if wanted("quanbu") else None
         for year, entries in groupby(catalog.reports, key=attrgetter("year")):
-            in_year = start(str(year), large=True) if wanted(str(year)) else None
-            takers = [bundle for bundle in (whole, in_year) if bundle is not None]
-            if takers or spool is not None:
+            in_year = kept.digest(large) if wanted(str(year)) else None
+            listed = []
+            for entry in entries:
+                if in_year is not None or whole is not None or id(entry) in in_projects:
+                    listed.append(entry)
+                    part = spool.put(entry, _entry_parts(entry, catalog))
+                    for digest in (in_year, whole):
+                        if digest is not None:
+                            digest.add(part)
+            if in_year is not None or whole is not None:
+                years.append((str(year), listed, in_year))
+
+        everything = start("quanbu", whole, large=True) if whole is not None else None
+        for stem, entries, in_year_digest in years:
+            in_year = None
+            if in_year_digest is not None:
+                in_year = start(stem, in_year_digest, large=True)
+            takers = [bundle for bundle in (everything, in_year) if bundle is not None]
+            for entry in entries if takers else ():
+                parts = spool.get(entry)
+                for bundle in takers:
+                    bundle.add(parts)
+            if in_year is not None and in_year_digest is not None:
+                finish(in_year, in_year_digest)
+        if everything is not None and whole is not None:
+            finish(everything, whole)
+        for project in projects:
+            entries = list(project.all_documents())
+            digest = kept.digest(small)
+            for entry in entries:
+                digest.add(spool.raw(entry) or spool.put(entry, _entry_parts(entry, catalog)))
+            bundle = start(f"xiangmu/{project.slug}", digest)
+            if bundle is not None:
                 for entry in entries:
-                    parts = _entry_parts(entry, catalog)
-                    for bundle in takers:
-                        bundle.add(parts)
-                    if spool is not None:
-                        spool.put(entry, parts)
-            if in_year is not None:
-                finish(in_year)
-        if whole is not None:
-            finish(whole)
-        for project in catalog.projects.values():
-            if wanted(stem := f"xiangmu/{project.slug}"):
-                bundle = start(stem)
-                for entry in project.all_documents():
-                    made = spool.get(entry) if spool is not None else None
-                    bundle.add(made or _entry_parts(entry, catalog))
-                finish(bundle)
+                    bundle.add(spool.get(entry))
+                finish(bundle, digest)
     except BaseException:
         for bundle in unfinished:
             bundle.discard()
         raise
     finally:
-        if spool is not None:
-            spool.close()
+        spool.close()
+    if only is None:
+        kept.prune()
     if wanted("quanbu"):
         write_fiscal_package(catalog, site_dir / DOWNLOADS, title)
 

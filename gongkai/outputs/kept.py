@@ -1,0 +1,118 @@
+"""Download bundles kept between builds (下载包缓存), under the digest of what they hold.
+
+A bundle's files are a function of its project-years' parts (rows, CSV lines, JSON), in order,
+and of the code that writes them. A build that finds a bundle of the same digest kept by an
+earlier build links (or copies) those files into the site instead of writing them again: after
+one edit, only the edited project's bundle, its year's and the whole site's are written. The
+files are the same bytes either way, so builds stay byte-identical.
+
+The store lives beside ``mkdocs.yml`` in ``.cache/gongkai/xiazai/`` (Material keeps its own
+plugins' caches under ``.cache/`` too); it is never published and may be deleted at any time.
+Each kept bundle is a folder named by its digest holding the files; it is made under a temporary
+name and renamed, so a folder that exists is complete. A full build removes the folders it did
+not use. Every failure here (a full disk, a folder removed by another build meanwhile) only
+means the bundle is written as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import xlsxwriter
+
+import gongkai
+
+CACHE_FOLDER = Path(".cache") / "gongkai" / "xiazai"  # under the folder of mkdocs.yml
+NO_CACHE = "GONGKAI_NO_CACHE"  # set: no cache at all (the compiled templates' neither)
+NO_KEPT = "GONGKAI_NO_KEPT_DOWNLOADS"  # set: every bundle is written (tests comparing writers)
+
+
+def _recipe() -> bytes:
+    """What else than the parts decides a bundle's bytes: the writing code and its library."""
+    writer = Path(__file__).with_name("opendata.py").read_bytes()
+    return b"\0".join((writer, gongkai.__version__.encode(), xlsxwriter.__version__.encode()))
+
+
+class BundleDigest:
+    """The digest of one bundle, made of its parts' bytes as they come, in order."""
+
+    def __init__(self, recipe: bytes, kind: bytes) -> None:
+        self.hashed = hashlib.sha256(recipe)
+        self.hashed.update(b"\0" + kind + b"\0")
+
+    def add(self, part: bytes) -> None:
+        self.hashed.update(len(part).to_bytes(8, "big"))
+        self.hashed.update(part)
+
+    def hex(self) -> str:
+        return self.hashed.hexdigest()
+
+
+class KeptBundles:
+    """The bundles an earlier build wrote, found by digest (``None`` folder: none are kept)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        off = os.environ.get(NO_CACHE) or os.environ.get(NO_KEPT)
+        self.folder = None if off else folder
+        self.used: set[str] = set()
+        self.recipe = _recipe() if self.folder is not None else b""
+
+    def digest(self, kind: bytes) -> BundleDigest:
+        """The digest of a bundle written as ``kind`` (how it is written), its parts added."""
+        return BundleDigest(self.recipe, kind)
+
+    def fetch(self, digest: str, paths: list[Path]) -> bool:
+        """Put the kept files of ``digest`` at ``paths`` (each whole, under a temporary name
+        first); False when none are kept or they could not be put there."""
+        if self.folder is None:
+            return False
+        kept = self.folder / digest
+        if not kept.is_dir():
+            return False
+        for number, path in enumerate(paths):
+            partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            try:
+                _link_or_copy(kept / str(number), partial)
+                os.replace(partial, path)
+            except OSError:
+                partial.unlink(missing_ok=True)
+                return False
+        self.used.add(digest)
+        return True
+
+    def keep(self, digest: str, paths: list[Path]) -> None:
+        """Keep the files just written at ``paths`` under ``digest``."""
+        if self.folder is None:
+            return
+        self.used.add(digest)
+        kept = self.folder / digest
+        if kept.is_dir():
+            return
+        scratch = self.folder / f".{digest}.{os.getpid()}.tmp"
+        try:
+            scratch.mkdir(parents=True, exist_ok=True)
+            for number, path in enumerate(paths):
+                _link_or_copy(path, scratch / str(number))
+            os.rename(scratch, kept)
+        except OSError:  # kept by another build meanwhile, or no room: not kept this time
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def prune(self) -> None:
+        """Remove every kept bundle this build did not use, and what stopped writers left."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.name not in self.used:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A second name for the same file where the file system allows it (no bytes copied: the
+    site's file is never changed in place, only replaced), a copy elsewhere."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
