@@ -7,12 +7,13 @@ on_config  start the full-text index's child (before the data is read); read and
            session's last build
 on_pre_build  empty the folder when an incremental build must redo everything
 on_files   add one virtual page per planned page (marked modified only if the change touches
-           it); plan the share of the pages built on the second core, which then writes the
+           it); plan the pages shared with a child on the second core, which first writes the
            downloads and the feed (a serve session writes them in a child of their own)
-on_nav     start the child that builds that share of the pages
+on_nav     start the child that shares the pages
 on_page_content  hand a Markdown page's text to the full-text index; a generated page waits
-on_page_context  render a generated page from its jinja2 template as it is written, its table
-           of contents, and hand its text to the full-text index
+on_page_context  claim a shared page (or leave it to the child); render a generated page from
+           its jinja2 template as it is written, its table of contents, and hand its text to
+           the full-text index
 on_post_page     let a written generated page's HTML go
 on_post_build    write the original attachments; wait for the shared pages, the downloads (with
                  the Atom feed) and the full-text index
@@ -53,7 +54,7 @@ from gongkai.pages import SitePage, headings, navigation, page_year, placed
 from gongkai.render.builders import archive_line, archive_pages, plan, versions
 from gongkai.render.environment import TEMPLATES, THEME, quick_listing, theme_environment
 from gongkai.render.generated import GeneratedPage, kept_pages
-from gongkai.render.pageshare import ELSEWHERE, PageShare
+from gongkai.render.pageshare import CLAIMED, ELSEWHERE, PageShare
 from gongkai.render.renderer import Renderer
 from gongkai.settings import Settings, SettingsError, load_settings
 from gongkai.site import Site, load_site
@@ -77,9 +78,9 @@ class _Build:
     share: PageShare | None = None  # the pages a child builds on the second core
     kept: dict[str, GeneratedPage] = field(default_factory=dict)  # a serve session's files
 
-    def elsewhere(self, src_uri: str) -> bool:
-        """Whether the child building a share of the pages builds this one."""
-        return self.share is not None and self.share.elsewhere(src_uri)
+    def shared(self, src_uri: str) -> bool:
+        """Whether the page goes to whichever process comes to it first (see PageShare)."""
+        return self.share is not None and self.share.shared(src_uri)
 
     def keep_text(self, text: PageText) -> None:
         if self.index is not None:
@@ -246,15 +247,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                     file.__dict__.pop(cached, None)
     _fingerprint(files, config, build.renderer)
     # The downloads do not depend on the pages (site/ has been emptied by now; no page is
-    # written under xiazai/): a full build's child that builds a share of the pages writes them
-    # after its pages, with a smaller share (one more child would copy the data again); a serve
+    # written under xiazai/): a full build's child that shares the pages writes them before it
+    # claims any (one more child would copy the data again); a serve
     # session's are written by a child of their own, and the page is shown without waiting.
     outputs, bundles = _outputs(build, config)
     if not (memory.serving or memory.incremental):  # a preview rewrites few pages
         candidates = (uri for uri, page in build.pages.items() if not page.in_nav)
         sent = build.index.sent if build.index is not None else None
         build.share = PageShare(candidates, outputs, pages_sent=sent)
-        if build.share.uris:
+        if build.share.order:
             return files
     if outputs is not None:
         build.outputs = Background(outputs)
@@ -331,9 +332,9 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build = _current()
-    if build.elsewhere(page.file.src_uri):
-        page.meta["template"] = ELSEWHERE  # the child writes it: MkDocs skips an empty page
-        return ""
+    if build.shared(page.file.src_uri):  # its layout is chosen when it is claimed
+        page.meta["gk_layout"] = page.meta.get("template", "main.html")
+        page.meta["template"] = CLAIMED
     site_page: SitePage | None = build.pages.get(page.file.src_uri)
     if site_page is None:  # the site's own Markdown pages are searchable too
         build.keep_text(page_text(page.url, page.title or "", html))
@@ -352,7 +353,13 @@ def on_page_context(
 ) -> dict[str, Any]:
     build = _current()
     site_page = build.pages.get(page.file.src_uri)
-    if site_page is None or build.elsewhere(page.file.src_uri):
+    if build.share is not None and build.shared(page.file.src_uri):
+        mine = build.share.in_child or build.share.claim(page.file.src_uri)
+        # The child writes a page it took: MkDocs writes nothing for an empty one.
+        context["gk_layout"] = page.meta["gk_layout"] if mine else ELSEWHERE
+        if not mine:
+            return context
+    if site_page is None:
         return context
     rendered = build.renderer.render(site_page)
     page.content = rendered

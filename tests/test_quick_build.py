@@ -27,21 +27,29 @@ EPOCH = {"SOURCE_DATE_EPOCH": "1709222400"}
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
-def test_a_build_on_two_cores_equals_one_in_one_process(tmp_path: Path) -> None:
+def test_a_build_on_two_cores_equals_one_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert second_core()
+    # The build leaves every second shared page to the child (which takes the rest it comes to
+    # first from the end), so that the child surely builds pages of every kind.
+    claim = PageShare.claim
+    monkeypatch.setattr(
+        PageShare, "claim", lambda share, uri: share.place[uri] % 2 == 0 and claim(share, uri)
+    )
     shared = PageShare(
         p.src_uri for p in plan(load_site(Settings(root=ROOT)).catalog) if not p.in_nav
     )
     # The child builds report pages, project pages and department pages of the sample.
-    assert any(page_year(uri) for uri in shared.uris)
-    assert any(uri.startswith("xiangmu/") for uri in shared.uris)
+    assert any(page_year(uri) for uri in shared.order)
+    assert any(uri.startswith("xiangmu/") for uri in shared.order)
     two, one = tmp_path / "two", tmp_path / "one"
     assert mkdocs_build(ROOT, two, env=EPOCH).returncode == 0
     serial = mkdocs_build(ROOT, one, env={**EPOCH, "GONGKAI_SERIAL": "1"})
     assert serial.returncode == 0, serial.stderr
     built = fingerprint(two)
     assert built == fingerprint(one)
-    for uri in shared.uris:  # each shared page is there, whole
+    for uri in shared.order:  # each shared page is there, whole
         folder = uri.removesuffix(".md").removesuffix("index")
         page = (two / folder / "index.html").read_text(encoding="utf-8")
         assert page.rstrip().endswith("</html>")
@@ -501,15 +509,34 @@ def test_the_index_child_is_forked_before_the_data_is_read(
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
-def test_the_page_child_writes_the_downloads_after_a_smaller_share(
+def test_each_shared_page_is_claimed_by_one_process(tmp_path: Path) -> None:
+    # The build takes pages from the first on, the child from the last back: whoever comes to
+    # a page first builds it, and no page is built twice or left out.
+    uris = [f"2023/p{n:05}.md" for n in range(20_000)]
+    share = PageShare(reversed(uris))
+    assert share.order == uris
+    share.claims = multiprocessing.get_context("fork").Array("b", len(uris))
+    assert [share.claim(uri) for uri in uris[:5]] == [True] * 5
+    taken = multiprocessing.get_context("fork").Queue()
+
+    def child() -> None:  # as PageShare._build takes its pages
+        taken.put([n for n in reversed(range(len(uris))) if share._claim(n)])
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    mine = [n for n in range(5, len(uris)) if share.claim(uris[n])]
+    theirs = taken.get(timeout=30)
+    process.join(30)
+    assert sorted(mine + theirs) == list(range(5, len(uris)))  # each once, none left out
+    assert theirs == sorted(theirs, reverse=True)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
+def test_the_page_child_writes_the_downloads_then_shares_the_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # One child fewer: the downloads are written by the child that builds a share of the pages
-    # (it has read the data already), which takes every third page instead of every second.
-    uris = [f"2023/p{n}.md" for n in range(12)]
-    assert len(PageShare(uris).uris) == 6
-    alone = PageShare(uris, then=lambda: None)
-    assert sorted(alone.uris) == sorted(uris)[1::3]
+    # One child fewer: the downloads are written by the child that shares the pages (it has
+    # read the data already), before it claims any page.
     started: list[object] = []
     start = multiprocessing.process.BaseProcess.start
 

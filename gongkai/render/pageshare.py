@@ -1,18 +1,22 @@
-"""A share of the generated pages built on the second core (第二个核生成页面).
+"""The generated pages shared with a child process on the second core (第二个核生成页面).
 
 MkDocs builds pages one after another in one process. When the navigation is made, a child is
-forked that builds a share of the generated pages the way MkDocs itself would (its own
-``_populate_page`` and ``_build_page``, so every hook and the theme run as usual) and writes
-them into the site folder. In the build's own process those pages are given an empty template
-(``gk-elsewhere.html``), and MkDocs writes nothing for an empty page. Only pages outside the
-navigation are shared: no other page's output depends on them, so the navigation, sitemap and
-link checks of the build's own process see the same site as before. The files are the same as
-a build in one process (tested byte for byte).
+forked that builds generated pages the way MkDocs itself would (its own ``_populate_page`` and
+``_build_page``, so every hook and the theme run as usual) and writes them into the site
+folder. Only pages outside the navigation are shared: no other page's output depends on them,
+so the navigation, sitemap and link checks of the build's own process see the same site as
+before. The files are the same as a build in one process (tested byte for byte).
 
-After its pages the child writes the downloads (``then``): it has read the data already, and
-a child of their own would copy much of the build's memory again as it read it (at 10,000
-project-years the build and its children together peaked at 1.2 GiB that way, 1.0 GiB so). It
-takes every third page then instead of every second, so that both cores finish together.
+Neither process knows beforehand how long its work takes: the child first writes the
+downloads (``then``; it has read the data already, and a child of their own would copy much of
+the build's memory again: at 10,000 project-years the build and its children together peaked
+at 1.2 GiB that way), which take from nothing (every bundle kept from an earlier build) to half
+the child's time. So each shared page is claimed when a process comes to it: the build from the
+first page on, the child from the last page back, once its downloads are written; a flag per
+page in shared memory says who took it. Both cores then finish their pages together. In the
+build's own process a shared page's layout is chosen only when it is claimed: ``gk-claimed.html``
+extends the theme's own layout, or the empty ``gk-elsewhere.html`` when the child has the page
+(MkDocs writes nothing for an empty page).
 
 Not used while previewing (`gongkai serve` rewrites few pages) or without a second core.
 """
@@ -24,6 +28,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
@@ -42,18 +47,16 @@ from gongkai.outputs.background import (
 )
 
 log = logging.getLogger("mkdocs.gongkai")
-ELSEWHERE = "gk-elsewhere.html"  # the empty template of a page the child builds
-SHARE = 2  # every second page outside the navigation goes to the child
-# With the downloads to write after its pages, every third: they take about half as long as
-# the child's pages would (both grow with the project-years, so the share holds at any size).
-SHARE_WITH_DOWNLOADS = 3
-DOWNLOADS_FAILED = 3  # the child's exit code when its pages were built but the downloads failed
+
+CLAIMED = "gk-claimed.html"  # a shared page's template: extends the layout ``gk_layout`` names
+ELSEWHERE = "gk-elsewhere.html"  # the empty layout of a page the child builds
+DOWNLOADS_FAILED = 3  # the child's exit code when the downloads failed
 
 
 class PageShare:
-    """The generated pages one child process builds (its ``src_uri``), and the work it does
-    after them (``then``: the downloads), which is done in the build's own process instead when
-    there is no child."""
+    """The generated pages two processes share (``order``, by ``src_uri``), and the work the
+    child does before its pages (``then``: the downloads), which is done in the build's own
+    process instead when there is no child."""
 
     def __init__(
         self,
@@ -62,31 +65,43 @@ class PageShare:
         pages_sent: Callable[[], None] | None = None,
     ) -> None:
         self.pages_sent = pages_sent  # called in the child once its pages are written
-        self.uris: frozenset[str] = frozenset()
-        if second_core():
-            share = SHARE if then is None else SHARE_WITH_DOWNLOADS
-            self.uris = frozenset(sorted(candidates)[1::share])
-        self.then = then if self.uris else None  # without a child the caller does it
-        self.in_child = False  # True in the child, which renders these pages for real
+        self.order: list[str] = sorted(candidates) if second_core() else []
+        self.place = {uri: number for number, uri in enumerate(self.order)}
+        self.then = then if self.order else None  # without a child the caller does it
+        self.claims: Any = None  # a byte per page in shared memory: 1 once a process took it
+        self.in_child = False  # True in the child, which builds the pages it claims
         self.process: multiprocessing.process.BaseProcess | None = None
 
-    def elsewhere(self, src_uri: str) -> bool:
-        """Whether this process leaves the page to the other one."""
-        return not self.in_child and src_uri in self.uris
+    def shared(self, src_uri: str) -> bool:
+        """Whether the page goes to whichever process comes to it first."""
+        return src_uri in self.place
+
+    def claim(self, src_uri: str) -> bool:
+        """Take the page for this process; False when the other one has taken it."""
+        return self._claim(self.place[src_uri])
+
+    def _claim(self, number: int) -> bool:
+        with self.claims.get_lock():
+            flags = self.claims.get_obj()
+            if flags[number]:
+                return False
+            flags[number] = 1
+            return True
 
     def start(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
-        if self.uris and not room_for_a_child():  # memory is looked at again: the other
-            self.uris = frozenset()  # children have started since, and no page is built yet
-        if not self.uris:
+        if self.order and not room_for_a_child():  # memory is looked at again: the other
+            self.order, self.place = [], {}  # children have started since, no page is built yet
+        if not self.order:
             if self.then is not None:  # no child after all: the work is done here, now
                 self.then()
                 self.then = None
             return
         context = multiprocessing.get_context("fork")
+        self.claims = context.Array("b", len(self.order))
         self.parent = os.getpid()
         self.process = context.Process(target=self._build, args=(config, files, nav))
         self.process.daemon = True
-        _skipped.uris = self.uris
+        _skipped.uris = frozenset(self.order)
         self.process.start()
 
     def _build(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
@@ -95,14 +110,22 @@ class PageShare:
         self.in_child = True
         warnings = _Count()
         logging.getLogger("mkdocs").addHandler(warnings)
+        if self.then is not None:
+            try:
+                self.then()
+            except Exception as error:
+                log.error("写入下载文件时出错：%s", error)
+                sys.exit(DOWNLOADS_FAILED)
         try:
             env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
             doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-            for file in doc_files:
-                if file.src_uri not in self.uris:
-                    continue
+            by_uri = {file.src_uri: file for file in doc_files}
+            for number in reversed(range(len(self.order))):
                 if orphaned(self.parent):  # the build was killed: its folder is lost
                     os._exit(1)
+                if not self._claim(number):
+                    continue
+                file = by_uri[self.order[number]]
                 page = file.page if file.page is not None else Page(None, file, config)
                 _populate_page(page, config, files)
                 _build_page(page, config, doc_files, nav, env)
@@ -113,12 +136,6 @@ class PageShare:
             sys.exit(2)
         if self.pages_sent is not None:
             self.pages_sent()
-        if self.then is not None:
-            try:
-                self.then()
-            except Exception as error:
-                log.error("写入下载文件时出错：%s", error)
-                sys.exit(DOWNLOADS_FAILED)
 
     @property
     def started(self) -> bool:
@@ -126,7 +143,7 @@ class PageShare:
         return self.process is not None
 
     def wait(self) -> None:
-        """Wait for the child's pages to be written, and what it does after them."""
+        """Wait for the child's downloads and pages to be written."""
         if self.process is None:
             return
         self.process.join()
