@@ -248,8 +248,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     _fingerprint(files, config, build.renderer)
     # The downloads do not depend on the pages (site/ has been emptied by now; no page is
     # written under xiazai/): a full build's child that shares the pages writes them before it
-    # claims any (one more child would copy the data again); a serve
-    # session's are written by a child of their own, and the page is shown without waiting.
+    # claims any (one more child would copy the data again); a serve session's are written by
+    # a child of their own, and the page is shown without waiting.
     outputs, bundles = _outputs(build, config)
     if not (memory.serving or memory.incremental):  # a preview rewrites few pages
         candidates = (uri for uri, page in build.pages.items() if not page.in_nav)
@@ -397,7 +397,7 @@ def _post_build() -> None:
     # The feed and the downloads are files beside the pages, written from the same data.
     site, share, site_dir = _current().site, _current().share, _current().site_dir
     index = _current().index
-    if index is not None:  # written while the page child finishes its downloads
+    if index is not None:  # written as soon as the page child has sent its last page too
         index.finish(others=1 if share is not None and share.started else 0)
     if share is not None:
         _waited(share.wait)

@@ -418,6 +418,23 @@ def test_a_damaged_or_unwritable_store_only_means_writing(
     assert _files(tmp_path / "third") == _files(tmp_path / "first")
 
 
+def test_a_published_file_edited_in_place_is_not_used_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The site's files are links to the kept ones: someone saving a downloaded CSV in place in
+    # the site folder changes the kept file too; the next build must not publish that.
+    monkeypatch.delenv(NO_KEPT, raising=False)
+    catalog, day, cache = load_catalog(DATA), dt.date(2024, 5, 1), tmp_path / "cache"
+    write_downloads(catalog, tmp_path / "first", day, "站", kept=KeptBundles(cache))
+    fresh = _files(tmp_path / "first")
+    with (tmp_path / "first/xiazai/xiangmu/baoan-feiyong-yusuan.csv").open("a") as edited:
+        edited.write("手工加的一行\n")
+    written = _written_bundles(monkeypatch)
+    write_downloads(catalog, tmp_path / "again", day, "站", kept=KeptBundles(cache))
+    assert written == ["xiangmu/baoan-feiyong"]
+    assert _files(tmp_path / "again") == fresh
+
+
 @pytest.mark.parametrize("switch", [NO_KEPT, NO_CACHE])
 def test_the_store_can_be_turned_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, switch: str

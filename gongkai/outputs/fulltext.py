@@ -228,8 +228,9 @@ class IndexWriter:
 
     Pages may be added from any process forked after this one starts (MkDocs' build and the
     child rendering a share of the pages). Each other sender calls ``sent`` after its last page;
-    the build calls ``finish`` with how many others there are once its own pages are sent, so
-    that the index is written while the child still works on the downloads, and then ``wait``.
+    the build calls ``finish`` with how many others there are once its own pages are sent, and
+    then ``wait``: the index is written as soon as the last page is sent, whatever the senders
+    still do after it.
     """
 
     def __init__(self, site_dir: Path) -> None:

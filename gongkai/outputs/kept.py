@@ -66,11 +66,14 @@ class KeptBundles:
 
     def fetch(self, digest: str, paths: list[Path]) -> bool:
         """Put the kept files of ``digest`` at ``paths`` (each whole, under a temporary name
-        first); False when none are kept or they could not be put there."""
+        first); False when none are kept, they were changed since, or could not be put there."""
         if self.folder is None:
             return False
         kept = self.folder / digest
         if not kept.is_dir():
+            return False
+        if not _unchanged(kept, len(paths)):  # a published copy edited in place, say: not used
+            shutil.rmtree(kept, ignore_errors=True)
             return False
         for number, path in enumerate(paths):
             partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -84,7 +87,8 @@ class KeptBundles:
         return True
 
     def keep(self, digest: str, paths: list[Path]) -> None:
-        """Keep the files just written at ``paths`` under ``digest``."""
+        """Keep the files just written at ``paths`` under ``digest``, with each one's size and
+        time of change (a file linked into a site and edited there in place changes both)."""
         if self.folder is None:
             return
         self.used.add(digest)
@@ -96,6 +100,7 @@ class KeptBundles:
             scratch.mkdir(parents=True, exist_ok=True)
             for number, path in enumerate(paths):
                 _link_or_copy(path, scratch / str(number))
+            (scratch / _STATES).write_text(_states(scratch, len(paths)), encoding="ascii")
             os.rename(scratch, kept)
         except OSError:  # kept by another build meanwhile, or no room: not kept this time
             shutil.rmtree(scratch, ignore_errors=True)
@@ -107,6 +112,24 @@ class KeptBundles:
         for path in self.folder.iterdir():
             if path.name not in self.used:
                 shutil.rmtree(path, ignore_errors=True)
+
+
+_STATES = "states"  # in a kept bundle's folder: each file's size and time of change
+
+
+def _states(kept: Path, count: int) -> str:
+    lines = []
+    for number in range(count):
+        state = (kept / str(number)).stat()
+        lines.append(f"{state.st_size} {state.st_mtime_ns}\n")
+    return "".join(lines)
+
+
+def _unchanged(kept: Path, count: int) -> bool:
+    try:
+        return (kept / _STATES).read_text(encoding="ascii") == _states(kept, count)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
