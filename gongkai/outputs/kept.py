@@ -1,7 +1,7 @@
 """Download bundles kept between builds (下载包缓存), under the digest of what they hold.
 
 A bundle's files are a function of its project-years' parts (rows, CSV lines, JSON), in order,
-and of the code that writes them. A build that finds a bundle of the same digest kept by an
+the workbook's date and mode, and the code that writes them. A build that finds a bundle of the same digest kept by an
 earlier build links (or copies) those files into the site instead of writing them again: after
 one edit, only the edited project's bundle, its year's and the whole site's are written. The
 files are the same bytes either way, so builds stay byte-identical.
@@ -31,9 +31,17 @@ NO_KEPT = "GONGKAI_NO_KEPT_DOWNLOADS"  # set: every bundle is written (tests com
 
 
 def _recipe() -> bytes:
-    """What else than the parts decides a bundle's bytes: the writing code and its library."""
-    writer = Path(__file__).with_name("opendata.py").read_bytes()
-    return b"\0".join((writer, gongkai.__version__.encode(), xlsxwriter.__version__.encode()))
+    """What else than the parts decides a bundle's bytes: the code and the XLSX library. All of
+    gongkai's source, not only the writer's module (it uses the money helpers, the version, and
+    whatever they come to use): a changed program only writes every bundle once more."""
+    source = hashlib.sha256()
+    package = Path(gongkai.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        source.update(path.relative_to(package).as_posix().encode() + b"\0")
+        source.update(path.read_bytes())
+    return b"\0".join(
+        (source.digest(), gongkai.__version__.encode(), xlsxwriter.__version__.encode())
+    )
 
 
 class BundleDigest:
