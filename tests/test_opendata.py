@@ -18,7 +18,7 @@ from conftest import DATA, SAMPLE, copy_project, fingerprint, mkdocs_build
 from frictionless import validate
 from test_site import soup
 
-from gongkai.model.catalog import load_catalog
+from gongkai.model.catalog import Catalog, load_catalog
 from gongkai.outputs import opendata
 from gongkai.outputs.kept import CACHE_FOLDER, NO_CACHE, NO_KEPT, KeptBundles
 from gongkai.outputs.opendata import write_downloads
@@ -396,12 +396,18 @@ def test_kept_bundles_are_put_in_place_and_give_the_same_bytes(
     assert len(written) == 6
 
 
-def test_a_damaged_or_unwritable_store_only_means_writing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _kept_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Catalog, dt.date, Path]:
+    """The sample's downloads written once to ``first/``, the bundles kept in ``cache/``."""
     monkeypatch.delenv(NO_KEPT, raising=False)
     catalog, day, cache = load_catalog(DATA), dt.date(2024, 5, 1), tmp_path / "cache"
     write_downloads(catalog, tmp_path / "first", day, "站", kept=KeptBundles(cache))
+    return catalog, day, cache
+
+
+def test_a_damaged_or_unwritable_store_only_means_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog, day, cache = _kept_once(tmp_path, monkeypatch)
     for folder in cache.iterdir():  # each kept bundle loses its XLSX
         (folder / "3").unlink()
     written = _written_bundles(monkeypatch)
@@ -423,9 +429,7 @@ def test_a_published_file_edited_in_place_is_not_used_again(
 ) -> None:
     # The site's files are links to the kept ones: someone saving a downloaded CSV in place in
     # the site folder changes the kept file too; the next build must not publish that.
-    monkeypatch.delenv(NO_KEPT, raising=False)
-    catalog, day, cache = load_catalog(DATA), dt.date(2024, 5, 1), tmp_path / "cache"
-    write_downloads(catalog, tmp_path / "first", day, "站", kept=KeptBundles(cache))
+    catalog, day, cache = _kept_once(tmp_path, monkeypatch)
     fresh = _files(tmp_path / "first")
     with (tmp_path / "first/xiazai/xiangmu/baoan-feiyong-yusuan.csv").open("a") as edited:
         edited.write("手工加的一行\n")
