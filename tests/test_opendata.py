@@ -439,6 +439,20 @@ def test_a_published_file_edited_in_place_is_not_used_again(
     assert _files(tmp_path / "again") == fresh
 
 
+def test_a_partial_write_neither_uses_nor_keeps_bundles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A serve session writes the bundles an edit touched: they changed, and keeping each edit's
+    # whole-site bundle would fill the disk over a long session.
+    catalog, day, cache = _kept_once(tmp_path, monkeypatch)
+    before = {p: p.stat().st_mtime_ns for p in cache.rglob("*")}
+    written = _written_bundles(monkeypatch)
+    only = {"quanbu", "xiangmu/baoan-feiyong"}
+    write_downloads(catalog, tmp_path / "first", day, "站", only, kept=KeptBundles(cache))
+    assert sorted(written) == sorted(only)
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*")} == before
+
+
 @pytest.mark.parametrize("switch", [NO_KEPT, NO_CACHE])
 def test_the_store_can_be_turned_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, switch: str

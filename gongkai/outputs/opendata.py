@@ -564,8 +564,9 @@ def write_downloads(
     kept: KeptBundles | None = None,
 ) -> None:
     """Every download of the site and the Fiscal Data Package; with ``only``, just the bundles
-    named there (``xiangmu/<slug>``, a year, ``quanbu`` with the package). A bundle ``kept``
-    from an earlier build with the same parts is put in place instead of written.
+    named there (``xiangmu/<slug>``, a year, ``quanbu`` with the package). In a full write, a
+    bundle ``kept`` from an earlier build with the same parts is put in place instead of
+    written.
 
     Each project-year's parts are made once, in the site's order (newest year first, a year's
     together), and spooled to disk; then each year's bundle and the whole site's are written
@@ -574,7 +575,10 @@ def write_downloads(
     def wanted(stem: str) -> bool:
         return only is None or stem in only
 
-    kept = kept if kept is not None else KeptBundles(None)
+    # A partial write (a serve session's, after an edit) neither uses nor keeps bundles: the
+    # ones it writes are those that changed, and keeping each edit's whole-site bundle would fill
+    # the disk over a long session. A full write keeps what it writes and removes the rest.
+    kept = kept if kept is not None and only is None else KeptBundles(None)
     remove_leftovers(site_dir / DOWNLOADS)  # of a writer stopped midway (a build taken over)
     spool = _Spool()
     unfinished: list[_Bundle] = []
@@ -644,8 +648,7 @@ def write_downloads(
         raise
     finally:
         spool.close()
-    if only is None:
-        kept.prune()
+    kept.prune()
     if wanted("quanbu"):
         write_fiscal_package(catalog, site_dir / DOWNLOADS, title)
 
