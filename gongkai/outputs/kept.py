@@ -1,10 +1,10 @@
 """Download bundles kept between builds (下载包缓存), under the digest of what they hold.
 
 A bundle's files are a function of its project-years' parts (rows, CSV lines, JSON), in order,
-the workbook's date and mode, and the code that writes them. A build that finds a bundle of the same digest kept by an
-earlier build links (or copies) those files into the site instead of writing them again: after
-one edit, only the edited project's bundle, its year's and the whole site's are written. The
-files are the same bytes either way, so builds stay byte-identical.
+the workbook's date and mode, and the code that writes them. A build that finds a bundle of the
+same digest kept by an earlier build links (or copies) those files into the site instead of
+writing them again: after one edit, only the edited project's bundle, its year's and the whole
+site's are written. The files are the same bytes either way, so builds stay byte-identical.
 
 The store lives beside ``mkdocs.yml`` in ``.cache/gongkai/xiazai/`` (Material keeps its own
 plugins' caches under ``.cache/`` too); it is never published and may be deleted at any time.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from functools import cached_property
 from pathlib import Path
 
 import xlsxwriter
@@ -45,18 +46,21 @@ def _recipe() -> bytes:
 
 
 class BundleDigest:
-    """The digest of one bundle, made of its parts' bytes as they come, in order."""
+    """The digest of one bundle, made of its parts' bytes as they come, in order (none is made
+    without a ``recipe``: nothing is kept)."""
 
-    def __init__(self, recipe: bytes, kind: bytes) -> None:
-        self.hashed = hashlib.sha256(recipe)
-        self.hashed.update(b"\0" + kind + b"\0")
+    def __init__(self, recipe: bytes | None, kind: bytes) -> None:
+        self.hashed = None if recipe is None else hashlib.sha256(recipe)
+        if self.hashed is not None:
+            self.hashed.update(b"\0" + kind + b"\0")
 
     def add(self, part: bytes) -> None:
-        self.hashed.update(len(part).to_bytes(8, "big"))
-        self.hashed.update(part)
+        if self.hashed is not None:
+            self.hashed.update(len(part).to_bytes(8, "big"))
+            self.hashed.update(part)
 
     def hex(self) -> str:
-        return self.hashed.hexdigest()
+        return "" if self.hashed is None else self.hashed.hexdigest()
 
 
 class KeptBundles:
@@ -66,7 +70,10 @@ class KeptBundles:
         off = os.environ.get(NO_CACHE) or os.environ.get(NO_KEPT)
         self.folder = None if off else folder
         self.used: set[str] = set()
-        self.recipe = _recipe() if self.folder is not None else b""
+
+    @cached_property
+    def recipe(self) -> bytes | None:
+        return _recipe() if self.folder is not None else None
 
     def digest(self, kind: bytes) -> BundleDigest:
         """The digest of a bundle written as ``kind`` (how it is written), its parts added."""

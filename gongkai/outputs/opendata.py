@@ -467,6 +467,7 @@ class _Bundle:
 
     def __init__(self, root: Path, stem: str, created: dt.date, large: bool = False) -> None:
         self.paths = _bundle_paths(root, stem)
+        self.digest = ""  # under which it is kept once written (see gongkai.outputs.kept)
         self.partial = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p in self.paths]
         self.streams: list[IO[str]] = []  # the two CSV files and the JSON
         self.workbook: _Workbook | None = None
@@ -537,18 +538,13 @@ class _Spool:
         self.file.write(data)
         return data
 
-    def raw(self, entry: ProjectYear) -> bytes | None:
-        found = self.where.get(id(entry))
-        if found is None:
-            return None
-        start, size = found
+    def raw(self, entry: ProjectYear) -> bytes:
+        start, size = self.where[id(entry)]  # every entry is spooled before it is written
         self.file.seek(start)
         return self.file.read(size)
 
     def get(self, entry: ProjectYear) -> _EntryParts:
-        data = self.raw(entry)
-        assert data is not None, "every entry is spooled before it is written"
-        parts: _EntryParts = pickle.loads(data)
+        parts: _EntryParts = pickle.loads(self.raw(entry))
         return parts
 
     def close(self) -> None:
@@ -588,12 +584,13 @@ def write_downloads(
         if kept.fetch(digest.hex(), _bundle_paths(site_dir, stem)):
             return None
         unfinished.append(bundle := _Bundle(site_dir, stem, created, large))
+        bundle.digest = digest.hex()
         return bundle
 
-    def finish(bundle: _Bundle, digest: BundleDigest) -> None:
+    def finish(bundle: _Bundle) -> None:
         bundle.close()
         unfinished.remove(bundle)
-        kept.keep(digest.hex(), bundle.paths)
+        kept.keep(bundle.digest, bundle.paths)
 
     try:
         projects = [p for p in catalog.projects.values() if wanted(f"xiangmu/{p.slug}")]
@@ -619,29 +616,27 @@ def write_downloads(
                 years.append((str(year), listed, in_year))
 
         everything = start("quanbu", whole, large=True) if whole is not None else None
-        for stem, entries, in_year_digest in years:
-            in_year = None
-            if in_year_digest is not None:
-                in_year = start(stem, in_year_digest, large=True)
+        for stem, entries, digest in years:
+            in_year = start(stem, digest, large=True) if digest is not None else None
             takers = [bundle for bundle in (everything, in_year) if bundle is not None]
             for entry in entries if takers else ():
                 parts = spool.get(entry)
                 for bundle in takers:
                     bundle.add(parts)
-            if in_year is not None and in_year_digest is not None:
-                finish(in_year, in_year_digest)
-        if everything is not None and whole is not None:
-            finish(everything, whole)
-        for project in projects:
-            entries = list(project.all_documents())
-            digest = kept.digest(small)
+            if in_year is not None:
+                finish(in_year)
+        if everything is not None:
+            finish(everything)
+        for project in projects:  # each of its project-years is spooled above
+            entries = project.all_documents()
+            project_digest = kept.digest(small)
             for entry in entries:
-                digest.add(spool.raw(entry) or spool.put(entry, _entry_parts(entry, catalog)))
-            bundle = start(f"xiangmu/{project.slug}", digest)
+                project_digest.add(spool.raw(entry))
+            bundle = start(f"xiangmu/{project.slug}", project_digest)
             if bundle is not None:
                 for entry in entries:
                     bundle.add(spool.get(entry))
-                finish(bundle, digest)
+                finish(bundle)
     except BaseException:
         for bundle in unfinished:
             bundle.discard()
