@@ -190,8 +190,8 @@ def test_the_index_built_as_pages_come_equals_the_index_of_all_pages(
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
 def test_the_index_is_written_while_the_page_child_still_works(tmp_path: Path) -> None:
     """The build says it has sent its pages before the page child has sent any; the index
-    waits for the child's pages, and is written once the child says they are sent, while the
-    child is still at work (on the downloads), not when it ends."""
+    waits for the child's pages, and is written once the child says they are sent, whatever the
+    child still does after, not when it ends."""
     pages = _sample_pages(120)
     write_fulltext(pages, tmp_path / "all")
     writer = IndexWriter(tmp_path / "streamed")
@@ -204,7 +204,7 @@ def test_the_index_is_written_while_the_page_child_still_works(tmp_path: Path) -
         for page in pages[60:]:
             writer.add(page)
         writer.sent()
-        index_written.wait(30)  # the downloads, until the index is written
+        index_written.wait(30)  # still at work until the index is written
 
     child = context.Process(target=page_child)
     child.start()
@@ -509,7 +509,8 @@ def test_the_index_child_is_forked_before_the_data_is_read(
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
-def test_each_shared_page_is_claimed_by_one_process(tmp_path: Path) -> None:
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
+def test_each_shared_page_is_claimed_by_one_process() -> None:
     # The build takes pages from the first on, the child from the last back: whoever comes to
     # a page first builds it, and no page is built twice or left out.
     uris = [f"2023/p{n:05}.md" for n in range(20_000)]
