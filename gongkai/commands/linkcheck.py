@@ -5,6 +5,7 @@ For the portal's web team before copying the folder to the server, and for the t
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -61,11 +62,28 @@ def _scan(path: Path, cache: dict[Path, _Scan]) -> _Scan:
     return cache[path]
 
 
+def _target(site: Path, base: Path, path: str, targets: dict[str, Path | str]) -> Path | str:
+    """The file ``path`` leads to from ``base``, or why it leads nowhere. Every page links
+    the same assets and menu entries, so each place is resolved once: resolving (a system
+    call per folder of the path) cost more than reading the pages."""
+    place = os.path.normpath(os.path.join(base, path))
+    if place not in targets:
+        target = Path(place).resolve()
+        if site not in (target, *target.parents):
+            targets[place] = "指向网站目录之外"
+        else:
+            if target.is_dir():
+                target = target / "index.html"
+            targets[place] = target if target.is_file() else "文件不存在"
+    return targets[place]
+
+
 def check_links(site: Path) -> list[BrokenLink]:
     """Every broken internal link of every HTML page under ``site``; external links are
     not followed (the site must work without them)."""
     site = site.resolve()
     cache: dict[Path, _Scan] = {}
+    targets: dict[str, Path | str] = {}
     broken: list[BrokenLink] = []
     for page in sorted(site.rglob("*.html")):
         shown = page.relative_to(site).as_posix()
@@ -76,15 +94,11 @@ def check_links(site: Path) -> list[BrokenLink]:
             if parts.path:
                 # A root-relative path (MkDocs' 404 page) is read against the site's root.
                 base = site if parts.path.startswith("/") else page.parent
-                target = (base / unquote(parts.path).lstrip("/")).resolve()
-                if site not in (target, *target.parents):
-                    broken.append(BrokenLink(shown, href, "指向网站目录之外"))
+                found = _target(site, base, unquote(parts.path).lstrip("/"), targets)
+                if isinstance(found, str):
+                    broken.append(BrokenLink(shown, href, found))
                     continue
-                if target.is_dir():
-                    target = target / "index.html"
-                if not target.is_file():
-                    broken.append(BrokenLink(shown, href, "文件不存在"))
-                    continue
+                target = found
             else:
                 target = page
             fragment = unquote(parts.fragment)
