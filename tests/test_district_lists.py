@@ -16,6 +16,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, copy_project, mkdocs_build
 
+from gongkai.commands.linkcheck import check_links
+
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from district import write_district
 
@@ -99,6 +101,17 @@ def test_the_district_stays_within_its_sizes(district_site: Path) -> None:
         size = (district_site / f"xiazai/liebiao/{name}.js").stat().st_size
         assert size <= 300 * 1024, (name, size)
     assert len(_data(district_site)["rows"]) > 1200
+
+
+def test_a_districts_three_thousand_project_years_have_no_broken_link(
+    district_site: Path,
+) -> None:
+    """Every link of every page of a district's two years leads somewhere (the sample's
+    links are checked in test_hardening); a page per project-year is there."""
+    reports = sum(1 for _ in (district_site.parent / "data").glob("20*/*/*.yml"))
+    assert reports > 2800
+    assert sum(1 for _ in district_site.glob("20*/*/index.html")) == reports
+    assert check_links(district_site) == []
 
 
 def _pages(site: Path, first: str, later: str) -> list[str]:
