@@ -50,14 +50,31 @@ def test_link_check_finds_broken_files_and_anchors(built_site: Path, tmp_path: P
         '<a href="../nowhere/">x</a><a href="../../2023/#no-such-anchor">y</a><a href="../../../../etc/passwd">z</a></article>',
     )
     page.write_text(html, encoding="utf-8")
-    broken = {(b.href, b.reason) for b in check_links(site)}
+    # The same address leads somewhere from the report and out of the site from the home page.
+    home = site / "index.html"
+    home.write_text(
+        home.read_text(encoding="utf-8").replace(
+            "</article>", '<a href="../baoan-feiyong/">w</a></article>'
+        ),
+        encoding="utf-8",
+    )
+    html = page.read_text(encoding="utf-8").replace(
+        "</article>", '<a href="../baoan-feiyong/">w</a></article>'
+    )
+    page.write_text(html, encoding="utf-8")
+    broken = {(b.page, b.href, b.reason) for b in check_links(site)}
     assert broken == {
-        ("../nowhere/", "文件不存在"),
-        ("../../2023/#no-such-anchor", "页面中没有锚点 #no-such-anchor"),
-        ("../../../../etc/passwd", "指向网站目录之外"),
+        ("2023/baoan-feiyong/index.html", "../nowhere/", "文件不存在"),
+        (
+            "2023/baoan-feiyong/index.html",
+            "../../2023/#no-such-anchor",
+            "页面中没有锚点 #no-such-anchor",
+        ),
+        ("2023/baoan-feiyong/index.html", "../../../../etc/passwd", "指向网站目录之外"),
+        ("index.html", "../baoan-feiyong/", "指向网站目录之外"),
     }
     result = run_cli(Path.cwd(), "linkcheck", str(site))
-    assert result.returncode == 1 and "发现 3 个坏链接" in result.stdout
+    assert result.returncode == 1 and "发现 4 个坏链接" in result.stdout
 
 
 _URL = re.compile(r"""(?:src|href)\s*=\s*["']((?:https?:)?//[^"']+)""")
