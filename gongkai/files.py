@@ -4,6 +4,7 @@ over the old one in a single step, and the folder flushed so the rename itself s
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -47,3 +48,15 @@ def remove_leftovers(folder: Path) -> int:
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed
+
+
+def why_not_written(error: OSError) -> str:
+    """Why a file could not be written, in the clerk's words, with the file when it is known:
+    a full disk and a folder without write permission each say what to do about them."""
+    # A copy names its source first and what it was writing second.
+    name = error.filename2 or error.filename
+    if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return f"磁盘已满（或文件超过允许的大小），未能写入{f'：{name}' if name else '文件'}"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"没有写入权限（文件夹或文件是只读的），未能写入{f'：{name}' if name else '文件'}"
+    return f"写入失败（{error.strerror or error}）{f'：{name}' if name else ''}"

@@ -6,6 +6,8 @@ which is also ``mkdocs`` for the archive commands' children."""
 from __future__ import annotations
 
 import os
+import resource
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ import pytest
 from conftest import copy_project, fingerprint, mkdocs_build, run_cli
 
 from gongkai.commands import entry, programs
+from gongkai.outputs.background import second_core
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +88,67 @@ def test_a_wrong_mkdocs_yml_is_told_and_leaves_the_last_site_as_it_was(project: 
     assert "错误：Config value 'theme': Unrecognised theme name: 'nosuchtheme'" in failed.stderr
     assert "网站未生成（原因见上），原有网站保持不变。" in failed.stderr
     assert unchanged
+
+
+@pytest.mark.parametrize("serial", ["1", "0"])
+def test_a_full_disk_is_told_and_leaves_the_last_site_as_it_was(project: Path, serial: str) -> None:
+    """Files past 200 KB cannot be written (RLIMIT_FSIZE, as a full disk): the build stops
+    with the clerk's words and the site folder's own name, not a traceback, in one process
+    and in several; the last site is untouched and nothing of the failed build is left."""
+    site = project / "site"
+    assert run_cli(project, "build", "-d", str(site)).returncode == 0
+    before = fingerprint(site)
+    limit = 200 * 1024
+    failed = subprocess.run(
+        [sys.executable, "-m", "gongkai.commands.cli", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GONGKAI_SERIAL": serial, "NO_MKDOCS_2_WARNING": "1"},
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+        timeout=300,
+    )
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "Traceback" not in failed.stderr, failed.stderr
+    assert f"磁盘已满（或文件超过允许的大小），未能写入：{site.resolve()}/assets/" in failed.stderr
+    assert "网站未生成，原有网站保持不变；处理后重新运行 gongkai build。" in failed.stderr
+    assert fingerprint(site) == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+@pytest.mark.skipif(not second_core(), reason="the work is done in the build's own process")
+@pytest.mark.parametrize("work", ["downloads", "index"])
+def test_a_child_that_cannot_write_says_so_without_a_traceback(tmp_path: Path, work: str) -> None:
+    """The children writing the downloads and the full-text index: a file they cannot write
+    is told in the clerk's words and the build reports the child failed."""
+    script = f"""
+import errno, logging, sys
+from pathlib import Path
+from gongkai.outputs.background import Background, BackgroundError
+from gongkai.outputs.fulltext import IndexWriter
+logging.basicConfig(format="%(message)s")
+def full():
+    raise OSError(errno.ENOSPC, "No space left on device", "/site/xiazai/quanbu.xlsx")
+try:
+    if {work!r} == "downloads":
+        Background(full).wait()
+    else:
+        blocked = Path({str(tmp_path)!r}) / "a-file"
+        blocked.write_text("")
+        IndexWriter(blocked / "site").close()  # its folder cannot be made under a file
+except BackgroundError as error:
+    print(error, file=sys.stderr)
+    sys.exit(1)
+"""
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert ran.returncode == 1 and "Traceback" not in ran.stderr, ran.stderr
+    if work == "downloads":
+        told = "写入下载文件时出错：磁盘已满（或文件超过允许的大小），未能写入：/site/xiazai/quanbu.xlsx"
+        assert told in ran.stderr, ran.stderr
+        assert "写入下载文件的后台进程失败（退出码 1）" in ran.stderr
+    else:
+        assert f"写入全文索引时出错：写入失败（Not a directory）：{tmp_path}/a-file" in ran.stderr
+        assert "写入全文索引的后台进程失败（退出码 1）" in ran.stderr
 
 
 def test_what_a_killed_build_left_is_removed_and_a_running_ones_is_not(project: Path) -> None:

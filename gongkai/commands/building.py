@@ -17,6 +17,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from gongkai.files import why_not_written
+
 BUILDING = "生成中"
 REPLACED = "已替换"
 
@@ -54,6 +56,12 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) ->
     except MkDocsException as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise _failed(error) from error
+    except OSError as error:  # a full disk, a folder not writable: said, not a traceback
+        shutil.rmtree(staging, ignore_errors=True)
+        why = why_not_written(error).replace(str(staging), str(site))  # the clerk's folder
+        raise BuildFailed(
+            f"{why}。网站未生成，原有网站保持不变；处理后重新运行 gongkai build。"
+        ) from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import errno
 import json
 import logging
 import sys
@@ -20,7 +19,7 @@ from gongkai.commands.placing import place_document
 from gongkai.commands.publish import publish
 from gongkai.commands.schema import write_schemas
 from gongkai.commands.yamledit import EditError
-from gongkai.files import remove_leftovers, write_text_atomically
+from gongkai.files import remove_leftovers, why_not_written, write_text_atomically
 from gongkai.lock import LockError, writer_lock
 from gongkai.model.catalog import department_slugs
 from gongkai.model.errors import DataErrors
@@ -494,15 +493,8 @@ def parser() -> argparse.ArgumentParser:
 def _write_failure(error: OSError) -> str:
     """Why a write failed, for the clerk; every file is written whole or not at all
     (gongkai.files), so what was written is complete and the rest is as it was."""
-    where = f"：{error.filename}" if error.filename else ""
-    if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        why = "磁盘已满（或文件超过允许的大小），未能写入"
-    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        why = "没有写入权限（数据目录或文件是只读的），未能写入"
-    else:
-        why = f"写入失败（{error.strerror or error}）"
     return (
-        f"{why}{where}。已写入的文件都是完整的，没写成的保持原样；"
+        f"{why_not_written(error)}。已写入的文件都是完整的，没写成的保持原样；"
         "处理后重新运行同一命令即可接着完成，再运行 gongkai check 核对。"
     )
 

@@ -11,25 +11,41 @@ once in the build's own process.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from gongkai.files import why_not_written
 
 log = logging.getLogger("mkdocs.gongkai")
 
 
 class BackgroundError(RuntimeError):
-    """The background writer failed; its traceback is on the build's standard error."""
+    """The background writer failed; why is on the build's standard error."""
 
 
 def second_core() -> bool:
     """Whether work can be handed to a forked child on another core (and memory allows it)."""
     forkable = "fork" in multiprocessing.get_all_start_methods()
-    wanted = forkable and (os.cpu_count() or 1) > 1 and not os.environ.get("GONGKAI_SERIAL")
+    wanted = forkable and (os.cpu_count() or 1) > 1 and not serial_asked()
     return wanted and room_for_a_child()
+
+
+def serial_asked(value: str | None = None) -> bool:
+    """Whether ``GONGKAI_SERIAL`` (or ``value``) asks for one process: ``1``, yes or true do;
+    unset, empty, ``0``, no or false do not, as a clerk writing ``GONGKAI_SERIAL=0`` expects.
+
+    >>> [serial_asked(v) for v in ("1", "true", "0", "", "no", " False ")]
+    [True, True, False, False, False, False]
+    """
+    if value is None:
+        value = os.environ.get("GONGKAI_SERIAL", "")
+    return value.strip().lower() not in ("", "0", "no", "false")
 
 
 def status_kib(path: str, field: str) -> int | None:
@@ -128,7 +144,19 @@ def leave_inherited() -> None:
 
 def _in_child(work: Callable[[], None]) -> None:
     leave_inherited()
-    work()
+    with said_not_written("写入下载文件"):
+        work()
+
+
+@contextlib.contextmanager
+def said_not_written(work: str) -> Iterator[None]:
+    """In a child doing ``work``: a file that could not be written (a full disk) is told in the
+    clerk's words and ends the child with a failure the build reports, not a traceback."""
+    try:
+        yield
+    except OSError as error:
+        log.error("%s时出错：%s", work, why_not_written(error))
+        sys.exit(1)
 
 
 def orphaned(parent: int) -> bool:

@@ -34,6 +34,7 @@ from gongkai.outputs.background import (
     failed,
     leave_inherited,
     orphaned,
+    said_not_written,
     second_core,
     stop,
 )
@@ -263,15 +264,16 @@ class IndexWriter:
         load_words()
         others: int | None = None  # known when the build has sent its last page
         ended = 0
-        while others is None or ended < others:
-            item = self._next()
-            if item is None:
-                ended += 1
-            elif isinstance(item, int):
-                others = item
-            else:
-                self.postings.add(item)
-        self.postings.write(self.site_dir)
+        with said_not_written("写入全文索引"):
+            while others is None or ended < others:
+                item = self._next()
+                if item is None:
+                    ended += 1
+                elif isinstance(item, int):
+                    others = item
+                else:
+                    self.postings.add(item)
+            self.postings.write(self.site_dir)
 
     def _next(self) -> PageText | int | None:
         """The next page; the child leaves when the build was killed before it sent them all

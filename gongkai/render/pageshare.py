@@ -36,6 +36,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from gongkai.files import why_not_written
 from gongkai.outputs.background import (
     BackgroundError,
     failed,
@@ -119,7 +120,8 @@ class PageShare:
             try:
                 self.then()
             except Exception as error:
-                log.error("写入下载文件时出错：%s", error)
+                why = why_not_written(error) if isinstance(error, OSError) else error
+                log.error("写入下载文件时出错：%s", why)
                 sys.exit(DOWNLOADS_FAILED)
         try:
             env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
@@ -135,6 +137,9 @@ class PageShare:
                 _populate_page(page, config, files)
                 _build_page(page, config, doc_files, nav, env)
                 page.content = page.markdown = None  # keep the child's memory flat
+        except OSError as error:  # MkDocs has logged which page, in its words
+            log.error("生成页面时出错：%s", why_not_written(error))
+            sys.exit(1)
         except Exception:  # MkDocs has logged which page and why
             sys.exit(1)
         if config.strict and warnings.count:
