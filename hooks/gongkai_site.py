@@ -113,6 +113,12 @@ def on_startup(command: str, dirty: bool) -> None:
     memory.serving = command == "serve"
 
 
+def on_shutdown() -> None:
+    # The end of a serve session: the last build's writers stop before MkDocs removes its
+    # folder; they went on writing into it as it was removed ("Directory not empty").
+    memory.take_over()
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # A session's previous build may still be writing its downloads: this build takes over.
     memory.busy()

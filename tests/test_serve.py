@@ -184,3 +184,44 @@ def test_without_the_systems_watcher_the_session_keeps_polling(
     assert isinstance(server.observer, watchdog.observers.polling.PollingObserver)
     assert server._watched_paths == {str(tmp_path): 1}
     server.server_close()
+
+
+def test_a_taken_address_is_told_without_a_traceback(tmp_path: Path) -> None:
+    """A second preview on the same port (the clerk left one running): said in Chinese with
+    what to do, exit 1, no traceback."""
+    project = copy_project(tmp_path / "project")
+    temporary = tmp_path / "tmp"  # where MkDocs puts the preview's folder
+    temporary.mkdir()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        ran = subprocess.run(
+            [sys.executable, "-m", "gongkai.commands.cli", "serve", "--dev-addr", address],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,  # a serve that did bind would run until then, and fail here
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temporary)},
+        )
+    assert ran.returncode == 1 and "Traceback" not in ran.stderr, ran.stderr
+    # The session's writers stopped before MkDocs removed the preview's folder.
+    assert [p.name for p in temporary.iterdir() if p.name.startswith("mkdocs_")] == []
+    assert f"预览地址 {address} 已被占用，可能已有一个 gongkai serve 在运行" in ran.stderr
+    assert "用 --dev-addr 127.0.0.1:8001 换一个端口" in ran.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_without_a_site_configuration_the_clerk_is_told_where_to_run(
+    tmp_path: Path, command: str
+) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-m", "gongkai.commands.cli", command],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 1 and "Traceback" not in ran.stderr, ran.stderr
+    assert f"找不到网站配置文件 mkdocs.yml（当前文件夹 {tmp_path}）" in ran.stderr
+    assert "请在网站项目的文件夹（有 mkdocs.yml 和 data 的那个）中运行" in ran.stderr

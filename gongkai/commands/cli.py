@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import logging
 import sys
@@ -247,9 +248,32 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_DATA_ERROR if broken else 0
 
 
+def _no_config(args: argparse.Namespace) -> str | None:
+    """What to do when there is no site configuration to build or preview from."""
+    if Path(args.config).is_file():
+        return None
+    return (
+        f"找不到网站配置文件 {args.config}（当前文件夹 {Path.cwd()}）：请在网站项目的文件夹"
+        "（有 mkdocs.yml 和 data 的那个）中运行，或用 --config 指定 mkdocs.yml 的位置。"
+    )
+
+
+def _taken(error: BaseException | None) -> bool:
+    """Whether the address was in use, even if MkDocs' cleaning up after it failed too."""
+    while error is not None:
+        if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+            return True
+        error = error.__context__
+    return False
+
+
 def _build(args: argparse.Namespace) -> int:
     """``gongkai build``: the site, built whole or not at all (see gongkai.commands.building)."""
     from gongkai.commands.building import BuildFailed, Told, build_site
+
+    if missing := _no_config(args):
+        print(missing, file=sys.stderr)
+        return EXIT_DATA_ERROR
 
     handler = logging.StreamHandler()
     handler.setFormatter(Told())
@@ -280,14 +304,28 @@ def _serve(args: argparse.Namespace) -> int:
     handler.setFormatter(logging.Formatter("%(levelname)-7s - %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
+    if missing := _no_config(args):
+        print(missing, file=sys.stderr)
+        return EXIT_DATA_ERROR
     _settings(args)  # a wrong setting is reported here, in Chinese, before MkDocs starts
     print(f"预览地址 http://{args.dev_addr}/ ；保存数据文件后页面自动更新。按 Ctrl+C 结束。")
-    serve(
-        config_file=args.config,
-        build_type="dirty",
-        livereload=True,  # MkDocs watches the files only with live reload on
-        dev_addr=args.dev_addr,
-    )
+    try:
+        serve(
+            config_file=args.config,
+            build_type="dirty",
+            livereload=True,  # MkDocs watches the files only with live reload on
+            dev_addr=args.dev_addr,
+        )
+    except OSError as error:  # the address: taken by another preview, or not this machine's
+        if _taken(error):
+            why = "已被占用，可能已有一个 gongkai serve 在运行：请先关掉它，或"
+        else:
+            why = f"无法使用（{error.strerror or error}）：请"
+        print(
+            f"预览地址 {args.dev_addr} {why}用 --dev-addr 127.0.0.1:8001 换一个端口。",
+            file=sys.stderr,
+        )
+        return EXIT_DATA_ERROR
     return 0
 
 
