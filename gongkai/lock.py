@@ -102,9 +102,13 @@ def writer_lock(
         handle.write(json.dumps({"command": command, "pid": os.getpid(), "since": since}))
         handle.flush()
         os.fsync(handle.fileno())
-        yield unfinished
-        handle.seek(0)
-        handle.truncate()  # ended normally: nobody holds it
-        handle.flush()
+        try:
+            yield unfinished
+        finally:
+            # Ended, well or with an error it told (its writes are whole or not made): nobody
+            # holds it. Only a kill or a power cut, which skip this, leave the note behind.
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
     finally:
         handle.close()

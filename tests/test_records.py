@@ -350,6 +350,22 @@ def test_one_writer_at_a_time_and_a_dead_writer_is_taken_over(project: Path) -> 
     assert run_cli(project, "publish").returncode == 0
 
 
+def test_a_writer_that_stops_with_an_error_leaves_no_note_of_an_unfinished_run(
+    tmp_path: Path,
+) -> None:
+    """A mistyped date stops publish before it writes: the next writer is not told that a
+    run did not finish (a false alarm the clerk was given after every such mistake)."""
+    from gongkai.lock import lock_path
+
+    project = copy_project(tmp_path / "project")
+    refused = run_cli(project, "publish", "--date", "2024-13-01")
+    assert refused.returncode == 1 and "日期应写成" in refused.stderr, refused.stderr
+    assert lock_path(project / "data").read_text(encoding="utf-8") == ""
+    published = run_cli(project, "publish", "--date", "2024-02-20")
+    assert published.returncode == 0, published.stderr
+    assert "没有正常结束" not in published.stderr
+
+
 def _run_limited(project: Path, *args: str, fsize: int | None = None) -> tuple[int, str]:
     """The command line in a child process, its files limited to ``fsize`` bytes (a full disk:
     the write fails with EFBIG instead of the process being killed)."""
