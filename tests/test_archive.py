@@ -313,6 +313,20 @@ def test_a_failed_export_leaves_no_folder_behind(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["project"]
 
 
+def test_freeze_outside_git_or_without_git_says_what_to_do(tmp_path: Path) -> None:
+    """The archive lives on a git branch: a project that is not a git repository, or a machine
+    without git, is told so before anything is built (it was a "broken pipe" write failure)."""
+    project = copy_project(tmp_path / "project")
+    args = ("freeze", "2023", "--date", "2024-01-31")
+    outside = run_cli(project, *args, env={"GIT_CEILING_DIRECTORIES": str(tmp_path)})
+    assert outside.returncode == 1 and "Traceback" not in outside.stderr, outside.stderr
+    assert f"{project.resolve()} 不是 git 仓库" in outside.stderr
+    assert "请先在这个文件夹运行 git init 并提交数据" in outside.stderr
+    no_git = run_cli(project, *args, env={"PATH": str(tmp_path / "nothing")})
+    assert no_git.returncode == 1 and "没有找到 git" in no_git.stderr, no_git.stderr
+    assert not (project / "archive").exists()
+
+
 def test_check_compares_the_records_with_the_archive_manifests(repo: Path, tmp_path: Path) -> None:
     """Freezing copies the year's publication records into its manifest; records restored
     from an old copy (an entry lost, a date changed) are found by check, which names the

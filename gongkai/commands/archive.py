@@ -107,6 +107,7 @@ def freeze(root: Path, data_dir: Path, year: int, on: dt.date, update: bool = Fa
 
     ``update`` stores a frozen year again after a correction, keeping its freeze date: that
     year's files, and every version from that year on (their pages across years show it)."""
+    _require_git(root)
     path = root / ARCHIVE_DIR / f"{year}.json"
     frozen = {m.year: m for m in manifests(root)}
     if path.exists() and not update:
@@ -346,6 +347,19 @@ def release_branch_locks(root: Path, since: float | None) -> list[str]:
 
 def _blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _require_git(root: Path) -> None:
+    """The archive is kept on a git branch: say so before anything is built, not as the
+    broken pipe of a git that refused to start."""
+    if shutil.which("git") is None:
+        raise ArchiveError("没有找到 git：归档保存在 git 仓库的 gh-pages 分支中，请先安装 git。")
+    inside = subprocess.run(["git", "rev-parse", "--git-dir"], cwd=root, capture_output=True)
+    if inside.returncode != 0:
+        raise ArchiveError(
+            f"{root.resolve()} 不是 git 仓库：归档保存在 git 仓库的 gh-pages 分支中。"
+            "请先在这个文件夹运行 git init 并提交数据（git add -A、git commit），再归档。"
+        )
 
 
 def _git(root: Path, *args: str, check: bool = True) -> str:
