@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +151,41 @@ except BackgroundError as error:
     else:
         assert f"写入全文索引时出错：写入失败（Not a directory）：{tmp_path}/a-file" in ran.stderr
         assert "写入全文索引的后台进程失败（退出码 1）" in ran.stderr
+
+
+def test_ctrl_c_stops_the_build_and_its_children_quietly(tmp_path: Path) -> None:
+    """Ctrl+C, sent by a terminal to every process of the build (here to its process group,
+    while it writes 300 project-years): one plain sentence, exit 130, no traceback from the
+    build or its children, the last site untouched and no folder of the stopped build left."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import bench
+
+    data = tmp_path / "data"
+    bench.synthesise(data, 300)
+    project = bench.hooks_project(tmp_path, data)
+    site = project / "site"
+    assert run_cli(project, "build").returncode == 0
+    before = fingerprint(site)
+    building = subprocess.Popen(
+        [sys.executable, "-m", "gongkai.commands.cli", "build"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        start_new_session=True,  # a process group of its own, as a terminal's foreground job
+    )
+    deadline = time.monotonic() + 120
+    while not any(project.glob(".site.生成中-*/20*/*/index.html")):  # writing pages now
+        assert building.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(building.pid, signal.SIGINT)
+    out, err = building.communicate(timeout=120)
+    assert building.returncode == 130, out + err
+    assert err.strip().splitlines()[-1] == "已中断：网站未生成，原有网站保持不变。", err
+    assert "Traceback" not in err and "出错" not in err, err
+    assert fingerprint(site) == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
 
 
 def test_what_a_killed_build_left_is_removed_and_a_running_ones_is_not(project: Path) -> None:

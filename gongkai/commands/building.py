@@ -62,7 +62,9 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) ->
         raise BuildFailed(
             f"{why}。网站未生成，原有网站保持不变；处理后重新运行 gongkai build。"
         ) from error
-    except BaseException:
+    except BaseException as error:
+        if not isinstance(error, Exception):  # Ctrl+C: MkDocs stops its plugins only on errors
+            config.plugins.on_build_error(error=error)  # type: ignore[arg-type]
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _put_in_place(staging, site)

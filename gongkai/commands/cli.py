@@ -33,6 +33,7 @@ EXIT_DATA_ERROR = 1
 EXIT_OVERDUE = 3
 EXIT_AUDIT = 4
 EXIT_BUSY = 5  # another command is writing the data folder
+EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report a SIGINT
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -287,6 +288,9 @@ def _build(args: argparse.Namespace) -> int:
     except BuildFailed as error:  # the build's own messages were logged above
         print(str(error), file=sys.stderr)
         return EXIT_DATA_ERROR
+    except KeyboardInterrupt:
+        print("已中断：网站未生成，原有网站保持不变。", file=sys.stderr)
+        return EXIT_INTERRUPTED
     finally:
         logging.getLogger("mkdocs").removeHandler(handler)
     print(f"网站已生成：{site}")
@@ -562,6 +566,13 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as error:  # a full disk, a read-only folder: say so, no traceback
             print(_write_failure(error), file=sys.stderr)
             return EXIT_DATA_ERROR
+        except KeyboardInterrupt:
+            print(
+                "已中断。已写入的文件都是完整的，没写成的保持原样；"
+                "重新运行同一命令即可接着完成，再运行 gongkai check 核对。",
+                file=sys.stderr,
+            )
+            return EXIT_INTERRUPTED
     except SettingsError as error:  # mkdocs.yml is wrong: say where, no traceback
         print(str(error), file=sys.stderr)
         return EXIT_DATA_ERROR

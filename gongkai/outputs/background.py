@@ -16,6 +16,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -138,8 +139,11 @@ def stop(process: multiprocessing.process.BaseProcess | None) -> None:
 def leave_inherited() -> None:
     """First thing in a forked child: the garbage collector leaves alone every object the child
     inherited from the build. It would otherwise walk them all at each full collection (1–3 s
-    at 10,000 project-years) and, by marking each, copy the build's memory into the child's."""
+    at 10,000 project-years) and, by marking each, copy the build's memory into the child's.
+    Ctrl+C, which a terminal sends to every process of the build, is the build's to answer:
+    it stops its children (each would otherwise print Python's traceback)."""
     gc.freeze()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _in_child(work: Callable[[], None]) -> None:
