@@ -39,6 +39,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from gongkai import memory
+from gongkai.commands.building import HOLDS_PROJECT, holds_project
 from gongkai.dependencies import Change, Snapshot, touched_bundles, touched_pages
 from gongkai.model.errors import DataErrors
 from gongkai.outputs.assets import compress_assets, fingerprinted, needs_fingerprint
@@ -120,6 +121,9 @@ def on_shutdown() -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # MkDocs empties the site folder next: never the data and its publication records.
+    if holds_project(Path(config.site_dir), Path(config.config_file_path)):
+        raise PluginError(f"{Path(config.site_dir).resolve()} {HOLDS_PROJECT}")
     # A session's previous build may still be writing its downloads: this build takes over.
     memory.busy()
     carried = memory.take_over()

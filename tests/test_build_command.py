@@ -188,6 +188,33 @@ def test_ctrl_c_stops_the_build_and_its_children_quietly(tmp_path: Path) -> None
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
 
 
+@pytest.mark.parametrize("target", ["data", ".", "docs", "data/2023", "..", "a-file", "notes"])
+def test_a_site_folder_that_holds_anything_else_is_refused(tmp_path: Path, target: str) -> None:
+    """The site folder is replaced whole, so a mistyped -d must not take the data (with the
+    publication records), the project, a file or someone's folder with it: refused, said
+    in Chinese, nothing touched. ``mkdocs build`` refuses the project's folders too (it would
+    empty them)."""
+    project = copy_project(tmp_path / "project")
+    (project / "a-file").write_text("经办人员的文件", encoding="utf-8")
+    (project / "notes").mkdir()
+    (project / "notes/记录.txt").write_text("别的文件", encoding="utf-8")
+    before = fingerprint(project)
+    refused = run_cli(project, "build", "-d", target)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    said = {
+        "a-file": "是一个文件，不是文件夹",
+        "notes": "不是以前生成的网站（其中没有 index.html）",
+    }.get(target, "是网站项目本身的文件夹，或包含项目的数据、页面或配置")
+    assert f"{(project / target).resolve()} {said}" in refused.stderr, refused.stderr
+    if target in ("data", "data/2023", ".", ".."):  # MkDocs itself refuses the last two
+        plain = mkdocs_build(project, project / target)
+        assert plain.returncode != 0, plain.stderr
+        if target.startswith("data"):
+            assert "是网站项目本身的文件夹" in plain.stderr, plain.stderr
+    assert fingerprint(project) == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
+
+
 def test_what_a_killed_build_left_is_removed_and_a_running_ones_is_not(project: Path) -> None:
     dead = project / ".site.生成中-999999999-abc"  # no such process
     (dead / "2023").mkdir(parents=True)

@@ -40,6 +40,7 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) ->
         raise _failed(error) from error
     site = Path(site_dir) if site_dir is not None else Path(config.site_dir)
     site = site.resolve()
+    _check_replaceable(site, config_file)
     site.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(site)
     staging = Path(
@@ -69,6 +70,41 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) ->
         raise
     _put_in_place(staging, site)
     return site
+
+
+def holds_project(site: Path, config_file: Path) -> bool:
+    """Whether the folder ``site`` is, or holds, the project's own files: its folder, its
+    configuration, data (with the publication records), pages, hooks, archive or git."""
+    from gongkai.settings import read_mkdocs_yml
+
+    site = site.resolve()
+    project = config_file.resolve().parent
+    folders = [read_mkdocs_yml(config_file).data_path.resolve()]
+    folders += [project / name for name in ("docs", "archive", ".git", "hooks")]
+    kept = [project, config_file.resolve(), *folders]
+    return any(site == place or site in place.parents for place in kept) or any(
+        folder in site.parents for folder in folders
+    )
+
+
+HOLDS_PROJECT = (
+    "是网站项目本身的文件夹，或包含项目的数据、页面或配置，不能用来存放生成的网站"
+    "（生成时会清空或整个替换它）；请换一个文件夹，如默认的 site。"
+)
+
+
+def _check_replaceable(site: Path, config_file: Path) -> None:
+    """The site folder is replaced whole: refuse one that holds anything but a built site (a
+    mistyped ``-d data`` would otherwise delete the data and its publication records)."""
+    if holds_project(site, config_file):
+        raise BuildFailed(f"{site} {HOLDS_PROJECT}")
+    if site.exists() and not site.is_dir():
+        raise BuildFailed(f"{site} 是一个文件，不是文件夹；请换一个文件夹存放生成的网站。")
+    if site.is_dir() and any(site.iterdir()) and not (site / "index.html").is_file():
+        raise BuildFailed(
+            f"{site} 不是以前生成的网站（其中没有 index.html），生成时会整个替换它，为免删掉别的"
+            "文件，不予替换；请换一个文件夹，或先把它移走。"
+        )
 
 
 def _failed(error: Exception) -> BuildFailed:
