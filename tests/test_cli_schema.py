@@ -74,6 +74,33 @@ def test_new_needs_a_department_when_there_are_several(data_copy: Path) -> None:
     assert (data_copy / "2024/czj/xin-xiangmu.yml").is_file()
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "told"),
+    [
+        ("--department", "../../x", "部门代号 ../../x 不在部门名录中（有：xiqu-xinfangju）"),
+        ("--department", "czj", "部门代号 czj 不在部门名录中"),
+        ("--slug", "../../../evil", "网址名只能由小写拉丁字母、数字和单个连字符组成"),
+        ("--slug", "Bao An", "网址名只能由小写拉丁字母、数字和单个连字符组成"),
+        ("--year", "99999", "年度应为 1990 到 2100 之间的四位数，如 2024，实际为 99999"),
+    ],
+)
+def test_new_writes_nothing_outside_its_place(
+    data_copy: Path, option: str, value: str, told: str
+) -> None:
+    """An unregistered department, a web name that is not one, or a year no report can have:
+    refused with what to type instead, and no file anywhere (a department or web name with
+    ../ wrote outside the data folder)."""
+
+    def files() -> list[Path]:  # beside the data folder: its writer lock, now empty
+        return sorted(p for p in data_copy.parent.rglob("*") if p.name != ".data.lock")
+
+    before = files()
+    args = ["--data", str(data_copy), "new", "新项目", "--year", "2024", option, value]
+    result = run_cli(ROOT, *args)
+    assert result.returncode == 2 and told in result.stderr, result.stderr
+    assert files() == before
+
+
 def test_published_schemas_are_current() -> None:
     for name in SCHEMAS:
         assert (ROOT / "schema" / name).read_text(encoding="utf-8") == schema_text(name), (

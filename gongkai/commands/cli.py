@@ -7,6 +7,7 @@ import datetime as dt
 import errno
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -24,7 +25,7 @@ from gongkai.files import remove_leftovers, why_not_written, write_text_atomical
 from gongkai.lock import LockError, writer_lock
 from gongkai.model.catalog import department_slugs
 from gongkai.model.errors import DataErrors
-from gongkai.model.report import DocumentKind
+from gongkai.model.report import SLUG_PATTERN, DocumentKind
 from gongkai.render.environment import environment
 from gongkai.settings import Settings, SettingsError, read_mkdocs_yml
 from gongkai.site import EventRow, Site, load_site
@@ -141,6 +142,15 @@ def _publish(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     data = _settings(args).data_path
     kind = DocumentKind(args.kind)
+    if args.slug is not None and not re.fullmatch(SLUG_PATTERN, args.slug):
+        print(
+            f"网址名只能由小写拉丁字母、数字和单个连字符组成，如 baoan-feiyong，实际为 {args.slug}",
+            file=sys.stderr,
+        )
+        return 2
+    if not 1990 <= args.year <= 2100:  # the years a report may hold (gongkai.model.report)
+        print(f"年度应为 1990 到 2100 之间的四位数，如 2024，实际为 {args.year}", file=sys.stderr)
+        return 2
     # Beside the other document of its project-year (its 绩效目标表, or its 自评表) if one is there.
     placement = place_document(
         data, args.year, args.name, kind, department=args.department, slug=args.slug
@@ -153,6 +163,14 @@ def _new(args: argparse.Namespace) -> int:
             print(f"请用 --department 指定部门代号（部门名录中有：{known}）", file=sys.stderr)
             return 2
         department = slugs[0]
+    if department not in department_slugs(data):  # nor a path out of the data folder
+        known = "、".join(department_slugs(data)) or "无"
+        print(
+            f"部门代号 {department} 不在部门名录中（有：{known}）；"
+            "请改用名录中的代号，或先在部门名录 departments.yml 中登记这个部门",
+            file=sys.stderr,
+        )
+        return 2
     slug = placement.slug
     path = data / str(args.year) / department / f"{slug}.yml"
     if path.exists():
