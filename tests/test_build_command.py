@@ -215,6 +215,32 @@ def test_a_site_folder_that_holds_anything_else_is_refused(tmp_path: Path, targe
     assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.skipif(not second_core(), reason="the work is done in the build's own process")
+def test_a_stopped_child_unwinds_and_removes_what_it_kept_aside(tmp_path: Path) -> None:
+    """A child stopped by the build (a failed or interrupted build, a quick second edit) runs
+    its clean-up, as the downloads writer removes a large workbook's rows waiting on disk:
+    stopped without it, every stop left a folder in the system's temporary folder."""
+    from gongkai.outputs.background import Background
+
+    started, cleaned = tmp_path / "started", tmp_path / "cleaned"
+
+    def work() -> None:
+        try:
+            started.touch()
+            time.sleep(60)
+        finally:
+            cleaned.touch()
+
+    job = Background(work)
+    deadline = time.monotonic() + 30
+    while not started.exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    begun = time.monotonic()
+    job.cancel()
+    assert cleaned.exists() and time.monotonic() - begun < 5
+
+
 def test_what_a_killed_build_left_is_removed_and_a_running_ones_is_not(project: Path) -> None:
     dead = project / ".site.生成中-999999999-abc"  # no such process
     (dead / "2023").mkdir(parents=True)

@@ -130,10 +130,21 @@ def failed(work: str, exitcode: int | None) -> BackgroundError:
 
 
 def stop(process: multiprocessing.process.BaseProcess | None) -> None:
-    """Stop a child if it still runs (the work of a build that failed or was taken over)."""
+    """Stop a child if it still runs (the work of a build that failed or was taken over): it
+    unwinds, removing its temporary folders; one that does not within seconds is killed."""
     if process is not None and process.is_alive():
         process.terminate()
-        process.join()
+        process.join(STOP_SECONDS)
+        if process.is_alive():
+            process.kill()
+            process.join()
+
+
+STOP_SECONDS = 10
+
+
+def _unwind(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def leave_inherited() -> None:
@@ -141,9 +152,12 @@ def leave_inherited() -> None:
     inherited from the build. It would otherwise walk them all at each full collection (1–3 s
     at 10,000 project-years) and, by marking each, copy the build's memory into the child's.
     Ctrl+C, which a terminal sends to every process of the build, is the build's to answer:
-    it stops its children (each would otherwise print Python's traceback)."""
+    it stops its children (each would otherwise print Python's traceback). Stopped, a child
+    unwinds, so that what its work keeps in temporary folders (a large workbook's rows) is
+    removed instead of left in the system's temporary folder at every stop."""
     gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _unwind)
 
 
 def _in_child(work: Callable[[], None]) -> None:
