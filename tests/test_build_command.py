@@ -176,9 +176,13 @@ def test_ctrl_c_stops_the_build_and_its_children_quietly(tmp_path: Path) -> None
         start_new_session=True,  # a process group of its own, as a terminal's foreground job
     )
     deadline = time.monotonic() + 120
-    while not any(project.glob(".site.生成中-*/20*/*/index.html")):  # writing pages now
+    # The theme's files are copied after the children start and before any page is written;
+    # a moment later the children are at their work, with every page still to do (waiting for
+    # a page came too late at times: the build ended as the signal arrived).
+    while not any(project.glob(".site.生成中-*/assets/stylesheets")):
         assert building.poll() is None and time.monotonic() < deadline
         time.sleep(0.02)
+    time.sleep(0.3)
     os.killpg(building.pid, signal.SIGINT)
     out, err = building.communicate(timeout=120)
     assert building.returncode == 130, out + err

@@ -75,12 +75,15 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) ->
 def holds_project(site: Path, config_file: Path) -> bool:
     """Whether the folder ``site`` is, or holds, the project's own files: its folder, its
     configuration, data (with the publication records), pages, hooks, archive or git."""
-    from gongkai.settings import read_mkdocs_yml
+    from gongkai.settings import SettingsError, read_mkdocs_yml
 
     site = site.resolve()
     project = config_file.resolve().parent
-    folders = [read_mkdocs_yml(config_file).data_path.resolve()]
-    folders += [project / name for name in ("docs", "archive", ".git", "hooks")]
+    try:
+        data = read_mkdocs_yml(config_file).data_path.resolve()
+    except SettingsError:  # told where the settings are read; the usual folder meanwhile
+        data = project / "data"
+    folders = [data, *(project / name for name in ("docs", "archive", ".git", "hooks"))]
     kept = [project, config_file.resolve(), *folders]
     return any(site == place or site in place.parents for place in kept) or any(
         folder in site.parents for folder in folders
