@@ -8,6 +8,7 @@ import io
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -101,6 +102,14 @@ def run_cli_process(
         env={**os.environ, **(env or {})},
         timeout=600,
     )
+
+
+def as_a_terminal_starts_it() -> None:
+    """For a child process: Ctrl+C reaches a command a terminal starts, but a test process may
+    have it ignored or blocked (twice in the full suite a build never saw the signal), and a
+    child keeps both."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def fingerprint(folder: Path) -> dict[str, str]:

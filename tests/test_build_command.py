@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_project, fingerprint, mkdocs_build, run_cli
+from conftest import as_a_terminal_starts_it, copy_project, fingerprint, mkdocs_build, run_cli
 
 from gongkai.commands import entry, programs
 from gongkai.outputs.background import second_core
@@ -153,13 +153,6 @@ except BackgroundError as error:
         assert "写入全文索引的后台进程失败（退出码 1）" in ran.stderr
 
 
-def _as_a_terminal_starts_it() -> None:
-    """Ctrl+C reaches a command a terminal starts; a test process may have it ignored or
-    blocked (twice in the full suite the build never saw the signal), and a child keeps both."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
 def test_ctrl_c_stops_the_build_and_its_children_quietly(tmp_path: Path) -> None:
     """Ctrl+C, sent by a terminal to every process of the build (here to its process group,
     while it writes 300 project-years): one plain sentence, exit 130, no traceback from the
@@ -181,7 +174,7 @@ def test_ctrl_c_stops_the_build_and_its_children_quietly(tmp_path: Path) -> None
         text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         start_new_session=True,  # a process group of its own, as a terminal's foreground job
-        preexec_fn=_as_a_terminal_starts_it,
+        preexec_fn=as_a_terminal_starts_it,
     )
     deadline = time.monotonic() + 120
     # The theme's files are copied after the children start and before any page is written;

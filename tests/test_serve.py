@@ -4,6 +4,7 @@ preview loop); ``gongkai serve`` rewrites only what the change touches."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
+from conftest import as_a_terminal_starts_it, copy_project
 
 
 def free_port() -> int:
@@ -45,23 +46,44 @@ COMMANDS = {
 }
 
 
-def start(command: str, project: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """``mkdocs serve`` or ``gongkai serve`` in ``project`` on a free port."""
+def start(
+    command: str, project: Path, temporary: Path | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    """``mkdocs serve`` or ``gongkai serve`` in ``project`` on a free port (its preview folder
+    in ``temporary``, if given)."""
     port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if temporary is not None:
+        env["TMPDIR"] = str(temporary)
     server = subprocess.Popen(
         [sys.executable, *COMMANDS[command], f"127.0.0.1:{port}"],
         cwd=project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env=env,
+        preexec_fn=as_a_terminal_starts_it,
     )
     return server, port
+
+
+def stop(server: subprocess.Popen[bytes]) -> int:
+    """End a preview as the clerk does, with Ctrl+C; its exit code."""
+    if server.poll() is None:
+        server.send_signal(signal.SIGINT)
+    try:
+        return server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+        raise
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_serve_rebuilds_when_data_changes(tmp_path: Path, command: str) -> None:
     project = copy_project(tmp_path / "project")
-    server, port = start(command, project)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    server, port = start(command, project, temporary)
     try:
         url = f"http://127.0.0.1:{port}/2023/baoan-feiyong/"
         assert wait_for(url, "保安费用"), "mkdocs serve did not come up"
@@ -76,9 +98,11 @@ def test_serve_rebuilds_when_data_changes(tmp_path: Path, command: str) -> None:
         # A second edit in the same session: the incremental build sees it too.
         path.write_text(text.replace("本年度新发现的问题。", "第二次修改。"), encoding="utf-8")
         assert wait_for(url, "第二次修改。"), "the second edit was not shown"
+        # Ctrl+C ends the session cleanly, its writers stopped and its preview folder removed.
+        assert stop(server) == 0
+        assert [p.name for p in temporary.iterdir() if p.name.startswith("mkdocs_")] == []
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
 
 @pytest.mark.browser
@@ -119,8 +143,7 @@ def test_a_broken_file_shows_its_error_in_the_browser(browser: object, tmp_path:
             assert page.locator(".gk-build-error").count() == 0  # type: ignore[attr-defined]
             page.close()  # type: ignore[attr-defined]
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
 
 def _server(root: Path) -> object:
