@@ -121,9 +121,6 @@ def on_shutdown() -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    # MkDocs empties the site folder next: never the data and its publication records.
-    if holds_project(Path(config.site_dir), Path(config.config_file_path)):
-        raise PluginError(f"{Path(config.site_dir).resolve()} {HOLDS_PROJECT}")
     # A session's previous build may still be writing its downloads: this build takes over.
     memory.busy()
     carried = memory.take_over()
@@ -164,6 +161,9 @@ def _configured(
             raise PluginError("\n" + report) from None
         print(report, file=sys.stderr)
         site, memory.build_error = memory.last_good, report
+    # MkDocs empties the site folder after this event: never the data and its records.
+    if holds_project(Path(config.site_dir), Path(config.config_file_path), site.settings.data_path):
+        raise PluginError(f"{Path(config.site_dir).resolve()} {HOLDS_PROJECT}")
     if memory.serving:
         config.extra["gk_status"] = memory.STATUS_FILE
     if site.settings.offline:

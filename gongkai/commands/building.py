@@ -72,18 +72,12 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) ->
     return site
 
 
-def holds_project(site: Path, config_file: Path) -> bool:
+def holds_project(site: Path, config_file: Path, data: Path) -> bool:
     """Whether the folder ``site`` is, or holds, the project's own files: its folder, its
-    configuration, data (with the publication records), pages, hooks, archive or git."""
-    from gongkai.settings import SettingsError, read_mkdocs_yml
-
+    configuration, ``data`` (with the publication records), pages, hooks, archive or git."""
     site = site.resolve()
     project = config_file.resolve().parent
-    try:
-        data = read_mkdocs_yml(config_file).data_path.resolve()
-    except SettingsError:  # told where the settings are read; the usual folder meanwhile
-        data = project / "data"
-    folders = [data, *(project / name for name in ("docs", "archive", ".git", "hooks"))]
+    folders = [data.resolve(), *(project / n for n in ("docs", "archive", ".git", "hooks"))]
     kept = [project, config_file.resolve(), *folders]
     return any(site == place or site in place.parents for place in kept) or any(
         folder in site.parents for folder in folders
@@ -99,7 +93,13 @@ HOLDS_PROJECT = (
 def _check_replaceable(site: Path, config_file: Path) -> None:
     """The site folder is replaced whole: refuse one that holds anything but a built site (a
     mistyped ``-d data`` would otherwise delete the data and its publication records)."""
-    if holds_project(site, config_file):
+    from gongkai.settings import SettingsError, read_mkdocs_yml
+
+    try:
+        data = read_mkdocs_yml(config_file).data_path
+    except SettingsError:  # told where the settings are read; the usual folder meanwhile
+        data = config_file.resolve().parent / "data"
+    if holds_project(site, config_file, data):
         raise BuildFailed(f"{site} {HOLDS_PROJECT}")
     if site.exists() and not site.is_dir():
         raise BuildFailed(f"{site} 是一个文件，不是文件夹；请换一个文件夹存放生成的网站。")

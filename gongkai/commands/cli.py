@@ -156,15 +156,14 @@ def _new(args: argparse.Namespace) -> int:
         data, args.year, args.name, kind, department=args.department, slug=args.slug
     )
     department = placement.department
+    slugs = department_slugs(data)
+    known = "、".join(slugs) or "无"
     if department is None:
-        slugs = department_slugs(data)
         if len(slugs) != 1:
-            known = "、".join(slugs) or "无"
             print(f"请用 --department 指定部门代号（部门名录中有：{known}）", file=sys.stderr)
             return 2
         department = slugs[0]
-    if department not in department_slugs(data):  # nor a path out of the data folder
-        known = "、".join(department_slugs(data)) or "无"
+    if department not in slugs:  # nor a path out of the data folder
         print(
             f"部门代号 {department} 不在部门名录中（有：{known}）；"
             "请改用名录中的代号，或先在部门名录 departments.yml 中登记这个部门",

@@ -43,6 +43,7 @@ from gongkai.outputs.background import (
     leave_inherited,
     orphaned,
     room_for_a_child,
+    said_not_written,
     second_core,
     stop,
 )
@@ -124,28 +125,30 @@ class PageShare:
                 log.error("写入下载文件时出错：%s", why)
                 sys.exit(DOWNLOADS_FAILED)
         try:
-            env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
-            doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-            by_uri = {file.src_uri: file for file in doc_files}
-            for number in reversed(range(len(self.order))):
-                if orphaned(self.parent):  # the build was killed: its folder is lost
-                    os._exit(1)
-                if not self._claim(number):
-                    continue
-                file = by_uri[self.order[number]]
-                page = file.page if file.page is not None else Page(None, file, config)
-                _populate_page(page, config, files)
-                _build_page(page, config, doc_files, nav, env)
-                page.content = page.markdown = None  # keep the child's memory flat
-        except OSError as error:  # MkDocs has logged which page, in its words
-            log.error("生成页面时出错：%s", why_not_written(error))
-            sys.exit(1)
+            with said_not_written("生成页面"):  # MkDocs has logged which page, in its words
+                self._build_pages(config, files, nav)
         except Exception:  # MkDocs has logged which page and why
             sys.exit(1)
         if config.strict and warnings.count:
             sys.exit(2)
         if self.pages_sent is not None:
             self.pages_sent()
+
+    def _build_pages(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
+        """In the child: the shared pages, claimed from the last back."""
+        env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        by_uri = {file.src_uri: file for file in doc_files}
+        for number in reversed(range(len(self.order))):
+            if orphaned(self.parent):  # the build was killed: its folder is lost
+                os._exit(1)
+            if not self._claim(number):
+                continue
+            file = by_uri[self.order[number]]
+            page = file.page if file.page is not None else Page(None, file, config)
+            _populate_page(page, config, files)
+            _build_page(page, config, doc_files, nav, env)
+            page.content = page.markdown = None  # keep the child's memory flat
 
     @property
     def started(self) -> bool:
