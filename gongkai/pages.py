@@ -206,13 +206,35 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
 
 
 def relative_url(from_url: str, to_url: str) -> str:
-    """A link from the page at ``from_url`` to ``to_url``, both site-relative."""
+    """A link from the page at ``from_url`` to ``to_url``, both site-relative.
+
+    >>> relative_url("2023/a/", "2023/b/"), relative_url("2023/a/", "2023/a/")
+    ('../b/', './')
+    >>> relative_url("2023/a.html", "assets/x.css"), relative_url("", "2023/")
+    ('../assets/x.css', '2023/')
+    """
     base = posixpath.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
     target = to_url.rstrip("/") or "."
-    rel = posixpath.relpath(target, base or ".")
+    rel = _relpath(target, base or ".")
     if to_url.endswith("/") or not to_url:
         rel = "./" if rel == "." else rel + "/"
     return rel
+
+
+def _relpath(target: str, base: str) -> str:
+    """``posixpath.relpath`` for two site-relative paths, without asking the system for the
+    working folder at every call (it did, twice per link: a tenth of rendering a page)."""
+    to_parts = [part for part in posixpath.normpath(target).split("/") if part != "."]
+    from_parts = [part for part in posixpath.normpath(base).split("/") if part != "."]
+    if ".." in to_parts or ".." in from_parts or target.startswith("/") or base.startswith("/"):
+        return posixpath.relpath(target, base)  # above the site's root: as the system says
+    common = 0
+    for mine, theirs in zip(to_parts, from_parts, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    parts = [".."] * (len(from_parts) - common) + to_parts[common:]
+    return "/".join(parts) or "."
 
 
 _HEADING = re.compile(r'<h([23])\s+id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
