@@ -26,8 +26,9 @@ from __future__ import annotations
 import html
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -260,15 +261,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # written under xiazai/): a full build's child that shares the pages writes them before it
     # claims any (one more child would copy the data again); a serve session's are written by
     # a child of their own, and the page is shown without waiting.
-    outputs, bundles = _outputs(build, config)
+    downloads, bundles = _outputs(build, config)
     if not (memory.serving or memory.incremental):  # a preview rewrites few pages
         candidates = (uri for uri, page in build.pages.items() if not page.in_nav)
         sent = build.index.sent if build.index is not None else None
-        build.share = PageShare(candidates, outputs, pages_sent=sent)
+        # The feed waits for the child's pages: it needs jieba's dictionary (half a second to
+        # load, for the site's name), which would hold the child's first page back.
+        then, feed = (None, None) if downloads is None else downloads
+        build.share = PageShare(candidates, then, pages_sent=sent, last=feed)
         if build.share.order:
             return files
-    if outputs is not None:
-        build.outputs = Background(outputs)
+    if downloads is not None:
+        build.outputs = Background(partial(_in_turn, downloads))
         if memory.incremental:
             memory.pending, memory.pending_bundles = build.outputs, bundles
     return files
@@ -276,10 +280,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def _outputs(
     build: _Build, config: MkDocsConfig
-) -> tuple[Callable[[], None] | None, set[str] | None]:
-    """Writing the downloads, the lists' data and the feed, and the download bundles it writes
-    (``None``: all); no writing when there is nothing to write: a version's own pages link to
-    the downloads the archive keeps once, and a serve session's build may change none."""
+) -> tuple[tuple[Callable[[], None], Callable[[], None]] | None, set[str] | None]:
+    """Writing the downloads and the lists' data, then the feed, and the download bundles
+    written (``None``: all); no writing when there is nothing to write: a version's own pages
+    link to the downloads the archive keeps once, and a serve session's build may change none."""
     site_dir, site = build.site_dir, build.site
     if site.settings.version_folder:
         return None, None
@@ -289,15 +293,19 @@ def _outputs(
     if only is not None and not only:
         return None, only
 
-    def outputs() -> None:
+    def downloads() -> None:
         kept = KeptBundles(Path(config.config_file_path).parent / CACHE_FOLDER)
         write_downloads(site.catalog, site_dir, site.today, config.site_name, only, kept)
         write_lists(site, site_dir, only)
-        # The feed too, off the pages' core: it lists every event of every report (1 s at
-        # 10,000 project-years), and a serve session's page need not wait for it.
-        _write_feed(site, config)
 
-    return outputs, only
+    # The feed too, off the pages' core: it lists every event of every report (1 s at
+    # 10,000 project-years), and a serve session's page need not wait for it.
+    return (downloads, lambda: _write_feed(site, config)), only
+
+
+def _in_turn(works: Iterable[Callable[[], None]]) -> None:
+    for work in works:
+        work()
 
 
 def _fingerprint(files: Files, config: MkDocsConfig, renderer: Renderer) -> None:

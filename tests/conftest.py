@@ -66,6 +66,10 @@ def mkdocs_build(project: Path, site: Path, *extra: str, env: dict[str, str] | N
     out, err = io.StringIO(), io.StringIO()
     logger = logging.getLogger("mkdocs")
     handlers = list(logger.handlers)  # MkDocs' command line adds its own each time it runs
+    # and a filter that drops a message said before: a clerk's run is a process of its own,
+    # where an error said by an earlier test's build is said again.
+    builder = logging.getLogger("mkdocs.commands.build")
+    filters = list(builder.filters)
     args = ["build", "--strict", "-d", str(site), *extra]
     with _inside(project, env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
@@ -75,7 +79,16 @@ def mkdocs_build(project: Path, site: Path, *extra: str, env: dict[str, str] | N
             code = _exit_code(error, err)
         finally:
             logger.handlers[:] = handlers
+            builder.filters[:] = [
+                kept for kept in builder.filters if kept in filters or not _says_once(kept)
+            ]
     return Ran(code, out.getvalue(), err.getvalue())
+
+
+def _says_once(check: object) -> bool:
+    from mkdocs.utils import DuplicateFilter
+
+    return isinstance(check, DuplicateFilter)
 
 
 def run_cli(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Ran:

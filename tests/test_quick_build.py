@@ -591,3 +591,53 @@ def test_links_between_pages_are_worked_out_as_the_system_would() -> None:
         target = "/".join(chosen.choice(names) for _ in range(chosen.randint(0, 4))) or "."
         base = "/".join(chosen.choice(names) for _ in range(chosen.randint(0, 4))) or "."
         assert _relpath(target, base) == posixpath.relpath(target, base), (target, base)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
+def test_the_page_child_writes_the_feed_after_its_last_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The feed's id reads the site's name with jieba, whose dictionary takes half a second to
+    # load: written first, it held the child's first page back; now it comes once the child's
+    # pages are handed to the index, while the index is written on the other core.
+    from gongkai.outputs import feed, fulltext, opendata
+
+    log = tmp_path / "order.log"
+
+    def noted(name: str, work: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()} {name}\n")
+            return work(*args, **kwargs)
+
+        return run
+
+    # Each looked up at its call (the hooks module, loaded once per process, holds the names
+    # it imported when an earlier test loaded it).
+    monkeypatch.setattr(opendata, "_entry_parts", noted("downloads", opendata._entry_parts))
+    monkeypatch.setattr(feed, "slugify", noted("feed", feed.slugify))
+    monkeypatch.setattr(fulltext.IndexWriter, "sent", noted("sent", fulltext.IndexWriter.sent))
+    monkeypatch.setattr(PageShare, "_claim", noted("page", PageShare._claim))
+    assert mkdocs_build(ROOT, tmp_path / "site", env=EPOCH).returncode == 0
+    lines = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    child = next(pid for pid, name in lines if name == "sent")
+    assert child != str(os.getpid())
+    first = {}
+    for number, (pid, name) in enumerate(lines):
+        if pid == child:
+            first.setdefault(name, number)
+    assert first["downloads"] < first["page"] < first["sent"] < first["feed"]
+    assert [name for pid, name in lines if pid == child][-1] == "feed"
+    assert (tmp_path / "site/feed.xml").read_bytes() == (
+        _plain_site(tmp_path) / "feed.xml"
+    ).read_bytes()
+
+    # A failure there fails the build, in words, as for the downloads.
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(feed, "slugify", broken)
+    failed = mkdocs_build(ROOT, tmp_path / "failed", env=EPOCH)
+    assert failed.returncode != 0
+    assert "写入下载文件的后台进程失败（退出码 3）" in failed.stderr
+    assert "Traceback" not in failed.stderr

@@ -66,11 +66,15 @@ class PageShare:
         candidates: Iterable[str],
         then: Callable[[], None] | None = None,
         pages_sent: Callable[[], None] | None = None,
+        last: Callable[[], None] | None = None,
     ) -> None:
         self.pages_sent = pages_sent  # called in the child once its pages are written
         self.order: list[str] = sorted(candidates) if second_core() else []
         self.place = {uri: number for number, uri in enumerate(self.order)}
         self.then = then if self.order else None  # without a child the caller does it
+        # Work that waits for the child's last page (the feed): the index is then written on
+        # the other core, and the build waits for that anyway.
+        self.last = last if self.order else None
         self.claims: Any = None  # a byte per page in shared memory: 1 once a process took it
         self.in_child = False  # True in the child, which builds the pages it claims
         self.process: multiprocessing.process.BaseProcess | None = None
@@ -95,9 +99,10 @@ class PageShare:
         if self.order and not room_for_a_child():  # memory is looked at again: the other
             self.order, self.place = [], {}  # children have started since, no page is built yet
         if not self.order:
-            if self.then is not None:  # no child after all: the work is done here, now
-                self.then()
-                self.then = None
+            for work in (self.then, self.last):  # no child after all: done here, now
+                if work is not None:
+                    work()
+            self.then = self.last = None
             return
         context = multiprocessing.get_context("fork")
         self.claims = context.Array("b", len(self.order))
@@ -117,13 +122,7 @@ class PageShare:
         self.in_child = True
         warnings = _Count()
         logging.getLogger("mkdocs").addHandler(warnings)
-        if self.then is not None:
-            try:
-                self.then()
-            except Exception as error:
-                why = why_not_written(error) if isinstance(error, OSError) else error
-                log.error("写入下载文件时出错：%s", why)
-                sys.exit(DOWNLOADS_FAILED)
+        _downloads(self.then)
         try:
             with said_not_written("生成页面"):  # MkDocs has logged which page, in its words
                 self._build_pages(config, files, nav)
@@ -133,6 +132,7 @@ class PageShare:
             sys.exit(2)
         if self.pages_sent is not None:
             self.pages_sent()
+        _downloads(self.last)
 
     def _build_pages(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
         """In the child: the shared pages, claimed from the last back."""
@@ -171,6 +171,18 @@ class PageShare:
     def cancel(self) -> None:
         stop(self.process)
         self.process = None
+
+
+def _downloads(work: Callable[[], None] | None) -> None:
+    """In the child: write files beside the pages; a failure is told and ends the child."""
+    if work is None:
+        return
+    try:
+        work()
+    except Exception as error:
+        why = why_not_written(error) if isinstance(error, OSError) else error
+        log.error("写入下载文件时出错：%s", why)
+        sys.exit(DOWNLOADS_FAILED)
 
 
 class _Count(logging.Handler):
