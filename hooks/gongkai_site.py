@@ -124,6 +124,7 @@ def on_shutdown() -> None:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # A session's previous build may still be writing its downloads: this build takes over.
     memory.busy()
+    memory.collect_less()
     carried = memory.take_over()
     index = _index_writer(config)
     try:

@@ -641,3 +641,30 @@ def test_the_page_child_writes_the_feed_after_its_last_page(
     assert failed.returncode != 0
     assert "写入下载文件的后台进程失败（退出码 3）" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_young_objects_are_collected_less_often_while_building_and_as_before_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from gongkai import memory
+    from gongkai.render.renderer import Renderer
+
+    seen: list[int] = []
+    render = Renderer.render
+
+    def noted(renderer: Renderer, page: Any) -> str:
+        seen.append(gc.get_threshold()[0])
+        return render(renderer, page)
+
+    monkeypatch.setattr(Renderer, "render", noted)
+    before = gc.get_threshold()
+    env = {**EPOCH, "GONGKAI_SERIAL": "1"}  # every page rendered in this process
+    assert mkdocs_build(ROOT, tmp_path / "site", env=env).returncode == 0
+    assert seen and set(seen) == {memory.YOUNG_OBJECTS}
+    assert gc.get_threshold() == before
+    project = copy_project(tmp_path / "broken")  # a failed build leaves it as it was too
+    (project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml").write_text("year: [", "utf-8")
+    assert mkdocs_build(project, tmp_path / "none", env=env).returncode != 0
+    assert gc.get_threshold() == before
