@@ -34,7 +34,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -343,10 +343,22 @@ def _yaml_text(text: str) -> str:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    share = _current().share
-    if share is not None:
-        share.start(config, files, nav)
+    build = _current()
+    if build.index is not None:  # which pages will come, so that each is written as it comes
+        pages = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        build.index.expect([_order(file, build.pages.get(file.src_uri)) for file in pages])
+    if build.share is not None:
+        build.share.start(config, files, nav)
     return nav
+
+
+def _order(file: File, site_page: SitePage | None) -> tuple[int, int, str]:
+    """Where the page will sort in the full-text index (the site's own pages: last)."""
+    url = "" if file.url in (".", "./") else file.url  # the page's URL, as MkDocs' Page.url
+    if site_page is None:
+        return PageText(url, "").order()
+    shown = describe(site_page)
+    return PageText(url, "", year=shown.get("year", ""), rank=shown["rank"]).order()
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

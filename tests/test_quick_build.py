@@ -668,3 +668,64 @@ def test_young_objects_are_collected_less_often_while_building_and_as_before_aft
     (project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml").write_text("year: [", "utf-8")
     assert mkdocs_build(project, tmp_path / "none", env=env).returncode != 0
     assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize("serial", [False, True], ids=["two-cores", "one-core"])
+@pytest.mark.parametrize("said", ["as-they-come", "two-fewer", "two-more"])
+def test_text_files_written_as_the_pages_come_equal_the_index_of_all_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, serial: bool, said: str
+) -> None:
+    # The build says which pages will come, so that each page's text file is written as it
+    # comes; should other pages come than were said, the index is still that of the pages.
+    if serial:
+        monkeypatch.setenv("GONGKAI_SERIAL", "1")
+    pages = _sample_pages(300)
+    coming = {"as-they-come": pages, "two-fewer": pages[2:], "two-more": pages[:-2]}[said]
+    write_fulltext(coming, tmp_path / "all")
+    (tmp_path / "streamed/search/t").mkdir(parents=True)
+    (tmp_path / "streamed/search/t/999.js").write_text("an earlier build's", "utf-8")
+    writer = IndexWriter(tmp_path / "streamed")
+    writer.expect([page.order() for page in pages])
+    for page in reversed(coming):
+        writer.add(page)
+    writer.close()
+    assert fingerprint(tmp_path / "streamed") == fingerprint(tmp_path / "all")
+
+
+def test_each_text_file_is_written_when_its_page_comes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GONGKAI_SERIAL", "1")  # the pages are added in this process
+    pages = _sample_pages(40)
+    writer = IndexWriter(tmp_path)
+    writer.expect([page.order() for page in pages])
+    number = sorted(page.order() for page in pages).index(pages[7].order())
+    writer.add(pages[7])
+    text = (tmp_path / f"search/t/{number}.js").read_text("utf-8")
+    assert text.startswith(f"GK_T({number},") and pages[7].sections[0].text in text
+    assert len(list((tmp_path / "search/t").iterdir())) == 1
+    for page in pages:
+        if page is not pages[7]:
+            writer.add(page)
+    writer.close()
+    write_fulltext(pages, tmp_path / "all")
+    assert fingerprint(tmp_path / "search") == fingerprint(tmp_path / "all/search")
+
+
+def test_a_build_says_each_page_the_index_will_get(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every page sent to the index was said beforehand, with the place it sorts at: the
+    # site's own pages, the home page (whose address MkDocs writes two ways) and each kind
+    # of generated page.
+    said: list[Any] = []
+    sent: list[Any] = []
+    expect, add = IndexWriter.expect, IndexWriter.add
+    monkeypatch.setattr(IndexWriter, "expect", lambda w, p: said.extend(p) or expect(w, p))
+    monkeypatch.setattr(IndexWriter, "add", lambda w, p: sent.append(p.order()) or add(w, p))
+    env = {**EPOCH, "GONGKAI_SERIAL": "1"}  # every page sent from this process
+    assert mkdocs_build(ROOT, tmp_path / "site", env=env).returncode == 0
+    assert sorted(sent) == sorted(said)
+    assert len(set(said)) == len(said) > 15
+    assert {rank for rank, _, _ in said} == {0, 1, 2, 5, 9}
+    assert (5, 0, "") in said

@@ -243,13 +243,21 @@ class IndexWriter:
             context = multiprocessing.get_context("fork")
             # A page, ``None`` when a sender has sent its last page, or, from the build when it
             # has, how many others send pages.
-            self.queue: multiprocessing.Queue[PageText | int | None] = context.Queue()
+            self.queue: multiprocessing.Queue[PageText | _Expected | int | None] = context.Queue()
             # Pages still in the pipe when the build ends matter to nobody (close() has waited
             # for the child, or the child died): the build must not wait at its exit to send
             # them to a reader that is gone (seen when the system killed the child).
             self.queue.cancel_join_thread()
             self.process = context.Process(target=self._collect, daemon=True)
             self.process.start()
+
+    def expect(self, pages: list[Order]) -> None:
+        """Say, before the first page, which pages will come (their ``PageText.order()``): each
+        page's own text file is then written as it comes, not all at once after the last."""
+        if self.process is None:
+            self.postings.expect(pages, self.site_dir)
+        else:
+            self.queue.put(_Expected(pages))
 
     def add(self, page: PageText) -> None:
         if self.process is None:
@@ -271,11 +279,13 @@ class IndexWriter:
                     ended += 1
                 elif isinstance(item, int):
                     others = item
+                elif isinstance(item, _Expected):
+                    self.postings.expect(item.pages, self.site_dir)
                 else:
                     self.postings.add(item)
             self.postings.write(self.site_dir)
 
-    def _next(self) -> PageText | int | None:
+    def _next(self) -> PageText | _Expected | int | None:
         """The next page; the child leaves when the build was killed before it sent them all
         (it would otherwise wait for ever)."""
         while True:
@@ -314,11 +324,20 @@ class IndexWriter:
         stop(self.process)
 
 
+Order = tuple[int, int, str]  # where a page sorts: PageText.order()
+
+
+class _Expected(NamedTuple):
+    """The pages a build will send, said before the first."""
+
+    pages: list[Order]
+
+
 class _Listed(NamedTuple):
     """What the index keeps in memory of a page while pages come: where it sorts, what its
     entry in the page list shows, and where its text lies in the spool."""
 
-    order: tuple[int, int, str]
+    order: Order
     url: str
     title: str
     year: str
@@ -338,6 +357,16 @@ class _Postings:
         self.pages: list[_Listed] = []
         self.entries: dict[str, array[int]] = {}
         self.texts: IO[bytes] | None = None  # made at the first page, in the process gathering
+        # With the pages said beforehand: each one's number, and the text files written as
+        # the pages came (number → the page written there). Written at the end, after the
+        # last page, a thousand files held the build up to a second and a half on a busy disk.
+        self.numbers: dict[Order, int] = {}
+        self.written: dict[int, Order] = {}
+        self.folder: Path | None = None
+
+    def expect(self, pages: list[Order], site_dir: Path) -> None:
+        self.numbers = {order: number for number, order in enumerate(sorted(set(pages)))}
+        self.folder = _emptied(site_dir / DIRECTORY / "t")
 
     def add(self, page: PageText) -> None:
         arrival = len(self.pages)
@@ -347,11 +376,14 @@ class _Postings:
             self.texts = tempfile.TemporaryFile()  # noqa: SIM115 - closed by write()
         start = self.texts.tell()
         self.texts.write(text)
+        order = page.order()
         self.pages.append(
-            _Listed(
-                page.order(), page.url, page.title, page.year, page.department, start, len(text)
-            )
+            _Listed(order, page.url, page.title, page.year, page.department, start, len(text))
         )
+        number = self.numbers.get(order)
+        if self.folder is not None and number is not None and number not in self.written:
+            (self.folder / f"{number}.js").write_bytes(_text_script(number, text))
+            self.written[number] = order
         entries = self.entries
         for term, where in _terms(page).items():
             found = entries.get(term)
@@ -380,28 +412,31 @@ class _Postings:
             encoded[term] = ".".join(parts)
         texts, self.texts = self.texts or io.BytesIO(), None
         try:
-            return _write(ordered, encoded, site_dir, texts)
+            return _write(ordered, encoded, site_dir, texts, self.written)
         finally:
             texts.close()
 
 
 def _write(
-    ordered: list[_Listed], encoded: dict[str, str], site_dir: Path, texts: IO[bytes]
+    ordered: list[_Listed],
+    encoded: dict[str, str],
+    site_dir: Path,
+    texts: IO[bytes],
+    written_before: dict[int, Order] | None = None,
 ) -> IndexFiles:
     """Write the index files: postings shards, page metadata, each page's text (read back
-    from ``texts``)."""
+    from ``texts``), but for the text files ``written_before`` as the pages came: each kept
+    where the page it holds has that number in the end (every one, unless other pages came
+    than were said), the others written again or removed."""
+    early = written_before or {}
     total = sum(len(t.encode()) + len(p) + 6 for t, p in encoded.items())
     count = 1
     while count < 4096 and total / count > SHARD_TARGET:
         count *= 2
     root = site_dir / DIRECTORY
     written = bytes_written = 0
-    for folder in ("s", "m", "t"):
-        target = root / folder
-        if target.is_dir():
-            for old in target.glob("*.js"):
-                old.unlink()
-        target.mkdir(parents=True, exist_ok=True)
+    for folder in ("s", "m") if early else ("s", "m", "t"):
+        _emptied(root / folder)
     shards: list[dict[str, str]] = [{} for _ in range(count)]
     for term in sorted(encoded):
         shards[_shard(term, count)][term] = encoded[term]
@@ -415,14 +450,33 @@ def _write(
         bytes_written += _script(root / "m" / f"{start // META_CHUNK}.js", "GK_M", start, chunk)
         written += 1
     for number, page in enumerate(ordered):
+        written += 1
+        if early.get(number) == page.order:  # the same number, the same text
+            bytes_written += len(b"GK_T(%d," % number) + page.size + len(b");\n")
+            continue
         texts.seek(page.start)
-        content = b"GK_T(%d," % number + texts.read(page.size) + b");\n"
+        content = _text_script(number, texts.read(page.size))
         (root / "t" / f"{number}.js").write_bytes(content)
         bytes_written += len(content)
-        written += 1
+    for number in early:
+        if number >= len(ordered):
+            (root / "t" / f"{number}.js").unlink()
     settings = {"shards": count, "meta": META_CHUNK, "pages": len(ordered)}
     bytes_written += _script(root / "gongkai-settings.js", "GK_SETTINGS", 0, settings)
     return IndexFiles(written + 1, bytes_written, count)
+
+
+def _text_script(number: int, text: bytes) -> bytes:
+    return b"GK_T(%d," % number + text + b");\n"
+
+
+def _emptied(folder: Path) -> Path:
+    """``folder`` made, without the index files an earlier build left there."""
+    if folder.is_dir():
+        for old in folder.glob("*.js"):
+            old.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _script(path: Path, call: str, key: int, value: object) -> int:
