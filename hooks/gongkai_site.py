@@ -55,7 +55,7 @@ from gongkai.outputs.search import describe, empty_material_index
 from gongkai.pages import SitePage, headings, navigation, page_year, placed
 from gongkai.render.builders import archive_line, archive_pages, plan, versions
 from gongkai.render.environment import TEMPLATES, THEME, quick_listing, theme_environment
-from gongkai.render.generated import GeneratedPage, kept_pages
+from gongkai.render.generated import FrontMatterPage, GeneratedPage, kept_pages
 from gongkai.render.pageshare import CLAIMED, ELSEWHERE, PageShare
 from gongkai.render.renderer import Renderer
 from gongkai.settings import Settings, SettingsError, load_settings
@@ -248,6 +248,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             config, uri, content=front_matter + "---\n", inclusion=inclusion
         )
         page.touched = touched
+        if not site_page.in_nav:  # MkDocs makes a plain Page for the pages in its navigation
+            FrontMatterPage(None, page, config)
         files.append(page)
         kept[uri] = page
     folder = build.site.settings.version_folder

@@ -729,3 +729,41 @@ def test_a_build_says_each_page_the_index_will_get(
     assert len(set(said)) == len(said) > 15
     assert {rank for rank, _, _ in said} == {0, 1, 2, 5, 9}
     assert (5, 0, "") in said
+
+
+def test_generated_pages_outside_the_navigation_skip_the_markdown_conversion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Their Markdown is front matter only: no converter is made for them (one with every
+    # extension per page was a tenth of the build), only for the pages MkDocs' navigation
+    # makes and the site's own Markdown pages. The site is the same (other tests, byte for byte).
+    import markdown
+
+    from gongkai.render.generated import FrontMatterPage
+
+    made: list[object] = []
+    convert = markdown.Markdown.__init__
+
+    def counted(converter: markdown.Markdown, *args: Any, **kwargs: Any) -> None:
+        made.append(converter)
+        convert(converter, *args, **kwargs)
+
+    monkeypatch.setattr(markdown.Markdown, "__init__", counted)
+    env = {**EPOCH, "GONGKAI_SERIAL": "1"}  # every page made in this process
+    assert mkdocs_build(ROOT, tmp_path / "site", env=env).returncode == 0
+    planned = plan(load_site(Settings(root=ROOT)).catalog)
+    own = len(list((ROOT / "docs").glob("*.md")))
+    checking_settings = 1  # MkDocs makes one as it checks mkdocs.yml's extensions
+    assert len(made) == sum(page.in_nav for page in planned) + own + checking_settings
+    assert sum(not page.in_nav for page in planned) > 10
+
+    # Should such a page hold Markdown after all, it is converted as MkDocs would.
+    page = FrontMatterPage.__new__(FrontMatterPage)
+    page.markdown = "# 标题\n\n正文"
+    page.file = None  # type: ignore[assignment]
+    rendered: list[str] = []
+    monkeypatch.setattr(
+        "mkdocs.structure.pages.Page.render", lambda self, c, f: rendered.append(self.markdown)
+    )
+    page.render(None, None)  # type: ignore[arg-type]
+    assert rendered == ["# 标题\n\n正文"]
