@@ -124,8 +124,7 @@ def synthesise(data: Path, count: int) -> None:
             name = f"{first}{second}经费{index}号"
             report = dict(sample)
             _vary(report, random.Random(year * 100_000 + index))
-            report["name"] = name
-            report["slug"] = f"xiangmu-{index}"
+            report["name"] = name  # its URL name read from it, as for most real reports
             base = 10000 * (1 + index % 50)
             report["budget"] = [
                 {"year": year - 1, "initial": base, "executed": base},

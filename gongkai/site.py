@@ -13,6 +13,7 @@ from gongkai.checks.deadlines import Assessment, Status, assess
 from gongkai.checks.ledger import EVENTS, LEDGER_FILE, Ledger, verify, verify_against_archive
 from gongkai.checks.scoring import ScoreCard, score_report
 from gongkai.checks.tally import tally
+from gongkai.model import slug as names
 from gongkai.model.attachments import check_attachments
 from gongkai.model.catalog import Catalog, ProjectYear, load_catalog
 from gongkai.model.errors import DataError, DataErrors, field_path
@@ -116,6 +117,7 @@ def future_dates(catalog: Catalog, on: dt.date) -> list[DataError]:
 def load_site(settings: Settings, on: dt.date | None = None) -> Site:
     """Read and check the data and its publication records; raise :class:`DataErrors` with every
     problem, or return the site."""
+    names.recall(settings.root)  # the names' URL names and pinyin, as earlier builds read them
     catalog = load_catalog(settings.data_path, until_year=settings.until_year)
     ledger = Ledger.load(settings.data_path)
     ledger_shown = f"{settings.data_path.name}/{LEDGER_FILE}"

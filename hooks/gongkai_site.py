@@ -42,6 +42,7 @@ from mkdocs.structure.toc import get_toc
 from gongkai import memory
 from gongkai.commands.building import HOLDS_PROJECT, holds_project
 from gongkai.dependencies import Change, Snapshot, touched_bundles, touched_pages
+from gongkai.model import slug as names
 from gongkai.model.errors import DataErrors
 from gongkai.outputs.assets import compress_assets, fingerprinted, needs_fingerprint
 from gongkai.outputs.background import Background, BackgroundError
@@ -434,6 +435,8 @@ def _post_build() -> None:
         index.finish(others=1 if share is not None and share.started else 0)
     if share is not None:
         _waited(share.wait)
+    # What the pages' names read as, for the next build (see gongkai.model.slug).
+    names.remember(site.settings.root)
     if site.settings.version_folder:
         return  # feed, originals and search index: the archive keeps the newest version's
     copy_attachments(site.catalog, site_dir)

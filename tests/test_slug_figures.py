@@ -1,9 +1,16 @@
+import json
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from conftest import copy_project, mkdocs_build
 
 from gongkai.checks.figures import totals, trend
 from gongkai.checks.indicators import filled_columns, layout
 from gongkai.model.report import BudgetYear, Indicator
-from gongkai.model.slug import slugify
+from gongkai.model.slug import MEMO_FILE, slugify
 
 
 def test_slugs_are_pinyin_words() -> None:
@@ -99,3 +106,66 @@ def test_indicator_layout_merges_like_the_form() -> None:
     shown, blank = filled_columns(rows)
     assert shown == [("target", "指标值")]
     assert "权重" in blank
+
+
+_READ_NAMES = """
+import json, sys
+from pathlib import Path
+from gongkai.model import slug
+from gongkai.settings import Settings
+from gongkai.site import load_site
+root = Path(sys.argv[1])
+site = load_site(Settings(root=root))
+keys = [slug.pinyin_key(d.name) for d in site.catalog.departments.values()]
+slug.remember(root)
+loaded = [name for name in ("jieba", "pypinyin") if name in sys.modules]
+print(json.dumps({"loaded": loaded, "slugs": [e.slug for e in site.catalog.reports], "keys": keys}))
+"""
+
+
+def _read_names(root: Path) -> dict[str, Any]:
+    ran = subprocess.run(
+        [sys.executable, "-c", _READ_NAMES, str(root)], capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    return json.loads(ran.stdout)
+
+
+def test_a_build_remembers_what_names_read_as_for_the_next(tmp_path: Path) -> None:
+    # The sample's reports name no URL of their own: each build read every name with jieba
+    # and pypinyin (0.7 s to load their dictionaries). The next build of the same names
+    # loads neither, and reads the same URL names and pinyin.
+    project = copy_project(tmp_path / "project")
+    first = _read_names(project)
+    assert first["loaded"] == ["jieba", "pypinyin"]
+    assert "baoan-feiyong" in first["slugs"] and first["keys"]
+    again = _read_names(project)
+    assert again == {**first, "loaded": []}
+
+    memo = project / MEMO_FILE
+    held = json.loads(memo.read_text(encoding="utf-8"))
+    # A memo of other code, or holding what is no URL name, is not believed.
+    memo.write_text(json.dumps({**held, "recipe": "older"}), encoding="utf-8")
+    assert _read_names(project) == first
+    name = next(iter(held["slugs"]))
+    bad = {**held, "slugs": {**held["slugs"], name: "../../etc"}}
+    memo.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    assert _read_names(project)["slugs"] == first["slugs"]
+    memo.write_text("{not json", encoding="utf-8")
+    assert _read_names(project) == first
+    # A renamed project's old name is not kept.
+    assert set(json.loads(memo.read_text(encoding="utf-8"))["slugs"]) == set(held["slugs"])
+
+
+def test_a_memo_that_cannot_be_written_is_only_not_kept(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    (project / ".cache").write_text("a file where the folder would be", encoding="utf-8")
+    assert _read_names(project)["slugs"]
+    assert (project / ".cache").is_file()
+
+
+def test_the_build_keeps_the_names_its_pages_sort_by(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    assert mkdocs_build(project, tmp_path / "site").returncode == 0
+    memo = json.loads((project / MEMO_FILE).read_text(encoding="utf-8"))
+    assert memo["keys"] and memo["slugs"]

@@ -12,20 +12,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jieba
-from pypinyin import Style, lazy_pinyin, pinyin
-
 from gongkai.model.catalog import Project, ProjectYear
 from gongkai.model.money import YUAN_PER_WAN, plain, quantize
 from gongkai.model.report import Department
+from gongkai.model.slug import quiet_jieba
 from gongkai.pages import SitePage
 
 Reading = tuple[tuple[str, ...], ...]  # words, each a tuple of syllables
 
 
 def load_words() -> None:
-    """Load jieba's dictionary of words now (about a second) rather than at the first name."""
-    jieba.initialize()
+    """Load jieba's dictionary of words now (about a second) rather than at the first name;
+    imported here, not by the build's own process, which need not read names."""
+    quiet_jieba().initialize()
 
 
 @cache
@@ -33,7 +32,9 @@ def readings(text: str) -> tuple[Reading, ...]:
     """Pinyin readings of ``text``, word by word as jieba cuts it: the reading pypinyin gives in
     context first (会计 kuai ji, 银行 yin hang), then, for a one-character word with several
     readings, each other one, so that an ambiguous character is found under both."""
-    words = list(jieba.cut(text))
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    words = list(quiet_jieba().cut(text))
     primary = [tuple(_plain(s) for s in lazy_pinyin(word, style=Style.NORMAL)) for word in words]
     found = [tuple(primary)]
     for index, word in enumerate(words):

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pypinyin import lazy_pinyin
-
 from gongkai.checks.audit import Severity, form_total_gaps, tally
 from gongkai.checks.deadlines import LEGAL_BASIS, Status
 from gongkai.checks.figures import TrendRow, change, totals, trend
@@ -26,6 +24,7 @@ from gongkai.model.catalog import Catalog, Project, ProjectYear
 from gongkai.model.dates import PartialDate
 from gongkai.model.money import change_amount, percent, plain, wan
 from gongkai.model.report import Department, DocumentKind, field_label
+from gongkai.model.slug import pinyin_key
 from gongkai.outputs.listing import (
     ALL_PROJECTS,
     Move,
@@ -158,7 +157,7 @@ def _home(site: Site, page: SitePage) -> Context:
         # By the pinyin of the name a reader looks for, as a directory is.
         "departments": sorted(
             ((d, len(catalog.of_department(d.slug))) for d in _publishing(catalog)),
-            key=lambda pair: (lazy_pinyin(pair[0].short_name or pair[0].name), pair[0].slug),
+            key=lambda pair: (pinyin_key(pair[0].short_name or pair[0].name), pair[0].slug),
         ),
         # Projects, not documents: a project-year's two documents are one project.
         "year_counts": {y: len(catalog.counted(catalog.in_year(y))) for y in catalog.years},
