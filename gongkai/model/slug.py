@@ -35,6 +35,7 @@ _slugs: dict[str, str] = {}
 _keys: dict[str, list[str]] = {}
 _asked: set[str] = set()
 _kept_at: set[Path] = set()  # memos that hold everything worked out so far
+_recalled: set[Path] = set()  # memos read by this process
 
 
 def slugify(name: str) -> str:
@@ -101,9 +102,10 @@ def _recipe() -> str:
 
 def recall(root: Path) -> None:
     """Read the memo of earlier builds of the project at ``root`` (nothing if it is missing,
-    unreadable or of other code)."""
-    if os.environ.get(NO_CACHE):
+    unreadable or of other code). Read once a process: a serve session holds it since."""
+    if os.environ.get(NO_CACHE) or root.resolve() in _recalled:
         return
+    _recalled.add(root.resolve())
     try:
         memo = json.loads((root / MEMO_FILE).read_text(encoding="utf-8"))
         if memo.get("recipe") != _recipe():
