@@ -39,6 +39,8 @@ from typing import Any
 
 import yaml
 
+from gongkai.model.slug import slugify
+
 ROOT = Path(__file__).resolve().parent.parent
 YEARS = (2019, 2020, 2021, 2022, 2023)
 WORDS = "保安 接访 维稳 培训 宣传 信息化 办公 设备 维修 调解 法律 援助 档案 安全 应急 调研".split()  # noqa: SIM905
@@ -290,7 +292,8 @@ def measure_rebuild(project: Path, data: Path, edits: int = 3) -> float:
     )
     try:
         path = next(iter(sorted((data / str(YEARS[-1])).rglob("*.yml"))))
-        url = f"http://127.0.0.1:{port}/{YEARS[-1]}/{path.stem}/"
+        name = yaml.safe_load(path.read_text(encoding="utf-8"))["name"]
+        url = f"http://127.0.0.1:{port}/{YEARS[-1]}/{slugify(name)}/"  # its URL name
         _wait_for(url, "<html", limit=1800)
         times = []
         for number in range(edits):
