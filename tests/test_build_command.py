@@ -32,7 +32,7 @@ def test_gongkai_build_makes_the_same_site_as_mkdocs_build(project: Path, tmp_pa
     assert f"网站已生成：{(project / 'site').resolve()}" in built.stdout
     assert mkdocs_build(project, tmp_path / "plain").returncode == 0
     assert fingerprint(project / "site") == fingerprint(tmp_path / "plain")
-    assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []  # no staging
 
 
 def test_a_strict_warning_leaves_the_last_site_as_it_was(project: Path) -> None:
@@ -51,7 +51,7 @@ def test_a_strict_warning_leaves_the_last_site_as_it_was(project: Path) -> None:
     assert "Traceback" not in failed.stderr
     # plain `mkdocs build --strict` would have written broken/index.html into the site
     assert fingerprint(site) == before
-    assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []  # no staging
 
 
 def _build_with_a_change(project: Path, name: str, old: str, new: str) -> tuple[Any, bool]:
@@ -219,7 +219,7 @@ def test_a_site_folder_that_holds_anything_else_is_refused(tmp_path: Path, targe
         if target.startswith("data"):
             assert "是网站项目本身的文件夹" in plain.stderr, plain.stderr
     assert fingerprint(project) == before
-    assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []  # no staging
 
 
 @pytest.mark.skipif(not second_core(), reason="the work is done in the build's own process")

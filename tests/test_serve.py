@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import as_a_terminal_starts_it, copy_project
+from conftest import as_a_terminal_starts_it, copy_project, run_cli
 
 
 def free_port() -> int:
@@ -248,3 +248,32 @@ def test_without_a_site_configuration_the_clerk_is_told_where_to_run(
     assert ran.returncode == 1 and "Traceback" not in ran.stderr, ran.stderr
     assert f"找不到网站配置文件 mkdocs.yml（当前文件夹 {tmp_path}）" in ran.stderr
     assert "请在网站项目的文件夹（有 mkdocs.yml 和 data 的那个）中运行" in ran.stderr
+
+
+def test_a_failure_that_is_not_the_address_is_told_as_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A folder the first build could not write was said to be the address's fault ("预览地址
+    # … 无法使用（No such file or directory）").
+    import errno
+
+    from mkdocs.commands import serve as serving
+
+    project = copy_project(tmp_path / "project")
+
+    def unwritable(**kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(project / "x.json"))
+
+    monkeypatch.setattr(serving, "serve", unwritable)
+    ran = run_cli(project, "serve", "--dev-addr", "127.0.0.1:8765")
+    assert ran.returncode == 1
+    assert "预览未能开始：没有写入权限" in ran.stderr and "x.json" in ran.stderr, ran.stderr
+    assert "预览地址 127.0.0.1:8765 无法使用" not in ran.stderr
+
+    # The address itself: still told as the address.
+    def elsewhere(**kwargs: object) -> None:
+        raise OSError(errno.EADDRNOTAVAIL, "Cannot assign requested address")
+
+    monkeypatch.setattr(serving, "serve", elsewhere)
+    ran = run_cli(project, "serve", "--dev-addr", "10.255.255.1:8765")
+    assert "预览地址 10.255.255.1:8765 无法使用（Cannot assign requested address）" in ran.stderr

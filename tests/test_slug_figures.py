@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import copy_project, mkdocs_build
 
 from gongkai.checks.figures import totals, trend
@@ -169,3 +170,28 @@ def test_the_build_keeps_the_names_its_pages_sort_by(tmp_path: Path) -> None:
     assert mkdocs_build(project, tmp_path / "site").returncode == 0
     memo = json.loads((project / MEMO_FILE).read_text(encoding="utf-8"))
     assert memo["keys"] and memo["slugs"]
+
+
+def test_the_memo_works_in_the_standalone_program_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The standalone program holds neither the source nor the packages' records: the memo's
+    # recipe is then its own version, and a build does not fail for it (it did: "写入失败").
+    from importlib.metadata import PackageNotFoundError
+
+    from gongkai.model import slug
+
+    def unknown(package: str) -> str:
+        raise PackageNotFoundError(package)
+
+    monkeypatch.setattr(slug, "__file__", str(tmp_path / "not-there/slug.py"))
+    monkeypatch.setattr(slug, "version", unknown)
+    monkeypatch.setattr(slug, "_kept_at", set())
+    monkeypatch.setattr(slug, "_recalled", set())
+    slugify("保安费用")
+    slug.remember(tmp_path)
+    memo = json.loads((tmp_path / MEMO_FILE).read_text(encoding="utf-8"))
+    assert memo["slugs"]["保安费用"] == "baoan-feiyong"
+    monkeypatch.setattr(slug, "_slugs", {})
+    slug.recall(tmp_path)
+    assert slug._slugs["保安费用"] == "baoan-feiyong"

@@ -8,6 +8,7 @@ import errno
 import json
 import logging
 import re
+import socket
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -276,6 +277,20 @@ def _no_config(args: argparse.Namespace) -> str | None:
     )
 
 
+def _about_the_address(error: BaseException | None) -> bool:
+    """Whether the preview could not listen where it was told (another failure is told as
+    itself: a folder that cannot be written was blamed on the address)."""
+    while error is not None:
+        if isinstance(error, socket.gaierror) or (
+            isinstance(error, OSError)
+            and error.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES)
+            and error.filename is None
+        ):
+            return True
+        error = error.__context__
+    return False
+
+
 def _taken(error: BaseException | None) -> bool:
     """Whether the address was in use, even if MkDocs' cleaning up after it failed too."""
     while error is not None:
@@ -338,6 +353,9 @@ def _serve(args: argparse.Namespace) -> int:
             dev_addr=args.dev_addr,
         )
     except OSError as error:  # the address: taken by another preview, or not this machine's
+        if not _about_the_address(error):  # the first build could not write, say
+            print(f"预览未能开始：{why_not_written(error)}", file=sys.stderr)
+            return EXIT_DATA_ERROR
         if _taken(error):
             why = "已被占用，可能已有一个 gongkai serve 在运行：请先关掉它，或"
         else:

@@ -17,10 +17,11 @@ import os
 import re
 import unicodedata
 from functools import cache
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
 
+import gongkai
 from gongkai.files import write_text_atomically
 
 MEMO_FILE = Path(".cache") / "gongkai" / "names.json"  # under the folder of mkdocs.yml
@@ -94,10 +95,19 @@ def _worked_out_slug(name: str) -> str:
 
 
 def _recipe() -> str:
-    """What else decides the answers: this code and the two dictionaries' versions."""
-    source = Path(__file__).read_bytes()
-    versions = f"{version('jieba')} {version('pypinyin')}"
-    return hashlib.sha256(source + versions.encode()).hexdigest()
+    """What else decides the answers: this code and the two dictionaries' versions (in the
+    standalone program, which holds no source and no package records, its own version)."""
+    try:
+        source = Path(__file__).read_bytes()
+    except OSError:
+        source = gongkai.__version__.encode()
+    versions = []
+    for package in ("jieba", "pypinyin"):
+        try:
+            versions.append(version(package))
+        except PackageNotFoundError:
+            versions.append(f"{package} {gongkai.__version__}")
+    return hashlib.sha256(source + " ".join(versions).encode()).hexdigest()
 
 
 def recall(root: Path) -> None:
