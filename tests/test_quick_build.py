@@ -554,10 +554,18 @@ def test_the_page_child_writes_the_downloads_then_shares_the_pages(
     # A failure there fails the build, in words.
     from gongkai.outputs import opendata
 
-    def broken(*args: object, **kwargs: object) -> None:
-        raise OSError("磁盘已满")
+    _a_child_failure_is_told(tmp_path, monkeypatch, opendata, "_entry_parts")
 
-    monkeypatch.setattr(opendata, "_entry_parts", broken)
+
+def _a_child_failure_is_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: object, name: str
+) -> None:
+    """With ``module.name`` failing in the page child, the build fails and says so, in words."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(module, name, broken)
     failed = mkdocs_build(ROOT, tmp_path / "failed", env=EPOCH)
     assert failed.returncode != 0
     assert "写入下载文件的后台进程失败（退出码 3）" in failed.stderr
@@ -633,14 +641,7 @@ def test_the_page_child_writes_the_feed_after_its_last_page(
     ).read_bytes()
 
     # A failure there fails the build, in words, as for the downloads.
-    def broken(*args: object, **kwargs: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(feed, "slugify", broken)
-    failed = mkdocs_build(ROOT, tmp_path / "failed", env=EPOCH)
-    assert failed.returncode != 0
-    assert "写入下载文件的后台进程失败（退出码 3）" in failed.stderr
-    assert "Traceback" not in failed.stderr
+    _a_child_failure_is_told(tmp_path, monkeypatch, feed, "slugify")
 
 
 def test_young_objects_are_collected_less_often_while_building_and_as_before_after(
