@@ -47,7 +47,13 @@ from gongkai.model.errors import DataErrors
 from gongkai.outputs.assets import compress_assets, fingerprinted, needs_fingerprint
 from gongkai.outputs.background import Background, BackgroundError
 from gongkai.outputs.feed import FEED_FILE, atom_feed
-from gongkai.outputs.fulltext import IndexWriter, PageText, page_text, write_fulltext
+from gongkai.outputs.fulltext import (
+    IndexWriter,
+    PageText,
+    index_order,
+    page_text,
+    write_fulltext,
+)
 from gongkai.outputs.kept import CACHE_FOLDER, KeptBundles
 from gongkai.outputs.listing import write_lists
 from gongkai.outputs.opendata import write_downloads
@@ -356,12 +362,8 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 def _order(file: File, site_page: SitePage | None) -> tuple[int, int, str]:
-    """Where the page will sort in the full-text index (the site's own pages: last)."""
     url = "" if file.url in (".", "./") else file.url  # the page's URL, as MkDocs' Page.url
-    if site_page is None:
-        return PageText(url, "").order()
-    shown = describe(site_page)
-    return PageText(url, "", year=shown.get("year", ""), rank=shown["rank"]).order()
+    return index_order(url, site_page)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

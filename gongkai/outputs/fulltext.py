@@ -38,14 +38,15 @@ from gongkai.outputs.background import (
     second_core,
     stop,
 )
-from gongkai.outputs.search import load_words, readings
-from gongkai.pages import headings
+from gongkai.outputs.search import describe, load_words, readings
+from gongkai.pages import SitePage, headings
 
 # Where a term was found, best first: a name, an indicator, a heading, the body.
 NAME, INDICATOR, HEADING, BODY = 0, 1, 2, 3
 META_CHUNK = 200  # pages per meta file
 SHARD_TARGET = 48 * 1024  # bytes of postings aimed at per shard file
 DIRECTORY = "search"
+Order = tuple[int, int, str]  # where a page sorts: PageText.order()
 
 _DROP = re.compile(r"<(style|script|svg|figure)\b.*?</\1>", re.S | re.I)
 _INDICATORS = re.compile(r'<table class="gk gk-indicators">.*?</table>', re.S)
@@ -126,6 +127,15 @@ def page_text(
     if extra:
         sections.append(Section("yusuan", "金额", extra))
     return PageText(url, title, year, department, rank, names or [title], sections)
+
+
+def index_order(url: str, page: SitePage | None) -> Order:
+    """Where the page at ``url`` sorts in the index (``PageText.order``), known before it is
+    rendered; the site's own Markdown pages (``None``) come last."""
+    if page is None:
+        return PageText(url, "").order()
+    shown = describe(page)
+    return PageText(url, "", year=shown.get("year", ""), rank=shown["rank"]).order()
 
 
 def bigrams(text: str) -> set[str]:
@@ -322,9 +332,6 @@ class IndexWriter:
     def cancel(self) -> None:
         """Stop the child of a build that failed."""
         stop(self.process)
-
-
-Order = tuple[int, int, str]  # where a page sorts: PageText.order()
 
 
 class _Expected(NamedTuple):
