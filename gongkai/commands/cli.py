@@ -10,6 +10,7 @@ import logging
 import re
 import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -277,27 +278,34 @@ def _no_config(args: argparse.Namespace) -> str | None:
     )
 
 
-def _about_the_address(error: BaseException | None) -> bool:
+def _with_context(error: BaseException | None) -> Iterator[BaseException]:
+    """``error`` and each error it was raised while handling (MkDocs' cleaning up after a
+    failed start can fail too, hiding the first)."""
+    while error is not None:
+        yield error
+        error = error.__context__
+
+
+def _about_the_address(error: BaseException) -> bool:
     """Whether the preview could not listen where it was told (another failure is told as
     itself: a folder that cannot be written was blamed on the address)."""
-    while error is not None:
-        if isinstance(error, socket.gaierror) or (
-            isinstance(error, OSError)
-            and error.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES)
-            and error.filename is None
-        ):
-            return True
-        error = error.__context__
-    return False
+    return any(
+        isinstance(cause, socket.gaierror)
+        or (
+            isinstance(cause, OSError)
+            and cause.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES)
+            and cause.filename is None
+        )
+        for cause in _with_context(error)
+    )
 
 
-def _taken(error: BaseException | None) -> bool:
-    """Whether the address was in use, even if MkDocs' cleaning up after it failed too."""
-    while error is not None:
-        if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
-            return True
-        error = error.__context__
-    return False
+def _taken(error: BaseException) -> bool:
+    """Whether the address was in use."""
+    return any(
+        isinstance(cause, OSError) and cause.errno == errno.EADDRINUSE
+        for cause in _with_context(error)
+    )
 
 
 def _build(args: argparse.Namespace) -> int:

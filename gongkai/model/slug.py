@@ -94,6 +94,7 @@ def _worked_out_slug(name: str) -> str:
     return _SEPARATOR.sub("-", "-".join(parts)).strip("-") or "xiangmu"
 
 
+@cache
 def _recipe() -> str:
     """What else decides the answers: this code and the two dictionaries' versions (in the
     standalone program, which holds no source and no package records, its own version)."""

@@ -38,7 +38,7 @@ from gongkai.outputs.background import (
     second_core,
     stop,
 )
-from gongkai.outputs.search import describe, load_words, readings
+from gongkai.outputs.search import load_words, readings, standing
 from gongkai.pages import SitePage, headings
 
 # Where a term was found, best first: a name, an indicator, a heading, the body.
@@ -134,8 +134,8 @@ def index_order(url: str, page: SitePage | None) -> Order:
     rendered; the site's own Markdown pages (``None``) come last."""
     if page is None:
         return PageText(url, "").order()
-    shown = describe(page)
-    return PageText(url, "", year=shown.get("year", ""), rank=shown["rank"]).order()
+    year, rank = standing(page)
+    return PageText(url, "", year=year, rank=rank).order()
 
 
 def bigrams(text: str) -> set[str]:
@@ -459,7 +459,7 @@ def _write(
     for number, page in enumerate(ordered):
         written += 1
         if early.get(number) == page.order:  # the same number, the same text
-            bytes_written += len(b"GK_T(%d," % number) + page.size + len(b");\n")
+            bytes_written += len(_text_script(number, b"")) + page.size
             continue
         texts.seek(page.start)
         content = _text_script(number, texts.read(page.size))

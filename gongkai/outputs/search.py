@@ -71,10 +71,26 @@ def empty_material_index(site_dir: Path) -> None:
         material.write_text(json.dumps({"config": settings, "docs": []}), encoding="utf-8")
 
 
-def describe(page: SitePage) -> dict[str, Any]:
-    """What the full-text index shows of a generated page and how it ranks among equals:
-    project-year pages first (newest year first), then pages across years, departments, lists."""
+def standing(page: SitePage) -> tuple[str, int]:
+    """The year a generated page shows in the full-text index and its rank among equals:
+    project-year pages first (newest year first), then pages across years, departments, lists.
+    Known before the page is rendered (the index is told where each page sorts)."""
     subject = page.subject
+    if isinstance(subject, ProjectYear):
+        return str(subject.year), 0
+    if isinstance(subject, Project):
+        return f"历年（{'、'.join(str(y) for y in sorted(subject.years, reverse=True))}）", 1
+    if isinstance(subject, Department):
+        return "部门", 2
+    return "", 5
+
+
+def describe(page: SitePage) -> dict[str, Any]:
+    """What the full-text index shows of a generated page and how it ranks among equals (see
+    ``standing``)."""
+    subject = page.subject
+    year, rank = standing(page)
+    shown: dict[str, Any] = {"year": year, "rank": rank} if year else {"rank": rank}
     if isinstance(subject, ProjectYear):
         department = subject.department
         report = subject.report
@@ -84,28 +100,24 @@ def describe(page: SitePage) -> dict[str, Any]:
         if report.evaluation.recommended_budget is not None:
             amounts.append(report.evaluation.recommended_budget)
         return {
+            **shown,
             "title": subject.name,
-            "year": str(subject.year),
             "department": department.short_name or department.name,
-            "rank": 0,
             "names": [subject.name, subject.slug],
             "extra": " ".join(dict.fromkeys(_figures(amounts))),
         }
     if isinstance(subject, Project):
-        years = "、".join(str(y) for y in sorted(subject.years, reverse=True))
         department = subject.department
         return {
+            **shown,
             "title": subject.name,
-            "year": f"历年（{years}）",
             "department": department.short_name or department.name,
-            "rank": 1,
             "names": [subject.name, subject.slug],
         }
     if isinstance(subject, Department):
         return {
-            "year": "部门",
+            **shown,
             "department": subject.region or "",
-            "rank": 2,
             "names": [n for n in (subject.name, subject.short_name) if n],
         }
-    return {"rank": 5}
+    return shown
