@@ -17,11 +17,11 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from gongkai.model import slug as names
 from gongkai.model.errors import DataError, DataErrors, from_validation
 from gongkai.model.linking import link_documents
 from gongkai.model.loader import YamlDocument, read_yaml
 from gongkai.model.report import BudgetYear, Department, DepartmentList, DocumentKind, Report
-from gongkai.model.slug import slugify
 
 M = TypeVar("M", bound=BaseModel)
 DEPARTMENTS_FILE = "departments.yml"
@@ -241,7 +241,7 @@ def _placed(
 ) -> ProjectYear:
     """The document a report file is, the same object as last time if nothing it holds
     changed."""
-    slug = report.slug or slugify(report.name)
+    slug = report.slug or names.slugify(report.name)
     known = _PLACED.get(path)
     if (
         known is not None
@@ -286,11 +286,15 @@ def _data_files(root: Path) -> Iterator[tuple[tuple[str, ...], str, tuple[int, i
 
 
 def load_catalog(
-    data_dir: Path | str, shown_root: str | None = None, until_year: int | None = None
+    data_dir: Path | str,
+    shown_root: str | None = None,
+    until_year: int | None = None,
+    names_too: Iterable[str] = (),
 ) -> Catalog:
     """Read and validate every file under ``data_dir``; raise :class:`DataErrors` listing
     every problem found, or return the catalog. ``until_year`` leaves out later years (an
-    archived version shows the site as it was when its year was frozen)."""
+    archived version shows the site as it was when its year was frozen); ``names_too`` are
+    other names whose URL names will be asked for (read with the reports' names)."""
     root = Path(data_dir)
     shown_root = shown_root if shown_root is not None else root.name
     errors: list[DataError] = []
@@ -325,7 +329,7 @@ def load_catalog(
                 departments[dept.slug] = dept
 
     # Then each report, placed by its folder: <年度>/<部门代号>/.
-    reports: list[ProjectYear] = []
+    read_reports: list[tuple[str, Report, int, Department, str, YamlDocument]] = []
     for parts, path, stamp in _data_files(root):
         if parts == (DEPARTMENTS_FILE,):
             continue
@@ -359,9 +363,15 @@ def load_catalog(
                     )
                 )
             continue
-        department = departments[dept_slug]
-        reports.append(_placed(path, report, year, department, source, document))
+        read_reports.append((path, report, year, departments[dept_slug], source, document))
 
+    # The names are read together (jieba and pypinyin, in a child where one can be forked),
+    # not one by one as each report is placed.
+    names.read_ahead(
+        [*(report.name for _, report, *_ in read_reports if not report.slug), *names_too],
+        [name for dept in departments.values() for name in (dept.short_name, dept.name) if name],
+    )
+    reports = [_placed(*read) for read in read_reports]
     projects = _group(reports, errors)
     if errors:
         raise DataErrors(errors)

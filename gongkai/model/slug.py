@@ -15,7 +15,9 @@ import json
 import logging
 import os
 import re
+import threading
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -65,11 +67,77 @@ def pinyin_key(name: str) -> list[str]:
     _asked.add(name)
     known = _keys.get(name)
     if known is None:
-        from pypinyin import lazy_pinyin
-
-        known = _keys[name] = lazy_pinyin(name)
+        known = _keys[name] = _worked_out_key(name)
         _kept_at.clear()
     return list(known)
+
+
+def read_ahead(names: Iterable[str], sorted_by: Iterable[str] = ()) -> None:
+    """Work out at once the URL names of ``names`` and the pinyin of ``sorted_by`` that are not
+    known yet (预读), so that :func:`slugify` and :func:`pinyin_key` then only look them up.
+
+    Where a process can be forked, a child reads them and ends: the build never holds the two
+    dictionaries (130 MiB, kept to the end of the build and copied into every child it forks).
+    Elsewhere, with other threads running (a fork copies no thread, and a lock one of them
+    held stays held in the child) or if the child fails, they are read here.
+    """
+    wanted, sorting = [name for name in names if name], [name for name in sorted_by if name]
+    _asked.update(wanted, sorting)  # names of the data as it is: kept for the next build
+    slugs = [name for name in dict.fromkeys(wanted) if name not in _slugs]
+    keys = [name for name in dict.fromkeys(sorting) if name not in _keys]
+    if not (slugs or keys):
+        return
+    read = _read_in_a_child(slugs, keys)
+    if read is None:
+        read = (
+            {name: _worked_out_slug(name) for name in slugs},
+            {name: _worked_out_key(name) for name in keys},
+        )
+    _slugs.update(read[0])
+    _keys.update(read[1])
+    _kept_at.clear()
+
+
+def _read_in_a_child(
+    slugs: list[str], keys: list[str]
+) -> tuple[dict[str, str], dict[str, list[str]]] | None:
+    """The URL names and pinyin read by a forked child, or None where none could do it."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    reading, writing = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reading)
+        os.close(writing)
+        return None
+    if pid == 0:  # the child: read, answer, end (no cleanup of the parent's state)
+        code = 1
+        try:
+            os.close(reading)
+            answer = {
+                "slugs": {name: _worked_out_slug(name) for name in slugs},
+                "keys": {name: _worked_out_key(name) for name in keys},
+            }
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write(json.dumps(answer, ensure_ascii=False).encode("utf-8"))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as pipe:
+        raw = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        return None
+    try:
+        answer = json.loads(raw)
+        read_slugs, read_keys = answer["slugs"], answer["keys"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if set(read_slugs) != set(slugs) or set(read_keys) != set(keys):
+        return None
+    return read_slugs, read_keys
 
 
 def quiet_jieba() -> ModuleType:
@@ -92,6 +160,12 @@ def _worked_out_slug(name: str) -> str:
         syllables = lazy_pinyin(word, style=Style.NORMAL, errors="default")
         parts.append("".join(syllables).replace("ü", "v"))
     return _SEPARATOR.sub("-", "-".join(parts)).strip("-") or "xiangmu"
+
+
+def _worked_out_key(name: str) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(name)
 
 
 @cache

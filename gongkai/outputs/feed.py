@@ -28,12 +28,16 @@ def _moment(value: PartialDate | dt.date) -> dt.datetime:
     return dt.datetime(value.year, value.month, value.day, tzinfo=CHINA)
 
 
-def atom_feed(site: Site, site_name: str, site_url: str = "") -> bytes:
+def atom_feed(
+    site: Site, site_name: str, site_url: str = "", site_slug: str | None = None
+) -> bytes:
     """Every published event and every correction, newest first; the same data gives the same
-    bytes (no build time in it)."""
+    bytes (no build time in it). The feed is named by the site name's URL name (``site_slug``,
+    worked out here if not given: a build gives it, so that the child writing the feed need
+    not load the dictionaries that read names)."""
     base = site_url.rstrip("/") + "/" if site_url else ""
     feed = FeedGenerator()
-    feed.id(f"urn:gongkai:{slugify(site_name)}")
+    feed.id(f"urn:gongkai:{site_slug or slugify(site_name)}")
     feed.title(f"{site_name}：公开与更正")
     feed.subtitle(
         "新公开的绩效目标、自评报告，以及已公开内容的更正。"
