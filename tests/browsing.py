@@ -102,9 +102,14 @@ def settled_page(context: object) -> tuple[object, Requests]:
     return page, Requests(page)
 
 
-def open_page(browser: object, url: str, width: int = 1280) -> tuple[object, list[str], list[str]]:
-    """Open ``url``; outside requests are blocked and recorded, console errors collected."""
+def open_page(
+    browser: object, url: str, width: int = 1280, contrast: str = "standard"
+) -> tuple[object, list[str], list[str]]:
+    """Open ``url``; outside requests are blocked and recorded, console errors collected.
+    ``contrast="high"``: as a reader who chose 高对比度 on an earlier page."""
     page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    if contrast == "high":
+        page.context.add_init_script("localStorage.setItem('gk-contrast', 'high')")  # type: ignore[attr-defined]
     requests = Requests(page)
     outside: list[str] = []
     errors: list[str] = []
@@ -126,6 +131,30 @@ def open_page(browser: object, url: str, width: int = 1280) -> tuple[object, lis
     page.goto(url)
     requests.settle()
     return page, outside, errors
+
+
+class OpenPages:
+    """Pages opened once each and kept open, for checks that only read them: opening one
+    (a new page, the load, its requests settling) took more than the checks on it, and
+    several tests read the same page at the same width."""
+
+    def __init__(self, browser: object, server: str) -> None:
+        self.browser, self.server = browser, server
+        self.pages: dict[tuple[str, int, str], tuple[object, list[str], list[str]]] = {}
+
+    def __call__(
+        self, path: str, width: int = 1280, contrast: str = "standard"
+    ) -> tuple[object, list[str], list[str]]:
+        """The page at ``path`` (below the server), the outside requests and the console
+        errors of its loading."""
+        key = (path, width, contrast)
+        if key not in self.pages:
+            self.pages[key] = open_page(self.browser, self.server + path, width, contrast)
+        return self.pages[key]
+
+    def close(self) -> None:
+        for page, _, _ in self.pages.values():
+            page.close()  # type: ignore[attr-defined]
 
 
 def assert_readable(page: object, label: str) -> None:

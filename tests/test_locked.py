@@ -61,12 +61,16 @@ def test_the_test_and_standalone_locks_pin_what_the_runtime_lock_pins() -> None:
             assert {v for v, _h in versions} == {v for v, _h in pins[package]}, (other, package)
 
 
-def test_ci_installs_from_the_lock_with_the_readmes_command() -> None:
+def test_ci_installs_from_the_lock_and_runs_every_test_with_the_readmes_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    command = (
+    ci = (ROOT / ".ci/run").read_text(encoding="utf-8").splitlines()
+    quick = (
         "python3 -m venv .venv && .venv/bin/pip install -q --require-hashes -r "
         "requirements/test.txt && .venv/bin/pip install -q --no-deps -e . && "
-        ".venv/bin/python -m pytest"
+        '.venv/bin/python -m pytest -m "not slow"'
     )
-    assert command in readme
-    assert command in (ROOT / ".ci/run").read_text(encoding="utf-8")
+    slow = ".venv/bin/python -m pytest -m slow"
+    for command in (quick, slow):
+        assert f"\n{command}\n" in readme
+    # Both, the quick first (it installs), each a line of its own: CI runs every test.
+    assert ci.index(slow) > ci.index(quick)

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 import yaml
-from browsing import open_page, serve, settled_page
+from browsing import OpenPages, open_page, serve
 from conftest import SAMPLE, copy_project, mkdocs_build
 from test_hardening import PAGE_TYPES
 from test_site import soup, text_of
@@ -28,6 +28,15 @@ PAGE_KINDS = PAGE_TYPES  # every kind of page of the sample site
 def server(built_site: Path) -> Iterator[str]:
     with serve(built_site) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def opened(browser: object, server: str) -> Iterator[OpenPages]:
+    """The sample's pages, each opened once (a width, a contrast) for the checks that only
+    read them."""
+    pages = OpenPages(browser, server)
+    yield pages
+    pages.close()
 
 
 def _public_pages(site: Path) -> list[Path]:
@@ -127,10 +136,8 @@ def test_short_terms_stay_whole_and_wide_tables_say_they_scroll(
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", PAGE_KINDS[:-1])
-def test_no_short_term_is_cut_on_any_page(
-    browser: object, server: str, width: int, path: str
-) -> None:
-    page, _, _ = open_page(browser, server + path, width)
+def test_no_short_term_is_cut_on_any_page(opened: OpenPages, width: int, path: str) -> None:
+    page, _, _ = opened(path, width)
     # In the page, in one call: three calls a cell took most of this test's second.
     cut = page.evaluate(  # type: ignore[attr-defined]
         f"""() => {{ const lines = {_LINES};
@@ -142,7 +149,6 @@ def test_no_short_term_is_cut_on_any_page(
     )
     assert cut == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # type: ignore[attr-defined]
-    page.close()  # type: ignore[attr-defined]
 
 
 @pytest.mark.browser
@@ -180,9 +186,9 @@ def test_the_key_facts_open_the_page(browser: object, server: str, width: int) -
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", PAGE_KINDS[:-1])
 def test_every_page_shows_where_it_is_and_its_date(
-    browser: object, server: str, width: int, path: str
+    opened: OpenPages, width: int, path: str
 ) -> None:
-    page, _, _ = open_page(browser, server + path, width)
+    page, _, _ = opened(path, width)
     crumb = page.locator("nav.gk-breadcrumb")  # type: ignore[attr-defined]
     assert crumb.is_visible() and crumb.inner_text().startswith("当前位置：")
     dateline = page.locator(".gk-dateline")  # type: ignore[attr-defined]
@@ -196,7 +202,6 @@ def test_every_page_shows_where_it_is_and_its_date(
         )
     else:
         assert re.search(r"(发布|更新)日期：\d{4}年\d{1,2}月(\d{1,2}日)?", dateline.inner_text())
-    page.close()  # type: ignore[attr-defined]
 
 
 def test_pages_carry_gbt_42147_metadata(built_site: Path) -> None:
@@ -337,19 +342,18 @@ def test_high_contrast_switch(browser: object, server: str, width: int) -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", PAGE_KINDS)
 def test_axe_finds_no_violation_of_any_impact(
-    browser: object, server: str, width: int, path: str, contrast: str
+    opened: OpenPages, width: int, path: str, contrast: str
 ) -> None:
+    """And the page loads nothing from another host, its scripts log no error (the 404
+    page: the missing address it stands for), and it has one heading of the first level."""
     from axe_playwright_python.sync_playwright import Axe
 
-    context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
-    if contrast == "high":  # as a reader who chose it on an earlier page
-        context.add_init_script("localStorage.setItem('gk-contrast', 'high')")
-    page, requests = settled_page(context)
-    page.goto(server + path)
-    requests.settle()
+    page, outside, errors = opened(path, width, contrast)
     violations = Axe().run(page).response["violations"]
     assert violations == [], [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations]
-    context.close()
+    assert outside == []
+    assert [e for e in errors if path != "404.html" or "404" not in e] == []
+    assert page.locator("article h1").count() == 1  # type: ignore[attr-defined]
 
 
 @pytest.mark.browser
