@@ -275,8 +275,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if not (memory.serving or memory.incremental):  # a preview rewrites few pages
         candidates = (uri for uri, page in build.pages.items() if not page.in_nav)
         sent = build.index.sent if build.index is not None else None
-        # The feed waits for the child's pages: it needs jieba's dictionary (half a second to
-        # load, for the site's name), which would hold the child's first page back.
+        # The feed waits for the child's pages: nobody waits for it, and it is written while
+        # the index child writes the index's last files after the last page.
         then, feed = (None, None) if downloads is None else downloads
         build.share = PageShare(candidates, then, pages_sent=sent, last=feed)
         if build.share.order:

@@ -605,8 +605,8 @@ def test_links_between_pages_are_worked_out_as_the_system_would() -> None:
 def test_the_page_child_writes_the_feed_after_its_last_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The feed's id reads the site's name with jieba, whose dictionary takes half a second to
-    # load: written first, it held the child's first page back; now it comes once the child's
+    # The feed once read the site's name with jieba, whose dictionary takes half a second to
+    # load: written first, it held the child's first page back. It comes once the child's
     # pages are handed to the index, while the index is written on the other core.
     from gongkai.outputs import feed, fulltext, opendata
 
@@ -623,7 +623,7 @@ def test_the_page_child_writes_the_feed_after_its_last_page(
     # Each looked up at its call (the hooks module, loaded once per process, holds the names
     # it imported when an earlier test loaded it).
     monkeypatch.setattr(opendata, "_entry_parts", noted("downloads", opendata._entry_parts))
-    monkeypatch.setattr(feed, "slugify", noted("feed", feed.slugify))
+    monkeypatch.setattr(feed, "FeedGenerator", noted("feed", feed.FeedGenerator))
     monkeypatch.setattr(fulltext.IndexWriter, "sent", noted("sent", fulltext.IndexWriter.sent))
     monkeypatch.setattr(PageShare, "_claim", noted("page", PageShare._claim))
     assert mkdocs_build(ROOT, tmp_path / "site", env=EPOCH).returncode == 0
@@ -641,7 +641,7 @@ def test_the_page_child_writes_the_feed_after_its_last_page(
     ).read_bytes()
 
     # A failure there fails the build, in words, as for the downloads.
-    _a_child_failure_is_told(tmp_path, monkeypatch, feed, "slugify")
+    _a_child_failure_is_told(tmp_path, monkeypatch, feed, "FeedGenerator")
 
 
 def test_young_objects_are_collected_less_often_while_building_and_as_before_after(
