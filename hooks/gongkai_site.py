@@ -58,7 +58,7 @@ from gongkai.outputs.kept import CACHE_FOLDER, KeptBundles
 from gongkai.outputs.listing import write_lists
 from gongkai.outputs.opendata import write_downloads
 from gongkai.outputs.originals import copy_attachments
-from gongkai.outputs.search import describe, empty_material_index
+from gongkai.outputs.search import READINGS_MEMO, describe, empty_material_index
 from gongkai.pages import SitePage, headings, navigation, page_year, placed
 from gongkai.render.builders import archive_line, archive_pages, plan, versions
 from gongkai.render.environment import TEMPLATES, THEME, quick_listing, theme_environment
@@ -152,7 +152,8 @@ def _index_writer(config: MkDocsConfig) -> IndexWriter | None:
         folder = _settings(config).version_folder
     except SettingsError:
         return None  # said when the data is read, next
-    return None if folder else IndexWriter(Path(config.site_dir))
+    memo = Path(config.config_file_path).parent / READINGS_MEMO
+    return None if folder else IndexWriter(Path(config.site_dir), memo)
 
 
 def _configured(

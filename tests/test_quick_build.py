@@ -487,9 +487,9 @@ def test_the_index_child_is_forked_before_the_data_is_read(
         events.append("data")
         return read(*args, **kwargs)
 
-    def writer(self: IndexWriter, site_dir: Path) -> None:
+    def writer(self: IndexWriter, site_dir: Path, memo: Path | None = None) -> None:
         events.append("index")
-        start(self, site_dir)
+        start(self, site_dir, memo)
         assert self.process is not None
         writers.append(self)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_project, mkdocs_build
+from conftest import copy_project, fingerprint, mkdocs_build
 
 from gongkai.checks.figures import totals, trend
 from gongkai.checks.indicators import filled_columns, layout
@@ -227,6 +227,65 @@ def test_names_a_child_failed_to_read_are_read_here(
     assert slug._slugs == {"保安费用": "baoan-feiyong"}
     assert slug._keys == {"信访局": ["xin", "fang", "ju"]}
     assert slugify("保安费用") == "baoan-feiyong"
+
+
+def test_the_index_of_a_build_again_reads_no_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The index child read every page's names (pinyin for search) with jieba and pypinyin on
+    # every build: 0.8 s of loading and 130 MiB. It keeps their readings for the next build,
+    # which reads none of the same names again and writes the same index.
+    from gongkai.outputs import search
+
+    read = tmp_path / "read"
+
+    def spied(name: str) -> Any:
+        with read.open("a", encoding="utf-8") as record:
+            record.write(name + "\n")
+        return worked_out(name)
+
+    worked_out = search._worked_out_readings.__wrapped__
+    monkeypatch.setattr(search, "_worked_out_readings", spied)
+    monkeypatch.setattr(search, "_readings", {})
+    project = copy_project(tmp_path / "project")
+    sites = []
+    for build in range(4):
+        if build == 2:  # a memo of other code is not believed
+            memo = project / search.READINGS_MEMO
+            held = json.loads(memo.read_text(encoding="utf-8"))
+            memo.write_text(json.dumps({**held, "recipe": "older"}), encoding="utf-8")
+        if build == 3:  # nor one holding what no reading is
+            held["readings"]["保安费用"] = "baoan"
+            memo.write_text(json.dumps(held, ensure_ascii=False), encoding="utf-8")
+        read.write_text("", encoding="utf-8")
+        assert mkdocs_build(project, tmp_path / f"site{build}").returncode == 0
+        sites.append(fingerprint(tmp_path / f"site{build}" / "search"))
+        names = read.read_text(encoding="utf-8").splitlines()
+        assert ("保安费用" in names) == (build != 1), build
+    assert sites[0] == sites[1] == sites[2] == sites[3]
+    kept = json.loads((project / search.READINGS_MEMO).read_text(encoding="utf-8"))
+    assert kept["readings"]["保安费用"] == [[["bao", "an"], ["fei", "yong"]]]
+
+
+def test_each_index_keeps_its_own_projects_readings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A process (or a child forked from it) that made one project's index, then makes
+    # another's: what the first read and asked for is not the second's (the second's memo
+    # was not written when the two happened to match).
+    from gongkai.outputs import search
+
+    monkeypatch.setattr(search, "_readings", {})
+    monkeypatch.setattr(search, "_asked", set())
+    monkeypatch.setattr(search, "_memo_holds", None)
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    for memo in (first, first, second):
+        search.recall_readings(memo)
+        search.readings("保安费用")
+        search.remember_readings(memo)
+    assert json.loads(second.read_text(encoding="utf-8"))["readings"] == {
+        "保安费用": [[["bao", "an"], ["fei", "yong"]]]
+    }
 
 
 def test_a_memo_that_cannot_be_written_is_only_not_kept(tmp_path: Path) -> None:

@@ -72,6 +72,12 @@ def pinyin_key(name: str) -> list[str]:
     return list(known)
 
 
+def recipe_with(module: str) -> str:
+    """The recipe of a memo of answers worked out by ``module`` (its file) with this module's
+    dictionaries: another module's memo is not believed after either changes."""
+    return _recipe(module)
+
+
 def read_ahead(names: Iterable[str], sorted_by: Iterable[str] = ()) -> None:
     """Work out at once the URL names of ``names`` and the pinyin of ``sorted_by`` that are not
     known yet (预读), so that :func:`slugify` and :func:`pinyin_key` then only look them up.
@@ -169,11 +175,12 @@ def _worked_out_key(name: str) -> list[str]:
 
 
 @cache
-def _recipe() -> str:
-    """What else decides the answers: this code and the two dictionaries' versions (in the
-    standalone program, which holds no source and no package records, its own version)."""
+def _recipe(*modules: str) -> str:
+    """What else decides the answers: this code (and that of ``modules``, files of other code
+    whose answers a memo keeps) and the two dictionaries' versions (in the standalone program,
+    which holds no source and no package records, its own version)."""
     try:
-        source = Path(__file__).read_bytes()
+        source = b"".join(Path(file).read_bytes() for file in (__file__, *modules))
     except OSError:
         source = gongkai.__version__.encode()
     versions = []

@@ -38,7 +38,13 @@ from gongkai.outputs.background import (
     second_core,
     stop,
 )
-from gongkai.outputs.search import load_words, readings, standing
+from gongkai.outputs.search import (
+    load_words,
+    readings,
+    recall_readings,
+    remember_readings,
+    standing,
+)
 from gongkai.pages import SitePage, headings
 
 # Where a term was found, best first: a name, an indicator, a heading, the body.
@@ -242,14 +248,21 @@ class IndexWriter:
     the build calls ``finish`` with how many others there are once its own pages are sent, and
     then ``wait``: the index is written as soon as the last page is sent, whatever the senders
     still do after it.
+
+    ``memo``: where the names' readings are kept between builds (``READINGS_MEMO`` of the
+    project), read before the first page and written after the index.
     """
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, memo: Path | None = None) -> None:
         self.site_dir = site_dir
+        self.memo = memo
         self.postings = _Postings()  # gathered here without a second core
         self.process: multiprocessing.process.BaseProcess | None = None
         self.parent = os.getpid()
-        if second_core():
+        if not second_core():
+            if memo is not None:
+                recall_readings(memo)
+        else:
             context = multiprocessing.get_context("fork")
             # A page, ``None`` when a sender has sent its last page, or, from the build when it
             # has, how many others send pages.
@@ -277,9 +290,11 @@ class IndexWriter:
 
     def _collect(self) -> None:  # in the child
         leave_inherited()
-        # The dictionary is loaded while the build reads the data and no page comes yet, on a
-        # core that is otherwise idle, not amid the pages when both cores are busy.
-        load_words()
+        # Without the readings of an earlier build, the dictionary is loaded while the build
+        # reads the data and no page comes yet, on a core that is otherwise idle, not amid the
+        # pages when both cores are busy. With them, only for a name they lack.
+        if self.memo is None or not recall_readings(self.memo):
+            load_words()
         others: int | None = None  # known when the build has sent its last page
         ended = 0
         with said_not_written("写入全文索引"):
@@ -294,6 +309,11 @@ class IndexWriter:
                 else:
                     self.postings.add(item)
             self.postings.write(self.site_dir)
+        self._remember()
+
+    def _remember(self) -> None:
+        if self.memo is not None:
+            remember_readings(self.memo)
 
     def _next(self) -> PageText | _Expected | int | None:
         """The next page; the child leaves when the build was killed before it sent them all
@@ -319,6 +339,7 @@ class IndexWriter:
         """Write the index (or wait for the child to): every page has been added."""
         if self.process is None:
             self.postings.write(self.site_dir)
+            self._remember()
             return
         self.process.join()
         if self.process.exitcode != 0:
