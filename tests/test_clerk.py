@@ -174,3 +174,55 @@ def test_new_makes_a_form_skeleton_of_each_kind(tmp_path: Path, kind: str) -> No
     site = tmp_path / "site"
     assert mkdocs_build(project, site).returncode == 0
     assert (site / f"2023/{path.stem}/index.html").is_file()
+
+
+@pytest.mark.parametrize("command", [("check",), ("publish", "--date", "2024-02-20")])
+def test_a_fault_of_gongkai_itself_is_told_in_words_and_its_details_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    # A bug, not bad data: the clerk sees what happened to the files and where the details
+    # are, not Python's traceback; the record holds the traceback for whoever fixes it.
+    from gongkai.commands import cli
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("意外的状态 42")
+
+    monkeypatch.setattr(cli, "load_site", broken)
+    project = copy_project(tmp_path / "project")
+    ran = run_cli(project, *command)
+    assert ran.returncode == cli.EXIT_FAULT
+    assert "Traceback" not in ran.stderr + ran.stdout
+    assert "gongkai 程序出错，命令没有完成（RuntimeError: 意外的状态 42）" in ran.stderr
+    assert "不是数据的问题" in ran.stderr and "已写入的文件都是完整的" in ran.stderr
+    (record,) = project.glob("gongkai-出错记录-*.txt")
+    assert str(record.resolve()) in ran.stderr
+    kept = record.read_text(encoding="utf-8")
+    assert kept.startswith("Traceback (most recent call last)")
+    assert "RuntimeError: 意外的状态 42" in kept and "broken" in kept
+
+
+def test_an_archived_years_build_that_crashed_is_told_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai.commands import archive
+
+    monkeypatch.chdir(tmp_path)  # where the record is kept
+
+    class Crashed:
+        def wait(self) -> int:
+            return 1
+
+    site = tmp_path / "version"
+    site.with_suffix(".log").write_text(
+        'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\n'
+        "KeyError: 'gk'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(archive.ArchiveError) as raised:
+        archive._wait([(Crashed(), site)])  # type: ignore[list-item]
+    told = str(raised.value)
+    assert told.startswith("生成归档版本的网站时，gongkai 程序出错，命令没有完成（KeyError: 'gk'）")
+    assert "Traceback" not in told
+    record = Path(told.split("详细情况已存入 ")[1].split("，")[0])
+    assert record.parent == tmp_path.resolve()
+    assert record.read_text(encoding="utf-8").startswith("Traceback")

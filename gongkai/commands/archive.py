@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import IO
 
 from gongkai.checks.frozen import ARCHIVE_DIR, Manifest, manifests, sha256, shown_path, year_files
+from gongkai.commands import faultrecord
 from gongkai.commands.programs import program
 from gongkai.pages import VERSIONS, version_folder
 from gongkai.settings import CHINA, VERSION_ENV, VERSION_PAGES_ENV
@@ -98,8 +99,12 @@ def _wait(builds: list[tuple[subprocess.Popen, Path]]) -> None:
     for process, site in builds:
         if process.wait() != 0:
             failed.append(site.with_suffix(".log").read_text(encoding="utf-8", errors="replace"))
-    if failed:
-        raise ArchiveError("网站生成失败：\n" + "\n".join(failed))
+    if not failed:
+        return
+    told = "\n".join(failed)
+    if faultrecord.TRACEBACK in told:  # a fault of gongkai's, not the data's: not shown raw
+        raise ArchiveError(faultrecord.told_details(told, "生成归档版本的网站时，"))
+    raise ArchiveError("网站生成失败：\n" + told)
 
 
 def freeze(root: Path, data_dir: Path, year: int, on: dt.date, update: bool = False) -> Manifest:

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 from gongkai.checks.audit import Severity, tally
 from gongkai.checks.frozen import ARCHIVE_DIR
 from gongkai.checks.ledger import EVENTS
-from gongkai.commands import archive
+from gongkai.commands import archive, faultrecord
 from gongkai.commands.linkcheck import check_links
 from gongkai.commands.placing import place_document
 from gongkai.commands.publish import publish
@@ -36,6 +36,7 @@ EXIT_DATA_ERROR = 1
 EXIT_OVERDUE = 3
 EXIT_AUDIT = 4
 EXIT_BUSY = 5  # another command is writing the data folder
+EXIT_FAULT = 70  # a fault in gongkai itself (EX_SOFTWARE of sysexits.h)
 EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report a SIGINT
 
 
@@ -590,6 +591,14 @@ _WRITERS = {"publish", "import", "new", "freeze", "export"}
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    try:
+        return _run(args)
+    except Exception as error:  # a fault of gongkai itself: said in words, the details kept
+        print(faultrecord.told(error), file=sys.stderr)
+        return EXIT_FAULT
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command not in _WRITERS:
             return args.run(args)
