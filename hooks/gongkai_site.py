@@ -163,7 +163,12 @@ def _configured(
     # In a serve session the browser must not wait for a build that never comes: the last good
     # site is built again and every page shows the errors above it.
     try:
-        site = load_site(_settings(config))
+        settings = _settings(config)
+        # MkDocs empties the site folder after this event: never the data and its records.
+        # Refused before the data is read (reading keeps what it parsed for the next build).
+        if holds_project(Path(config.site_dir), Path(config.config_file_path), settings.data_path):
+            raise PluginError(f"{Path(config.site_dir).resolve()} {HOLDS_PROJECT}")
+        site = load_site(settings)
         memory.build_error = None
     except (DataErrors, SettingsError) as errors:
         report = errors.report() if isinstance(errors, DataErrors) else str(errors)
@@ -171,9 +176,6 @@ def _configured(
             raise PluginError("\n" + report) from None
         print(report, file=sys.stderr)
         site, memory.build_error = memory.last_good, report
-    # MkDocs empties the site folder after this event: never the data and its records.
-    if holds_project(Path(config.site_dir), Path(config.config_file_path), site.settings.data_path):
-        raise PluginError(f"{Path(config.site_dir).resolve()} {HOLDS_PROJECT}")
     if memory.serving:
         config.extra["gk_status"] = memory.STATUS_FILE
     if site.settings.offline:
