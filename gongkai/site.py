@@ -4,6 +4,7 @@ checked together — what the hooks build from and what ``gongkai check`` report
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,6 +18,7 @@ from gongkai.model import slug as names
 from gongkai.model.attachments import check_attachments
 from gongkai.model.catalog import Catalog, ProjectYear, load_catalog
 from gongkai.model.errors import DataError, DataErrors, field_path
+from gongkai.model.parsedmemo import PARSED_MEMO
 from gongkai.model.report import DisclosureEvent
 from gongkai.settings import Settings, clock_today, today
 
@@ -119,7 +121,10 @@ def load_site(settings: Settings, on: dt.date | None = None) -> Site:
     problem, or return the site."""
     names.recall(settings.root)  # the names' URL names and pinyin, as earlier builds read them
     catalog = load_catalog(  # the site's name too: the feed is named by it
-        settings.data_path, until_year=settings.until_year, names_too=[settings.site_name]
+        settings.data_path,
+        until_year=settings.until_year,
+        names_too=[settings.site_name],
+        memo=None if os.environ.get(names.NO_CACHE) else settings.root / PARSED_MEMO,
     )
     ledger = Ledger.load(settings.data_path)
     ledger_shown = f"{settings.data_path.name}/{LEDGER_FILE}"

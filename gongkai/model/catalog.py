@@ -7,6 +7,7 @@ before giving up, so the clerk sees them all at once.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +22,7 @@ from gongkai.model import slug as names
 from gongkai.model.errors import DataError, DataErrors, from_validation
 from gongkai.model.linking import link_documents
 from gongkai.model.loader import YamlDocument, read_yaml
+from gongkai.model.parsedmemo import ParsedMemo
 from gongkai.model.report import BudgetYear, Department, DepartmentList, DocumentKind, Report
 
 M = TypeVar("M", bound=BaseModel)
@@ -213,12 +215,16 @@ _PLACED: dict[str, ProjectYear] = {}
 
 
 def _read_report(
-    path: str, stamp: tuple[int, int] | None, shown_as: str, errors: list[DataError]
+    path: str,
+    stamp: tuple[int, int] | None,
+    shown_as: str,
+    errors: list[DataError],
+    memo: ParsedMemo | None = None,
 ) -> tuple[YamlDocument, Report] | None:
     known = _READ.get(path)
     if known is not None and known[0] == stamp and known[1] == shown_as:
         return known[2], known[3]
-    document = read_yaml(Path(path), shown_as)
+    document = read_yaml(Path(path), shown_as, memo)
     if isinstance(document, DataError):
         errors.append(document)
         return None
@@ -290,11 +296,14 @@ def load_catalog(
     shown_root: str | None = None,
     until_year: int | None = None,
     names_too: Iterable[str] = (),
+    memo: Path | None = None,
 ) -> Catalog:
     """Read and validate every file under ``data_dir``; raise :class:`DataErrors` listing
     every problem found, or return the catalog. ``until_year`` leaves out later years (an
     archived version shows the site as it was when its year was frozen); ``names_too`` are
-    other names whose URL names will be asked for (read with the reports' names)."""
+    other names whose URL names will be asked for (read with the reports' names); ``memo``,
+    the project's memo of parsed files (``PARSED_MEMO``), read, and kept unless a year is
+    left out."""
     root = Path(data_dir)
     shown_root = shown_root if shown_root is not None else root.name
     errors: list[DataError] = []
@@ -330,40 +339,41 @@ def load_catalog(
 
     # Then each report, placed by its folder: <年度>/<部门代号>/.
     read_reports: list[tuple[str, Report, int, Department, str, YamlDocument]] = []
-    for parts, path, stamp in _data_files(root):
-        if parts == (DEPARTMENTS_FILE,):
-            continue
-        if len(parts) != 3 or not _YEAR_DIR.match(parts[0]):
-            errors.append(
-                DataError(
-                    shown(root, parts),
-                    None,
-                    None,
-                    "文件位置不对：项目文件应放在 data/<年度>/<部门代号>/ 下，"
-                    "如 data/2023/xiqu-xinfangju/baoan-feiyong.yml",
-                )
-            )
-            continue
-        year, dept_slug = int(parts[0]), parts[1]
-        if until_year is not None and year > until_year:
-            continue
-        source = shown(root, parts)
-        read = _read_report(path, stamp, source, errors)
-        if read is None:
-            continue
-        document, report = read
-        if dept_slug not in departments:
-            if departments or dept_path.is_file():
+    with ParsedMemo(memo, keep=until_year is None) if memo else contextlib.nullcontext() as parsed:
+        for parts, path, stamp in _data_files(root):
+            if parts == (DEPARTMENTS_FILE,):
+                continue
+            if len(parts) != 3 or not _YEAR_DIR.match(parts[0]):
                 errors.append(
                     DataError(
-                        source,
+                        shown(root, parts),
                         None,
                         None,
-                        f"目录名 {dept_slug} 不是部门名录 {DEPARTMENTS_FILE} 中的部门代号",
+                        "文件位置不对：项目文件应放在 data/<年度>/<部门代号>/ 下，"
+                        "如 data/2023/xiqu-xinfangju/baoan-feiyong.yml",
                     )
                 )
-            continue
-        read_reports.append((path, report, year, departments[dept_slug], source, document))
+                continue
+            year, dept_slug = int(parts[0]), parts[1]
+            if until_year is not None and year > until_year:
+                continue
+            source = shown(root, parts)
+            read = _read_report(path, stamp, source, errors, parsed)
+            if read is None:
+                continue
+            document, report = read
+            if dept_slug not in departments:
+                if departments or dept_path.is_file():
+                    errors.append(
+                        DataError(
+                            source,
+                            None,
+                            None,
+                            f"目录名 {dept_slug} 不是部门名录 {DEPARTMENTS_FILE} 中的部门代号",
+                        )
+                    )
+                continue
+            read_reports.append((path, report, year, departments[dept_slug], source, document))
 
     # The names are read together (jieba and pypinyin, in a child where one can be forked),
     # not one by one as each report is placed.

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from gongkai.model.errors import DataError
+from gongkai.model.parsedmemo import ParsedMemo
 
 Location = tuple[int | str, ...]
 
@@ -178,8 +179,11 @@ def _record_lines(
             _record_lines(item, (*loc, index), lines, seen)
 
 
-def read_yaml(path: Path, shown_as: str) -> YamlDocument | DataError:
-    """Read one data file; a problem comes back as a :class:`DataError`, never raised."""
+def read_yaml(
+    path: Path, shown_as: str, memo: ParsedMemo | None = None
+) -> YamlDocument | DataError:
+    """Read one data file; a problem comes back as a :class:`DataError`, never raised. With a
+    ``memo`` of earlier builds, a file of the same bytes is not parsed again."""
     try:
         size = path.stat().st_size
         if size > MAX_DATA_BYTES:
@@ -187,6 +191,10 @@ def read_yaml(path: Path, shown_as: str) -> YamlDocument | DataError:
         raw = path.read_bytes()
     except OSError as error:
         return DataError(shown_as, None, None, f"无法读取文件（{error.strerror}）")
+    if memo is not None and len(raw) <= MAX_DATA_BYTES:
+        parsed = memo.get(raw)
+        if parsed is not None:
+            return YamlDocument(*parsed)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -194,7 +202,10 @@ def read_yaml(path: Path, shown_as: str) -> YamlDocument | DataError:
         return DataError(
             shown_as, line, None, "文件不是 UTF-8 编码（可能是 GBK）；请在编辑器中另存为 UTF-8"
         )
-    return parse_yaml(text, shown_as)
+    document = parse_yaml(text, shown_as)
+    if memo is not None and isinstance(document, YamlDocument):
+        memo.put(raw, (document.data, dict(document.lines)))
+    return document
 
 
 def parse_yaml(text: str, shown_as: str) -> YamlDocument | DataError:

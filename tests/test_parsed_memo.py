@@ -1,0 +1,126 @@
+"""The memo of parsed data files (gongkai/model/parsedmemo.py): a build again parses only
+the files that changed, reads the same data, and a memo that is stale, broken or tampered
+with is never believed (nor run)."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, fingerprint, mkdocs_build
+
+from gongkai.model import catalog, loader
+from gongkai.model.catalog import load_catalog
+from gongkai.model.errors import DataErrors
+from gongkai.model.parsedmemo import PARSED_MEMO
+
+
+@pytest.fixture()
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts parsed, in order (the in-process cache of a serve session left out)."""
+    texts: list[str] = []
+    parse = loader.parse_yaml
+
+    def counted(text: str, shown_as: str) -> object:
+        texts.append(shown_as)
+        return parse(text, shown_as)
+
+    monkeypatch.setattr(loader, "parse_yaml", counted)
+    monkeypatch.setattr(catalog, "_READ", {})
+    monkeypatch.setattr(catalog, "_PLACED", {})
+    return texts
+
+
+def _read(project: Path, **options: object) -> catalog.Catalog:
+    catalog._READ.clear()
+    return load_catalog(project / "data", memo=project / PARSED_MEMO, **options)  # type: ignore[arg-type]
+
+
+def _seen(found: catalog.Catalog) -> list[tuple[str, object]]:
+    return [(entry.key, entry.report.model_dump()) for entry in found.reports]
+
+
+def test_a_build_again_parses_only_what_changed(tmp_path: Path, parsed: list[str]) -> None:
+    project = copy_project(tmp_path / "project")
+    first = _read(project)
+    files = len(parsed)
+    assert files == len(first.reports) + 1  # and departments.yml, never kept
+    parsed.clear()
+    assert _seen(_read(project)) == _seen(first)
+    assert parsed == ["data/departments.yml"]
+    edited = project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# 改过\n", encoding="utf-8")
+    parsed.clear()
+    assert _seen(_read(project)) == _seen(first)
+    assert parsed == ["data/departments.yml", "data/2023/xiqu-xinfangju/baoan-feiyong.yml"]
+    # A year left out (an archived version's build) reads the memo but does not rewrite it.
+    held = (project / PARSED_MEMO).read_bytes()
+    parsed.clear()
+    _read(project, until_year=2022)
+    assert parsed == ["data/departments.yml"]
+    assert (project / PARSED_MEMO).read_bytes() == held
+
+
+def test_an_error_in_a_kept_file_is_told_at_its_line(tmp_path: Path, parsed: list[str]) -> None:
+    # Only what parsed is kept; a value the model refuses is refused again, at its line.
+    project = copy_project(tmp_path / "project")
+    path = project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "\nname: 保安费用\n" in text
+    path.write_text(text.replace("\nname: 保安费用\n", "\nname: [保安费用]\n"), encoding="utf-8")
+    told = []
+    for _ in range(2):
+        with pytest.raises(DataErrors) as raised:
+            _read(project)
+        told.append(raised.value.report())
+    assert told[0] == told[1]
+    line = text.split("\n").index("name: 保安费用") + 1
+    assert f"baoan-feiyong.yml 第{line}行 name（项目名称）" in told[0], told[0]
+
+
+class _Runs:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (print, ("a pickled call ran",))
+
+
+@pytest.mark.parametrize("damage", ["recipe", "truncated", "code", "garbage"])
+def test_a_memo_not_of_this_code_is_not_believed(
+    tmp_path: Path, parsed: list[str], damage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy_project(tmp_path / "project")
+    first = _seen(_read(project))
+    memo = project / PARSED_MEMO
+    held = memo.read_bytes()
+    if damage == "recipe":
+        memo.write_bytes(held.replace(held.split(b"\n")[1], b"0" * 64, 1))
+    elif damage == "truncated":
+        memo.write_bytes(held[: len(held) // 2])
+    elif damage == "garbage":
+        memo.write_bytes(b"\x00" * 100)
+    else:  # every document replaced by a pickle that calls a function when loaded
+        evil = pickle.dumps(_Runs())
+        at = int.from_bytes(held[len(held.split(b"\n")[0]) + 66 :][:8], "little")
+        body = held[:at]
+        index = pickle.loads(held[at:])
+        start = len(body)
+        index = {digest: (start, len(evil)) for digest in index}
+        memo.write_bytes(body + evil + pickle.dumps(index))
+        fixed = bytearray(memo.read_bytes())
+        offset = len(held.split(b"\n")[0]) + 66
+        fixed[offset : offset + 8] = (start + len(evil)).to_bytes(8, "little")
+        memo.write_bytes(bytes(fixed))
+        pickle.loads(bytes(fixed)[start : start + len(evil)])  # what plain pickle would do
+        assert "a pickled call ran" in capsys.readouterr().out
+    parsed.clear()
+    assert _seen(_read(project)) == first
+    assert len(parsed) == len(first) + 1  # every file parsed again
+    assert "a pickled call ran" not in capsys.readouterr().out
+
+
+def test_the_site_is_the_same_with_the_memo(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    for build in range(2):
+        assert mkdocs_build(project, tmp_path / f"site{build}").returncode == 0
+    assert (project / PARSED_MEMO).is_file()
+    assert fingerprint(tmp_path / "site0") == fingerprint(tmp_path / "site1")
