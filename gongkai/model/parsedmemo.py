@@ -59,6 +59,29 @@ def _recipe() -> bytes:
     return hashlib.sha256(source + yaml.__version__.encode()).hexdigest().encode()
 
 
+def _unshared(value: Any) -> Any:
+    """``value`` with each string that is not ASCII copied: pickling a string stores its UTF-8
+    form inside it for as long as it lives, and the parsed strings live on in the reports
+    (51 MB more for a first build at 10,000 project-years). Field names are ASCII.
+
+    >>> text = "保安费用"
+    >>> copied = _unshared({"name": text})["name"]
+    >>> copied == text and copied is not text
+    True
+    """
+    if isinstance(value, str):
+        return (
+            value
+            if value.isascii()
+            else value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+        )
+    if isinstance(value, dict):
+        return {key: _unshared(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unshared(item) for item in value]
+    return value
+
+
 class ParsedMemo:
     """The memo of one project, open while its data is read (``with ParsedMemo(...)``)."""
 
@@ -119,7 +142,8 @@ class ParsedMemo:
         try:
             if self.new is None:
                 self.new = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
-            blob = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+            data, lines = parsed
+            blob = pickle.dumps((_unshared(data), lines), protocol=pickle.HIGHEST_PROTOCOL)
             start = self.new.tell()
             self.new.write(blob)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
