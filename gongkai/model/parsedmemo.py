@@ -48,12 +48,11 @@ def _loads(raw: bytes) -> Any:
 
 
 def _recipe() -> bytes:
-    """The code whose parsing the memo keeps: the loader and PyYAML (in the standalone
-    program, which holds no source, its version)."""
-    from gongkai.model import loader
-
+    """The code whose parsing the memo keeps: the loader beside this module, this module (the
+    memo's form) and PyYAML (in the standalone program, which holds no source, its version)."""
+    here = Path(__file__)
     try:
-        source = Path(loader.__file__).read_bytes()
+        source = here.with_name("loader.py").read_bytes() + here.read_bytes()
     except OSError:
         source = gongkai.__version__.encode()
     return hashlib.sha256(source + yaml.__version__.encode()).hexdigest().encode()
