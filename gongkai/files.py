@@ -5,9 +5,46 @@ over the old one in a single step, and the folder flushed so the rename itself s
 from __future__ import annotations
 
 import errno
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
+
+NO_CACHE = "GONGKAI_NO_CACHE"  # set: nothing kept for the next build, nothing of it read
+
+
+def caching() -> bool:
+    """Whether a build keeps, and reads, what it worked out for the next (``.cache/``, and the
+    user's compiled templates): not with ``GONGKAI_NO_CACHE`` set."""
+    return not os.environ.get(NO_CACHE)
+
+
+def read_memo(path: Path, recipe: str) -> dict[str, Any] | None:
+    """A JSON memo of an earlier build (备存): its content if it is there, readable, of this
+    ``recipe`` (the code and data that decide its answers) and caching is on; else None."""
+    if not caching():
+        return None
+    try:
+        memo = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(memo, dict) or memo.get("recipe") != recipe:
+        return None
+    return memo
+
+
+def write_memo(path: Path, recipe: str, content: dict[str, Any]) -> bool:
+    """Keep ``content`` under ``recipe`` for the next build, atomically; whether it was kept
+    (not when caching is off; a failure only means the next build works it out again)."""
+    if not caching():
+        return False
+    memo = {"recipe": recipe, **content}
+    try:
+        write_text_atomically(path, json.dumps(memo, ensure_ascii=False, sort_keys=True))
+    except OSError:
+        return False
+    return True
 
 
 def write_bytes_atomically(path: Path, content: bytes) -> None:

@@ -4,7 +4,6 @@ checked together — what the hooks build from and what ``gongkai check`` report
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -14,6 +13,7 @@ from gongkai.checks.deadlines import Assessment, Status, assess
 from gongkai.checks.ledger import EVENTS, LEDGER_FILE, Ledger, verify, verify_against_archive
 from gongkai.checks.scoring import ScoreCard, score_report
 from gongkai.checks.tally import tally
+from gongkai.files import caching
 from gongkai.model import slug as names
 from gongkai.model.attachments import check_attachments
 from gongkai.model.catalog import Catalog, ProjectYear, load_catalog
@@ -124,7 +124,7 @@ def load_site(settings: Settings, on: dt.date | None = None) -> Site:
         settings.data_path,
         until_year=settings.until_year,
         names_too=[settings.site_name],
-        memo=None if os.environ.get(names.NO_CACHE) else settings.root / PARSED_MEMO,
+        memo=settings.root / PARSED_MEMO if caching() else None,
     )
     ledger = Ledger.load(settings.data_path)
     ledger_shown = f"{settings.data_path.name}/{LEDGER_FILE}"

@@ -18,9 +18,10 @@ from conftest import DATA, SAMPLE, copy_project, fingerprint, mkdocs_build
 from frictionless import validate
 from test_site import soup
 
+from gongkai.files import NO_CACHE
 from gongkai.model.catalog import Catalog, load_catalog
 from gongkai.outputs import opendata
-from gongkai.outputs.kept import CACHE_FOLDER, NO_CACHE, NO_KEPT, KeptBundles
+from gongkai.outputs.kept import CACHE_FOLDER, NO_KEPT, KeptBundles
 from gongkai.outputs.opendata import write_downloads
 
 REPORTS = sorted(SAMPLE.glob("*.yml"))

@@ -13,6 +13,7 @@ from conftest import copy_project, fingerprint, mkdocs_build
 
 from gongkai.checks.figures import totals, trend
 from gongkai.checks.indicators import filled_columns, layout
+from gongkai.files import NO_CACHE
 from gongkai.model.report import BudgetYear, Indicator
 from gongkai.model.slug import MEMO_FILE, slugify
 
@@ -194,7 +195,7 @@ def test_no_child_of_a_build_reads_a_name(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(slug, "_worked_out_key", spied(slug._worked_out_key))
     for known in ("_slugs", "_keys"):
         monkeypatch.setattr(slug, known, {})
-    monkeypatch.setenv(slug.NO_CACHE, "1")
+    monkeypatch.setenv(NO_CACHE, "1")
     project = copy_project(tmp_path / "project")
     assert mkdocs_build(project, tmp_path / "site").returncode == 0
     read = [line.split("\t") for line in where.read_text(encoding="utf-8").splitlines()]

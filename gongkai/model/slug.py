@@ -24,10 +24,9 @@ from pathlib import Path
 from types import ModuleType
 
 import gongkai
-from gongkai.files import write_text_atomically
+from gongkai.files import caching, read_memo, write_memo
 
 MEMO_FILE = Path(".cache") / "gongkai" / "names.json"  # under the folder of mkdocs.yml
-NO_CACHE = "GONGKAI_NO_CACHE"  # set: no memo (as no other cache)
 _SEPARATOR = re.compile(r"[^a-z0-9]+")
 
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -195,17 +194,12 @@ def _recipe(*modules: str) -> str:
 def recall(root: Path) -> None:
     """Read the memo of earlier builds of the project at ``root`` (nothing if it is missing,
     unreadable or of other code). Read once a process: a serve session holds it since."""
-    if os.environ.get(NO_CACHE) or root.resolve() in _recalled:
+    if not caching() or root.resolve() in _recalled:
         return
     _recalled.add(root.resolve())
-    try:
-        memo = json.loads((root / MEMO_FILE).read_text(encoding="utf-8"))
-        if memo.get("recipe") != _recipe():
-            return
-        slugs, keys = memo["slugs"], memo["keys"]
-        if not (isinstance(slugs, dict) and isinstance(keys, dict)):
-            return
-    except (OSError, ValueError, KeyError, AttributeError):
+    memo = read_memo(root / MEMO_FILE, _recipe())
+    slugs, keys = (memo or {}).get("slugs"), (memo or {}).get("keys")
+    if not (isinstance(slugs, dict) and isinstance(keys, dict)):
         return
     for name, slug in slugs.items():
         if isinstance(slug, str) and _SLUG.fullmatch(slug):  # never a path, whatever is there
@@ -220,17 +214,11 @@ def recall(root: Path) -> None:
 def remember(root: Path) -> None:
     """Keep what this process worked out for the next build; a failure only means the next
     build works the names out again."""
-    if root.resolve() in _kept_at or os.environ.get(NO_CACHE):
+    if root.resolve() in _kept_at:
         return
-    memo = {
-        "recipe": _recipe(),
+    kept = {
         "slugs": {name: slug for name, slug in _slugs.items() if name in _asked},
         "keys": {name: key for name, key in _keys.items() if name in _asked},
     }
-    try:
-        write_text_atomically(
-            root / MEMO_FILE, json.dumps(memo, ensure_ascii=False, sort_keys=True)
-        )
-    except OSError:
-        return
-    _kept_at.add(root.resolve())
+    if write_memo(root / MEMO_FILE, _recipe(), kept):
+        _kept_at.add(root.resolve())

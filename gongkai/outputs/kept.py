@@ -25,9 +25,9 @@ from pathlib import Path
 import xlsxwriter
 
 import gongkai
+from gongkai.files import caching
 
 CACHE_FOLDER = Path(".cache") / "gongkai" / "xiazai"  # under the folder of mkdocs.yml
-NO_CACHE = "GONGKAI_NO_CACHE"  # set: no cache at all (the compiled templates' neither)
 NO_KEPT = "GONGKAI_NO_KEPT_DOWNLOADS"  # set: every bundle is written (tests comparing writers)
 
 
@@ -67,7 +67,7 @@ class KeptBundles:
     """The bundles an earlier build wrote, found by digest (``None`` folder: none are kept)."""
 
     def __init__(self, folder: Path | None) -> None:
-        off = os.environ.get(NO_CACHE) or os.environ.get(NO_KEPT)
+        off = not caching() or os.environ.get(NO_KEPT)
         self.folder = None if off else folder
         self.used: set[str] = set()
 

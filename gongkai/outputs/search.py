@@ -6,18 +6,17 @@ emptying of Material's own index. The index itself is written by ``gongkai.outpu
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gongkai.files import write_text_atomically
+from gongkai.files import read_memo, write_memo
 from gongkai.model.catalog import Project, ProjectYear
 from gongkai.model.money import YUAN_PER_WAN, plain, quantize
 from gongkai.model.report import Department
-from gongkai.model.slug import NO_CACHE, quiet_jieba, recipe_with
+from gongkai.model.slug import quiet_jieba, recipe_with
 from gongkai.pages import SitePage
 
 Reading = tuple[tuple[str, ...], ...]  # words, each a tuple of syllables
@@ -60,14 +59,10 @@ def recall_readings(memo: Path) -> bool:
     global _memo_holds
     _asked.clear()  # a new index: what an earlier one in this process (or its parent) asked
     _memo_holds = None  # for, or the memo it read, is not this one's
-    if os.environ.get(NO_CACHE):
-        return False
+    held = read_memo(memo, recipe_with(__file__))
     try:
-        held = json.loads(memo.read_text(encoding="utf-8"))
-        if held.get("recipe") != recipe_with(__file__):
-            return False
         found = {name: _as_readings(value) for name, value in held["readings"].items()}
-    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+    except (KeyError, AttributeError, TypeError, ValueError):  # None, or not readings
         return False
     for name, value in found.items():
         _readings.setdefault(name, value)
@@ -78,14 +73,9 @@ def recall_readings(memo: Path) -> bool:
 def remember_readings(memo: Path) -> None:
     """Keep the readings of the names asked for in this process for the next build, unless the
     memo read holds exactly those; a failure only means the next build reads them again."""
-    if os.environ.get(NO_CACHE) or _memo_holds == _asked:
-        return
-    kept = {name: _readings[name] for name in sorted(_asked)}
-    text = json.dumps({"recipe": recipe_with(__file__), "readings": kept}, ensure_ascii=False)
-    try:
-        write_text_atomically(memo, text)
-    except OSError:
-        return
+    if _memo_holds != _asked:
+        kept = {name: _readings[name] for name in _asked}
+        write_memo(memo, recipe_with(__file__), {"readings": kept})
 
 
 def _as_readings(value: object) -> tuple[Reading, ...]:

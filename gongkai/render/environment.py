@@ -18,6 +18,7 @@ import jinja2.bccache
 from markupsafe import Markup, escape
 
 from gongkai.checks.targets import stated_target
+from gongkai.files import caching
 from gongkai.model import money
 from gongkai.model.dates import PartialDate
 
@@ -124,7 +125,7 @@ def cache_folder(kind: str) -> Path | None:
     """The user's own folder for compiled templates of one kind, or None where there is none
     to be had safely (no home, read-only, or a folder others could write into: compiled code is
     run as it is loaded)."""
-    if os.environ.get("GONGKAI_NO_CACHE"):
+    if not caching():
         return None
     try:
         if os.name == "nt":
