@@ -4,6 +4,7 @@ totals and changes against hand arithmetic."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -342,7 +343,7 @@ def test_the_list_sorts_and_filters_from_a_folder_on_disk(
     assert names == ["第20号项目", "第200号项目", "第201号项目"]
     assert "符合筛选条件的项目 3 个（共 201 个）" in page.inner_text(".gk-list-status")
     page.click(".gk-list tbody th a >> nth=0")
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/2024/.+\.html$"))
     assert page.url.startswith((offline / "2024").as_uri()) and page.url.endswith(".html")
     assert page.locator("h1").first.inner_text().startswith("第20号项目")
     # Nothing fails (Material's own search index, which it could not load from disk, is no

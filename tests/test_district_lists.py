@@ -335,12 +335,14 @@ def test_a_citizen_on_a_phone_finds_what_they_ask_in_two_clicks(
         assert biggest.count() == 5
         # One click: the departments that spent least of their budget.
         page.click(f"text={YEAR}年度各部门合计、排行与全部项目")
+        page.wait_for_url(url + f"{YEAR}/")  # a click starts the navigation, need not end it
         lowest = page.locator("#bumen-dixu + ol li")
         assert lowest.count() == 10 and "%" in lowest.first.inner_text()
         # Two clicks: one's own department, from the folded list on the home page.
         page.goto(url)
         page.click("details.gk-fold > summary")
         page.click("details.gk-fold a >> text=区民政局")
+        page.wait_for_url(lambda address: address != url)  # the department's page, not home
         assert page.locator("h1").first.inner_text() == "示例市示例区民政局"
         assert page.locator("#linian").count() == 1  # its totals by year come first
         page.context.close()

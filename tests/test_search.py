@@ -5,6 +5,7 @@ indicator texts and the department; polyphonic characters read in context."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -174,7 +175,7 @@ def test_results_show_name_year_and_department_and_open(search_page: tuple[str, 
     second = page.locator(".gk-search .md-search-result__link").nth(1).get_attribute("href")  # type: ignore[attr-defined]
     assert "xiangmu/baoan-feiyong" in second
     page.locator(".gk-search .md-search-result__link").first.click()  # type: ignore[attr-defined]
-    page.wait_for_load_state()  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r"2023/baoan-feiyong(/|\.html)"))  # type: ignore[attr-defined]
     assert page.locator("article h1").inner_text() == "保安费用"  # type: ignore[attr-defined]
     page.go_back()  # type: ignore[attr-defined]
     page.wait_for_load_state()  # type: ignore[attr-defined]
