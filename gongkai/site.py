@@ -120,12 +120,16 @@ def load_site(settings: Settings, on: dt.date | None = None) -> Site:
     """Read and check the data and its publication records; raise :class:`DataErrors` with every
     problem, or return the site."""
     names.recall(settings.root)  # the names' URL names and pinyin, as earlier builds read them
-    catalog = load_catalog(  # the site's name too: the feed is named by it
-        settings.data_path,
-        until_year=settings.until_year,
-        names_too=[settings.site_name],
-        memo=settings.root / PARSED_MEMO if caching() else None,
-    )
+    names.start_reading()  # where none is known, the dictionaries load while the data is read
+    try:
+        catalog = load_catalog(  # the site's name too: the feed is named by it
+            settings.data_path,
+            until_year=settings.until_year,
+            names_too=[settings.site_name],
+            memo=settings.root / PARSED_MEMO if caching() else None,
+        )
+    finally:
+        names.stop_reading()
     ledger = Ledger.load(settings.data_path)
     ledger_shown = f"{settings.data_path.name}/{LEDGER_FILE}"
     errors = verify(catalog, ledger, ledger_shown, settings.until_year)

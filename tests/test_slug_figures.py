@@ -1,9 +1,11 @@
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -228,6 +230,103 @@ def test_names_a_child_failed_to_read_are_read_here(
     assert slug._slugs == {"保安费用": "baoan-feiyong"}
     assert slug._keys == {"信访局": ["xin", "fang", "ju"]}
     assert slugify("保安费用") == "baoan-feiyong"
+
+
+_EARLY = """
+import json, os, sys
+from pathlib import Path
+from gongkai.model import catalog, slug
+from gongkai.model.errors import DataErrors
+from gongkai.settings import Settings
+from gongkai.site import load_site
+events = []
+fork, read_report = slug._Reader.fork.__func__, catalog._read_report
+slug._Reader.fork = classmethod(lambda cls, warm: events.append(f"fork {warm}") or fork(cls, warm))
+catalog._read_report = lambda *a: events.append("read") or read_report(*a)
+try:
+    slugs = [e.slug for e in load_site(Settings(root=Path(sys.argv[1]))).catalog.reports]
+except DataErrors:
+    slugs = None
+try:
+    left = os.waitpid(-1, os.WNOHANG)[0]  # a child not reaped, ended or not
+except ChildProcessError:
+    left = None
+print(json.dumps({"events": events, "slugs": slugs, "left": left, "jieba": "jieba" in sys.modules}))
+"""
+
+
+def _early(project: Path) -> dict[str, Any]:
+    ran = subprocess.run(
+        [sys.executable, "-c", _EARLY, str(project)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, NO_CACHE: "1"},
+    )
+    assert ran.returncode == 0, ran.stderr
+    return json.loads(ran.stdout)
+
+
+def test_a_first_build_loads_the_dictionaries_while_it_reads_the_data(tmp_path: Path) -> None:
+    # With no name known, the child that reads the names is forked before the first data file
+    # is read: its dictionaries load meanwhile (the build waited 0.6 s for them at 1,000
+    # project-years). It is the only child, reaped once it answered; the build loads neither.
+    project = copy_project(tmp_path / "project")
+    first = _early(project)
+    assert first["events"][0] == "fork True" and "read" in first["events"]
+    assert "fork False" not in first["events"]
+    assert "baoan-feiyong" in first["slugs"] and first["left"] is None
+    assert first["jieba"] is False
+    # Data that cannot be read at all: no name is asked for, and the child is ended all the same.
+    shutil.rmtree(project / "data")
+    failed = _early(project)
+    assert failed["slugs"] is None and failed["events"][0] == "fork True"
+    assert failed["left"] is None
+
+
+def test_the_early_names_child_ends_when_its_build_is_killed() -> None:
+    # A build killed before it asked (the clerk's Ctrl-C, the system) leaves no child behind,
+    # even while another process it forked meanwhile still holds the pipe the names come by.
+    script = (
+        "import os, time\nfrom gongkai.model import slug\nslug.start_reading()\n"
+        "other = os.fork()\n"
+        "if other == 0:\n    time.sleep(60)\n    os._exit(0)\n"
+        "print(slug._early.pid, other, flush=True)\nos._exit(0)\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE) as build:
+        assert build.stdout is not None
+        pid, other = map(int, build.stdout.readline().split())
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and _alive(pid):
+            time.sleep(0.1)
+        assert not _alive(pid)
+    finally:
+        os.kill(other, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2] not in "ZX"  # ended, not yet reaped by its new parent
+
+
+def test_names_the_early_child_could_not_read_are_read_all_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gongkai.model import slug
+
+    for known in ("_slugs", "_keys"):
+        monkeypatch.setattr(slug, known, {})
+    monkeypatch.setattr(slug.threading, "active_count", lambda: 1)  # xdist's own threads
+    slug.start_reading()
+    assert slug._early is not None
+    os.kill(slug._early.pid, signal.SIGKILL)
+    slug.read_ahead(["保安费用"], ["信访局"])
+    assert slug._early is None
+    assert slug._slugs == {"保安费用": "baoan-feiyong"}
+    assert slug._keys == {"信访局": ["xin", "fang", "ju"]}
 
 
 def test_the_index_of_a_build_again_reads_no_name(

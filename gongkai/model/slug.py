@@ -10,11 +10,13 @@ code and these dictionaries only (its recipe says which); it may be deleted at a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
+import select
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -38,6 +40,7 @@ _keys: dict[str, list[str]] = {}
 _asked: set[str] = set()
 _kept_at: set[Path] = set()  # memos that hold everything worked out so far
 _recalled: set[Path] = set()  # memos read by this process
+_early: _Reader | None = None  # a child forked to read names before they are known
 
 
 def slugify(name: str) -> str:
@@ -81,8 +84,9 @@ def read_ahead(names: Iterable[str], sorted_by: Iterable[str] = ()) -> None:
     """Work out at once the URL names of ``names`` and the pinyin of ``sorted_by`` that are not
     known yet (预读), so that :func:`slugify` and :func:`pinyin_key` then only look them up.
 
-    Where a process can be forked, a child reads them and ends: the build never holds the two
-    dictionaries (130 MiB, kept to the end of the build and copied into every child it forks).
+    Where a process can be forked, a child reads them and ends (the one :func:`start_reading`
+    forked, if any): the build never holds the two dictionaries (130 MiB, kept to the end of
+    the build and copied into every child it forks).
     Elsewhere, with other threads running (a fork copies no thread, and a lock one of them
     held stays held in the child) or if the child fails, they are read here.
     """
@@ -103,46 +107,143 @@ def read_ahead(names: Iterable[str], sorted_by: Iterable[str] = ()) -> None:
     _kept_at.clear()
 
 
+def start_reading() -> None:
+    """When no name is known yet (a first build, or one without its memo), fork now the child
+    that will read them: its two dictionaries load while the data files are parsed, instead of
+    after (the build waited 0.6 s for them at 1,000 project-years)."""
+    global _early
+    if _early is None and not (_slugs or _keys):
+        _early = _Reader.fork(warm=True)
+
+
+def stop_reading() -> None:
+    """End the early child if :func:`read_ahead` did not use it (the data had errors)."""
+    global _early
+    reader, _early = _early, None
+    if reader is not None:
+        reader.dismiss()
+
+
 def _read_in_a_child(
     slugs: list[str], keys: list[str]
 ) -> tuple[dict[str, str], dict[str, list[str]]] | None:
     """The URL names and pinyin read by a forked child, or None where none could do it."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return None
-    reading, writing = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(reading)
-        os.close(writing)
-        return None
-    if pid == 0:  # the child: read, answer, end (no cleanup of the parent's state)
-        code = 1
+    global _early
+    reader, _early = _early, None
+    reader = reader or _Reader.fork(warm=False)
+    return reader.read(slugs, keys) if reader is not None else None
+
+
+_LENGTH = 8  # bytes of the length before a message on a reader's pipes
+
+
+class _Reader:
+    """A forked child that reads names with the two dictionaries (读名子进程): sent one list
+    of names, it answers and ends. Forked ``warm``, it loads the dictionaries before it is
+    asked."""
+
+    def __init__(self, pid: int, asking: int, answers: int) -> None:
+        self.pid, self.asking, self.answers = pid, asking, answers
+
+    @classmethod
+    def fork(cls, warm: bool) -> _Reader | None:
+        # A fork copies no thread, and a lock one of them held stays held in the child.
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            return None
+        ask_read, ask_write = os.pipe()
+        answer_read, answer_write = os.pipe()
+        parent = os.getpid()
         try:
-            os.close(reading)
-            answer = {
-                "slugs": {name: _worked_out_slug(name) for name in slugs},
-                "keys": {name: _worked_out_key(name) for name in keys},
-            }
-            with os.fdopen(writing, "wb") as pipe:
-                pipe.write(json.dumps(answer, ensure_ascii=False).encode("utf-8"))
-            code = 0
+            pid = os.fork()
+        except OSError:
+            for end in (ask_read, ask_write, answer_read, answer_write):
+                os.close(end)
+            return None
+        if pid == 0:  # the child: read, answer, end (no cleanup of the parent's state)
+            code = 1
+            try:
+                os.close(ask_write)
+                os.close(answer_read)
+                code = _answer(ask_read, answer_write, parent, warm)
+            finally:
+                os._exit(code)
+        os.close(ask_read)
+        os.close(answer_write)
+        return cls(pid, ask_write, answer_read)
+
+    def read(
+        self, slugs: list[str], keys: list[str]
+    ) -> tuple[dict[str, str], dict[str, list[str]]] | None:
+        """Send the names, wait for the child's answer; None if it gave none that fits."""
+        try:
+            _send(self.asking, json.dumps({"slugs": slugs, "keys": keys}).encode("utf-8"))
+            os.close(self.asking)
+            self.asking = -1
+            raw = b"".join(iter(lambda: os.read(self.answers, 65536), b""))
+        except OSError:  # the child ended early: its exit code says so
+            raw = b""
         finally:
-            os._exit(code)
-    os.close(writing)
-    with os.fdopen(reading, "rb") as pipe:
-        raw = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        return None
-    try:
-        answer = json.loads(raw)
-        read_slugs, read_keys = answer["slugs"], answer["keys"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    if set(read_slugs) != set(slugs) or set(read_keys) != set(keys):
-        return None
-    return read_slugs, read_keys
+            self._close()
+        _, status = os.waitpid(self.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            return None
+        try:
+            answer = json.loads(raw)
+            read_slugs, read_keys = answer["slugs"], answer["keys"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        if set(read_slugs) != set(slugs) or set(read_keys) != set(keys):
+            return None
+        return read_slugs, read_keys
+
+    def dismiss(self) -> None:
+        """End the child unasked (it reads an empty message) and reap it."""
+        with contextlib.suppress(OSError):  # it ended already
+            _send(self.asking, b"")
+        self._close()
+        os.waitpid(self.pid, 0)
+
+    def _close(self) -> None:
+        for end in (self.asking, self.answers):
+            if end >= 0:
+                os.close(end)
+        self.asking = self.answers = -1
+
+
+def _send(pipe: int, message: bytes) -> None:
+    data = len(message).to_bytes(_LENGTH, "big") + message
+    while data:
+        data = data[os.write(pipe, data) :]
+
+
+def _answer(asking: int, answers: int, parent: int, warm: bool) -> int:
+    """The child's work: the names asked for, read and written back; its exit code."""
+    if warm:
+        _worked_out_slug.__wrapped__("预读")  # loads jieba's dictionary and pypinyin's
+    message = b""
+    with os.fdopen(asking, "rb", buffering=0) as pipe:
+        while len(message) < _LENGTH or len(message) < _LENGTH + int.from_bytes(
+            message[:_LENGTH], "big"
+        ):
+            # A parent killed before it asked would leave this child waiting for ever.
+            if not select.select([pipe], [], [], 1.0)[0]:
+                if os.getppid() != parent:
+                    return 1
+                continue
+            chunk = pipe.read(65536)
+            if not chunk:
+                return 1
+            message += chunk
+    asked = json.loads(message[_LENGTH:] or b"{}")
+    if not asked:
+        return 0
+    answer = {
+        "slugs": {name: _worked_out_slug(name) for name in asked["slugs"]},
+        "keys": {name: _worked_out_key(name) for name in asked["keys"]},
+    }
+    with os.fdopen(answers, "wb") as pipe:
+        pipe.write(json.dumps(answer, ensure_ascii=False).encode("utf-8"))
+    return 0
 
 
 def quiet_jieba() -> ModuleType:
