@@ -19,10 +19,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import zlib
 from functools import cached_property
 from pathlib import Path
-
-import xlsxwriter
 
 import gongkai
 from gongkai.files import caching
@@ -32,16 +31,17 @@ NO_KEPT = "GONGKAI_NO_KEPT_DOWNLOADS"  # set: every bundle is written (tests com
 
 
 def _recipe() -> bytes:
-    """What else than the parts decides a bundle's bytes: the code and the XLSX library. All of
-    gongkai's source, not only the writer's module (it uses the money helpers, the version, and
-    whatever they come to use): a changed program only writes every bundle once more."""
+    """What else than the parts decides a bundle's bytes: the code and zlib (which compresses
+    the workbooks). All of gongkai's source, not only the writers' modules (they use the money
+    helpers, the version, and whatever they come to use): a changed program only writes every
+    bundle once more."""
     source = hashlib.sha256()
     package = Path(gongkai.__file__).parent
     for path in sorted(package.rglob("*.py")):
         source.update(path.relative_to(package).as_posix().encode() + b"\0")
         source.update(path.read_bytes())
     return b"\0".join(
-        (source.digest(), gongkai.__version__.encode(), xlsxwriter.__version__.encode())
+        (source.digest(), gongkai.__version__.encode(), zlib.ZLIB_RUNTIME_VERSION.encode())
     )
 
 

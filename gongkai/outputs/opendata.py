@@ -12,7 +12,6 @@ import io
 import json
 import os
 import pickle
-import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,15 +21,15 @@ from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-import xlsxwriter
-
 import gongkai
 from gongkai.checks.figures import trend
 from gongkai.checks.targets import TargetRow, comparisons, stated_target
 from gongkai.files import remove_leftovers
 from gongkai.model.catalog import Catalog, Project, ProjectYear
 from gongkai.model.money import YUAN_PER_WAN, plain, quantize
+from gongkai.outputs import xlsx
 from gongkai.outputs.kept import BundleDigest, KeptBundles
+from gongkai.outputs.xlsx import RowTemplate
 
 DOWNLOADS = "xiazai"
 FDP_RESOURCE = "fdp-budget.csv"
@@ -295,75 +294,48 @@ def _csv_head(columns: tuple[Column, ...]) -> str:
 TABLES = (("预算", BUDGET_COLUMNS), ("绩效指标", INDICATOR_COLUMNS))  # a workbook's sheets
 
 
-class _Workbook:
-    """A bundle's XLSX, written row by row: one sheet a table, with a bold, frozen header row;
-    amounts in yuan beside a 万元 column for each; the creation date fixed so that the same data
-    gives the same file. A large bundle is written in xlsxwriter's ``constant_memory`` mode,
-    which keeps one row per sheet in memory (and so writes each cell's text in the cell, not in
-    a table of shared strings)."""
+def _sheet_columns(columns: tuple[Column, ...]) -> list[tuple[int, Column, bool]]:
+    """A sheet's columns: each table column (its place in a row's values), and after each
+    amount in yuan the same amount in 万元."""
+    laid: list[tuple[int, Column, bool]] = []
+    for place, column in enumerate(columns):
+        laid.append((place, column, False))
+        if column.money:
+            laid.append((place, column, True))
+    return laid
 
-    def __init__(self, path: Path, created: dt.date, large: bool) -> None:
-        # A large workbook's rows wait in files of xlsxwriter's in a folder of its own, removed
-        # with it even when the workbook is never finished.
-        self.scratch = tempfile.mkdtemp(prefix="gongkai-xlsx-") if large else None
-        mode = {"constant_memory": True, "tmpdir": self.scratch} if large else {"in_memory": True}
-        self.book = book = xlsxwriter.Workbook(str(path), mode)
-        book.set_properties(
-            {"created": dt.datetime(created.year, created.month, created.day), "author": "gongkai"}
-        )
-        bold = book.add_format(
-            {"bold": True, "bg_color": "#EEEEEE", "border": 1, "text_wrap": True}
-        )
-        self.yuan = book.add_format({"num_format": "#,##0.00"})
-        self.wan = book.add_format({"num_format": '#,##0.00" 万元"'})
-        self.rate = book.add_format({"num_format": "0.00%"})
-        # Per sheet: the sheet, each of its columns' (place in a row's values, column, in 万元),
-        # and the rows written so far.
-        self.sheets: list[tuple[Any, list[tuple[int, Column, bool]], list[int]]] = []
-        for title, columns in TABLES:
-            sheet = book.add_worksheet(title)
-            headers: list[tuple[int, Column, bool]] = []
-            for place, column in enumerate(columns):
-                headers.append((place, column, False))
-                if column.money:
-                    headers.append((place, column, True))
-            for index, (_, column, in_wan) in enumerate(headers):
-                label = column.header.replace("（元）", "（万元）") if in_wan else column.header
-                sheet.write_string(0, index, label, bold)
-                sheet.set_column(index, index, 14 if column.money else 12)
-            self.sheets.append((sheet, headers, [0]))
 
-    def add(self, table: int, values: tuple[Any, ...]) -> None:
-        """One row of sheet ``table``: each column's value, in the order of its columns."""
-        sheet, headers, written = self.sheets[table]
-        written[0] = number = written[0] + 1
-        for index, (place, column, in_wan) in enumerate(headers):
-            value = values[place]
-            if value is None:
-                continue
-            if column.money:
-                amount = value / YUAN_PER_WAN if in_wan else value
-                sheet.write_number(number, index, amount, self.wan if in_wan else self.yuan)
-            elif column.kind == "rate":
-                sheet.write_number(number, index, value, self.rate)
-            elif column.kind == "flag":
-                sheet.write_string(number, index, _cell(value))
-            elif isinstance(value, int | Decimal) and not isinstance(value, bool):
-                sheet.write_number(number, index, value)
-            else:
-                sheet.write_string(number, index, str(value))
+# A workbook's sheets: title, columns, headers and widths.
+_SHEETS = [(title, _sheet_columns(columns)) for title, columns in TABLES]
+_SHEET_HEADS = [
+    (
+        title,
+        [c.header.replace("（元）", "（万元）") if wan else c.header for _, c, wan in laid],
+        [14.0 if c.money else 12.0 for _, c, _ in laid],
+    )
+    for title, laid in _SHEETS
+]
 
-    def close(self) -> None:
-        for sheet, headers, written in self.sheets:
-            sheet.freeze_panes(1, 0)
-            sheet.autofilter(0, 0, max(written[0], 1), len(headers) - 1)
-        self.book.close()
-        self.discard()
 
-    def discard(self) -> None:
-        """Remove the rows waiting on disk (none once the workbook is written)."""
-        if self.scratch is not None:
-            shutil.rmtree(self.scratch, ignore_errors=True)
+def _workbook_row(table: int, values: tuple[Any, ...]) -> RowTemplate:
+    """One row of sheet ``table`` of a workbook, from each column's value: amounts in yuan and
+    in 万元, rates as percentages, flags in words."""
+    cells: list[tuple[Any, int]] = []
+    for place, column, in_wan in _SHEETS[table][1]:
+        value = values[place]
+        if value is None:
+            cells.append((None, xlsx.PLAIN))
+        elif column.money:
+            cells.append((value / YUAN_PER_WAN, xlsx.WAN) if in_wan else (value, xlsx.YUAN))
+        elif column.kind == "rate":
+            cells.append((value, xlsx.RATE))
+        elif column.kind == "flag":
+            cells.append((_cell(value) or None, xlsx.PLAIN))
+        elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+            cells.append((value, xlsx.PLAIN))
+        else:
+            cells.append((str(value) or None, xlsx.PLAIN))
+    return xlsx.row_template(cells)
 
 
 def _json_report(entry: ProjectYear, budget: list[dict[str, Any]]) -> str:
@@ -439,11 +411,11 @@ def all_downloads() -> list[Download]:
 
 
 class _EntryParts(NamedTuple):
-    """What one project-year gives each bundle it is in: its workbook rows (each column's
-    value), its CSV lines and its JSON."""
+    """What one project-year gives each bundle it is in: its workbook rows (made once, each
+    workbook numbers them), its CSV lines and its JSON."""
 
-    budget: list[tuple[Any, ...]]
-    indicators: list[tuple[Any, ...]]
+    budget: list[RowTemplate]
+    indicators: list[RowTemplate]
     budget_csv: str
     indicator_csv: str
     json: str
@@ -452,8 +424,8 @@ class _EntryParts(NamedTuple):
 def _entry_parts(entry: ProjectYear, catalog: Catalog) -> _EntryParts:
     budget, indicators = budget_rows([entry]), indicator_rows([entry], catalog)
     return _EntryParts(
-        [tuple(row.get(c.key) for c in BUDGET_COLUMNS) for row in budget],
-        [tuple(row.get(c.key) for c in INDICATOR_COLUMNS) for row in indicators],
+        [_workbook_row(0, tuple(row.get(c.key) for c in BUDGET_COLUMNS)) for row in budget],
+        [_workbook_row(1, tuple(row.get(c.key) for c in INDICATOR_COLUMNS)) for row in indicators],
         _csv_lines(BUDGET_COLUMNS, budget),
         _csv_lines(INDICATOR_COLUMNS, indicators),
         _json_report(entry, budget),
@@ -465,18 +437,18 @@ class _Bundle:
     project-years come, so that no bundle is ever held whole in memory; each file under a
     temporary name until the bundle is complete, so that nobody downloads half a file."""
 
-    def __init__(self, root: Path, stem: str, created: dt.date, large: bool = False) -> None:
+    def __init__(self, root: Path, stem: str, created: dt.date) -> None:
         self.paths = _bundle_paths(root, stem)
         self.digest = ""  # under which it is kept once written (see gongkai.outputs.kept)
         self.partial = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p in self.paths]
         self.streams: list[IO[str]] = []  # the two CSV files and the JSON
-        self.workbook: _Workbook | None = None
+        self.workbook: xlsx.Workbook | None = None
         heads = (_csv_head(BUDGET_COLUMNS), _csv_head(INDICATOR_COLUMNS), _json_head())
         try:
             for partial, head in zip(self.partial, heads, strict=False):
                 self.streams.append(partial.open("w", encoding="utf-8", newline=""))
                 self.streams[-1].write(head)
-            self.workbook = _Workbook(self.partial[3], created, large)
+            self.workbook = xlsx.Workbook(self.partial[3], _SHEET_HEADS, created, "gongkai")
         except BaseException:
             self.discard()
             raise
@@ -579,11 +551,11 @@ def write_downloads(
     spool = _Spool()
     unfinished: list[_Bundle] = []
 
-    def start(stem: str, digest: BundleDigest, large: bool = False) -> _Bundle | None:
+    def start(stem: str, digest: BundleDigest) -> _Bundle | None:
         """A bundle to write, or None when a kept one was put in place."""
         if kept.fetch(digest.hex(), _bundle_paths(site_dir, stem)):
             return None
-        unfinished.append(bundle := _Bundle(site_dir, stem, created, large))
+        unfinished.append(bundle := _Bundle(site_dir, stem, created))
         bundle.digest = digest.hex()
         return bundle
 
@@ -598,12 +570,11 @@ def write_downloads(
         # Each year's entries, with its bundle's stem and digest (none when only the whole
         # site's bundle wants them).
         years: list[tuple[str, list[ProjectYear], BundleDigest | None]] = []
-        # The workbook's date and mode (a large one's strings are written in its cells) are in
-        # the files' bytes too.
-        large, small = f"large {created}".encode(), f"small {created}".encode()
-        whole = kept.digest(large) if wanted("quanbu") else None
+        # The workbook's date is in the files' bytes too.
+        dated = f"workbook {created}".encode()
+        whole = kept.digest(dated) if wanted("quanbu") else None
         for year, entries in groupby(catalog.reports, key=attrgetter("year")):
-            in_year = kept.digest(large) if wanted(str(year)) else None
+            in_year = kept.digest(dated) if wanted(str(year)) else None
             listed = []
             for entry in entries:
                 if in_year is not None or whole is not None or id(entry) in in_projects:
@@ -615,9 +586,9 @@ def write_downloads(
             if in_year is not None or whole is not None:
                 years.append((str(year), listed, in_year))
 
-        everything = start("quanbu", whole, large=True) if whole is not None else None
+        everything = start("quanbu", whole) if whole is not None else None
         for stem, entries, digest in years:
-            in_year = start(stem, digest, large=True) if digest is not None else None
+            in_year = start(stem, digest) if digest is not None else None
             takers = [bundle for bundle in (everything, in_year) if bundle is not None]
             for entry in entries if takers else ():
                 parts = spool.get(entry)
@@ -629,7 +600,7 @@ def write_downloads(
             finish(everything)
         for project in projects:  # each of its project-years is spooled above
             entries = project.all_documents()
-            project_digest = kept.digest(small)
+            project_digest = kept.digest(dated)
             for entry in entries:
                 project_digest.add(spool.raw(entry))
             bundle = start(f"xiangmu/{project.slug}", project_digest)
