@@ -13,7 +13,7 @@ import pytest
 from browsing import open_page, serve
 from conftest import copy_project, mkdocs_build
 
-from gongkai.outputs.fulltext import name_terms
+from gongkai.outputs.fulltext import NAME, PageText, Section, _terms, name_terms
 
 EXTRA = {
     # name: (slug, initial budget in yuan) — polyphonic characters in context
@@ -224,3 +224,24 @@ def test_index_is_split_and_material_index_is_empty(sites: dict[str, Path]) -> N
     material = search / "search_index.json"
     assert '"docs": []' in material.read_text(encoding="utf-8")
     assert os.path.getsize(material) < 1000
+
+
+def test_no_term_spans_two_parts_of_a_page() -> None:
+    # Each field's texts are read together: 项目保 and 安全 side by side are no 保安, and
+    # 12 and 3 no 123 — a search for either would find a page that does not hold it.
+    page = PageText(
+        "2023/x/",
+        "标题",
+        names=["保安费用"],
+        sections=[
+            Section("a", "甲", "项目保"),
+            Section("b", "乙", "安全 12"),
+            Section("c", "丙", "3"),
+        ],
+    )
+    terms = _terms(page)
+    assert "保安" in terms and terms["保安"] == NAME  # from the name, not the two sections
+    page.names = ["费用"]
+    terms = _terms(page)
+    assert "项目" in terms and "安全" in terms and "12" in terms and "3" in terms
+    assert "保安" not in terms and "123" not in terms and "甲乙" not in terms

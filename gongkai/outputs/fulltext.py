@@ -58,7 +58,7 @@ _DROP = re.compile(r"<(style|script|svg|figure)\b.*?</\1>", re.S | re.I)
 _INDICATORS = re.compile(r'<table class="gk gk-indicators">.*?</table>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_PAIR = re.compile(r"(?=([\u3400-\u9fff\uf900-\ufaff]{2}))")  # two Chinese characters
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 
@@ -150,10 +150,7 @@ def bigrams(text: str) -> set[str]:
     >>> sorted(bigrams("保安费用 2023年度"))
     ['保安', '安费', '年度', '费用']
     """
-    found: set[str] = set()
-    for run in _CJK.findall(text):
-        found.update(map(str.__add__, run, run[1:]))  # pairs made in C, not a Python loop
-    return found
+    return set(_PAIR.findall(text))  # every overlapping pair, found in C, not a Python loop
 
 
 def words(text: str) -> set[str]:
@@ -179,22 +176,22 @@ def name_terms(name: str) -> set[str]:
 
 
 def _terms(page: PageText) -> dict[str, int]:
-    """Every term of a page with the best field it is in."""
-    best: dict[str, int] = {}
-
-    def add(terms: set[str], where: int) -> None:
-        for term in terms:
-            if best.get(term, 9) > where:
-                best[term] = where
-
-    for name in page.names:
-        text = normalise(name)
-        add(bigrams(text) | words(text) | name_terms(name), NAME)
+    """Every term of a page with the best field it is in. Each field's texts are read as one
+    (joined by a space, which no term spans): a page has some forty sections, and reading
+    each on its own took a third more time."""
+    texts: list[list[str]] = [[] for _ in (NAME, INDICATOR, HEADING, BODY)]
+    texts[NAME].extend(page.names)
     for section in page.sections:
-        text = normalise(section.text)
-        add(bigrams(text) | words(text), section.field)
-        heading = normalise(section.heading)
-        add(bigrams(heading) | words(heading), HEADING)
+        texts[section.field].append(section.text)
+        texts[HEADING].append(section.heading)
+    best: dict[str, int] = {}
+    for where in (BODY, HEADING, INDICATOR, NAME):  # the best field last: it stays
+        text = normalise(" ".join(texts[where]))
+        found = bigrams(text) | words(text)
+        if where == NAME:
+            for name in page.names:
+                found |= name_terms(name)
+        best.update(dict.fromkeys(found, where))
     return best
 
 
