@@ -149,11 +149,19 @@ def _index_writer(config: MkDocsConfig) -> IndexWriter | None:
     if memory.incremental:  # a serve session keeps every page's text between builds
         return None
     try:
-        folder = _settings(config).version_folder
+        settings = _settings(config)
     except SettingsError:
         return None  # said when the data is read, next
+    if settings.version_folder:
+        return None
     memo = Path(config.config_file_path).parent / READINGS_MEMO
-    return None if folder else IndexWriter(Path(config.site_dir), memo)
+    # The child loads jieba and pypinyin for the pages' names anyway: where no name is known
+    # yet it reads the data's names too, and no other child loads them again.
+    names.stop_reading()  # a failed build's, in a process that builds again (tests)
+    names.recall(settings.root)
+    index = IndexWriter(Path(config.site_dir), memo, first=names.reading_for_a_child())
+    names.child_forked(started=index.process is not None)
+    return index
 
 
 def _configured(
@@ -441,7 +449,7 @@ def _post_build() -> None:
     if index is not None:  # written as soon as the page child has sent its last page too
         index.finish(others=1 if share is not None and share.started else 0)
     if share is not None:
-        _waited(share.wait)
+        _waited(lambda: share.wait(index.process if index is not None else None))
     # What the pages' names read as, for the next build (see gongkai.model.slug).
     names.remember(site.settings.root)
     if site.settings.version_folder:

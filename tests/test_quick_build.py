@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from conftest import ROOT, copy_project, fingerprint, mkdocs_build
 
+from gongkai.files import NO_CACHE
 from gongkai.outputs.background import BackgroundError, second_core
 from gongkai.outputs.fulltext import IndexWriter, PageText, Section, write_fulltext
 from gongkai.pages import _relpath, page_year
@@ -470,6 +471,50 @@ def test_a_build_whose_index_child_was_killed_fails_in_words_and_ends(tmp_path: 
     assert "写入全文索引的后台进程被系统强行结束（信号 9），多半是内存不足" in ended.stdout
 
 
+_INDEX_KILLED_IN_A_BUILD = """
+import logging, os, signal, sys
+logging.basicConfig(level=logging.ERROR, stream=sys.stdout, format="%(message)s")
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from gongkai.outputs import fulltext
+start = fulltext.IndexWriter.__init__
+def killed(self, *args, **kwargs):
+    start(self, *args, **kwargs)
+    os.kill(self.process.pid, signal.SIGKILL)  # as the system does when memory runs out
+fulltext.IndexWriter.__init__ = killed
+try:
+    build(load_config(sys.argv[1], site_dir=sys.argv[2]))
+except Exception as error:
+    print(error)
+"""
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
+def test_a_build_whose_index_child_died_ends_in_words_with_its_page_child(
+    tmp_path: Path,
+) -> None:
+    """The child that writes pages sends their texts to the index's child too: with that one
+    dead, it waited for ever to hand over its last texts, and the build for it."""
+    import subprocess
+
+    project = copy_project(tmp_path / "project")
+    ended = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _INDEX_KILLED_IN_A_BUILD,
+            str(project / "mkdocs.yml"),
+            str(tmp_path / "site"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, NO_CACHE: "1"},
+    )
+    assert "写入全文索引的后台进程被系统强行结束（信号 9）" in ended.stdout, ended.stderr
+    assert ended.returncode == 0
+
+
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
 def test_the_index_child_is_forked_before_the_data_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -487,9 +532,9 @@ def test_the_index_child_is_forked_before_the_data_is_read(
         events.append("data")
         return read(*args, **kwargs)
 
-    def writer(self: IndexWriter, site_dir: Path, memo: Path | None = None) -> None:
+    def writer(self: IndexWriter, *args: Any, **kwargs: Any) -> None:
         events.append("index")
-        start(self, site_dir, memo)
+        start(self, *args, **kwargs)
         assert self.process is not None
         writers.append(self)
 
@@ -509,7 +554,6 @@ def test_the_index_child_is_forked_before_the_data_is_read(
     assert child is not None and not child.is_alive()
 
 
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core")
 def test_each_shared_page_is_claimed_by_one_process() -> None:
     # The build takes pages from the first on, the child from the last back: whoever comes to

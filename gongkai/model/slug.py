@@ -19,7 +19,7 @@ import re
 import select
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -116,6 +116,43 @@ def start_reading() -> None:
         _early = _Reader.fork(warm=True)
 
 
+def reading_for_a_child() -> Callable[[], None] | None:
+    """When no name is known yet, the work of reading this build's names, for a child the
+    caller forks next and that loads the same dictionaries anyway (the full-text index's): it
+    loads them at once and answers when :func:`read_ahead` asks, so that no other child loads
+    them again (0.55 s of CPU at 1,000 project-years). Call :func:`child_forked` after."""
+    global _early
+    if _early is not None or _slugs or _keys:
+        return None
+    ask_read, ask_write = os.pipe()
+    answer_read, answer_write = os.pipe()
+    parent = os.getpid()
+    _early = _Reader(None, ask_write, answer_read, theirs=(ask_read, answer_write))
+
+    def work() -> None:  # in the child, which goes on with its own work after
+        os.close(ask_write)
+        os.close(answer_read)
+        # Whatever fails here, its pipes are closed: the build then reads the names itself.
+        with contextlib.suppress(Exception):
+            _answer(ask_read, answer_write, parent, warm=True)
+
+    return work
+
+
+def child_forked(started: bool) -> None:
+    """The child given :func:`reading_for_a_child`'s work was forked (``started``) or not:
+    its ends of the pipes are closed here; without it the names are read as usual."""
+    global _early
+    if _early is None or not _early.theirs:
+        return
+    for end in _early.theirs:
+        os.close(end)
+    _early.theirs = ()
+    if not started:
+        _early._close()
+        _early = None
+
+
 def stop_reading() -> None:
     """End the early child if :func:`read_ahead` did not use it (the data had errors)."""
     global _early
@@ -130,8 +167,11 @@ def _read_in_a_child(
     """The URL names and pinyin read by a forked child, or None where none could do it."""
     global _early
     reader, _early = _early, None
-    reader = reader or _Reader.fork(warm=False)
-    return reader.read(slugs, keys) if reader is not None else None
+    read = reader.read(slugs, keys) if reader is not None else None
+    if read is None:  # none forked early, or it failed: one now
+        reader = _Reader.fork(warm=False)
+        read = reader.read(slugs, keys) if reader is not None else None
+    return read
 
 
 _LENGTH = 8  # bytes of the length before a message on a reader's pipes
@@ -142,8 +182,12 @@ class _Reader:
     of names, it answers and ends. Forked ``warm``, it loads the dictionaries before it is
     asked."""
 
-    def __init__(self, pid: int, asking: int, answers: int) -> None:
-        self.pid, self.asking, self.answers = pid, asking, answers
+    def __init__(
+        self, pid: int | None, asking: int, answers: int, theirs: tuple[int, ...] = ()
+    ) -> None:
+        # ``pid`` None: the names are read by a child that goes on with other work (not
+        # reaped here); ``theirs``, that child's ends of the pipes, until it is forked.
+        self.pid, self.asking, self.answers, self.theirs = pid, asking, answers, theirs
 
     @classmethod
     def fork(cls, warm: bool) -> _Reader | None:
@@ -184,9 +228,10 @@ class _Reader:
             raw = b""
         finally:
             self._close()
-        _, status = os.waitpid(self.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            return None
+        if self.pid is not None:
+            _, status = os.waitpid(self.pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                return None
         try:
             answer = json.loads(raw)
             read_slugs, read_keys = answer["slugs"], answer["keys"]
@@ -201,7 +246,8 @@ class _Reader:
         with contextlib.suppress(OSError):  # it ended already
             _send(self.asking, b"")
         self._close()
-        os.waitpid(self.pid, 0)
+        if self.pid is not None:
+            os.waitpid(self.pid, 0)
 
     def _close(self) -> None:
         for end in (self.asking, self.answers):
@@ -217,33 +263,40 @@ def _send(pipe: int, message: bytes) -> None:
 
 
 def _answer(asking: int, answers: int, parent: int, warm: bool) -> int:
-    """The child's work: the names asked for, read and written back; its exit code."""
-    if warm:
-        _worked_out_slug.__wrapped__("预读")  # loads jieba's dictionary and pypinyin's
-    message = b""
-    with os.fdopen(asking, "rb", buffering=0) as pipe:
+    """The child's work: the names asked for, read and written back; its exit code. Both
+    pipes are closed after, whatever happens (a child that goes on must not keep them)."""
+    with os.fdopen(asking, "rb", buffering=0) as ask, os.fdopen(answers, "wb") as answer:
+        if warm:
+            _load_dictionaries()
+        message = b""
         while len(message) < _LENGTH or len(message) < _LENGTH + int.from_bytes(
             message[:_LENGTH], "big"
         ):
             # A parent killed before it asked would leave this child waiting for ever.
-            if not select.select([pipe], [], [], 1.0)[0]:
+            if not select.select([ask], [], [], 1.0)[0]:
                 if os.getppid() != parent:
                     return 1
                 continue
-            chunk = pipe.read(65536)
+            chunk = ask.read(65536)
             if not chunk:
                 return 1
             message += chunk
-    asked = json.loads(message[_LENGTH:] or b"{}")
-    if not asked:
-        return 0
-    answer = {
-        "slugs": {name: _worked_out_slug(name) for name in asked["slugs"]},
-        "keys": {name: _worked_out_key(name) for name in asked["keys"]},
-    }
-    with os.fdopen(answers, "wb") as pipe:
-        pipe.write(json.dumps(answer, ensure_ascii=False).encode("utf-8"))
+        asked = json.loads(message[_LENGTH:] or b"{}")
+        if asked:
+            read = {
+                "slugs": {name: _worked_out_slug(name) for name in asked["slugs"]},
+                "keys": {name: _worked_out_key(name) for name in asked["keys"]},
+            }
+            answer.write(json.dumps(read, ensure_ascii=False).encode("utf-8"))
     return 0
+
+
+def _load_dictionaries() -> None:
+    """Load jieba's dictionary and pypinyin's now, before the names come."""
+    from pypinyin import lazy_pinyin
+
+    quiet_jieba().initialize()
+    lazy_pinyin("预读")
 
 
 def quiet_jieba() -> ModuleType:

@@ -26,6 +26,7 @@ import re
 import tempfile
 import zlib
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, NamedTuple
@@ -247,12 +248,17 @@ class IndexWriter:
     still do after it.
 
     ``memo``: where the names' readings are kept between builds (``READINGS_MEMO`` of the
-    project), read before the first page and written after the index.
+    project), read before the first page and written after the index. ``first``: work the
+    child does before it gathers pages (reading the build's names with the dictionaries it
+    loads anyway: ``gongkai.model.slug.reading_for_a_child``).
     """
 
-    def __init__(self, site_dir: Path, memo: Path | None = None) -> None:
+    def __init__(
+        self, site_dir: Path, memo: Path | None = None, first: Callable[[], None] | None = None
+    ) -> None:
         self.site_dir = site_dir
         self.memo = memo
+        self.first = first  # work the child does before the pages (the build's names)
         self.postings = _Postings()  # gathered here without a second core
         self.process: multiprocessing.process.BaseProcess | None = None
         self.parent = os.getpid()
@@ -268,7 +274,7 @@ class IndexWriter:
             # for the child, or the child died): the build must not wait at its exit to send
             # them to a reader that is gone (seen when the system killed the child).
             self.queue.cancel_join_thread()
-            self.process = context.Process(target=self._collect, daemon=True)
+            self.process = context.Process(target=self._collect, daemon=True, name="gongkai-index")
             self.process.start()
 
     def expect(self, pages: list[Order]) -> None:
@@ -287,6 +293,8 @@ class IndexWriter:
 
     def _collect(self) -> None:  # in the child
         leave_inherited()
+        if self.first is not None:
+            self.first()
         # Without the readings of an earlier build, the dictionary is loaded while the build
         # reads the data and no page comes yet, on a core that is otherwise idle, not amid the
         # pages when both cores are busy. With them, only for a name they lack.

@@ -107,7 +107,9 @@ class PageShare:
         context = multiprocessing.get_context("fork")
         self.claims = context.Array("b", len(self.order))
         self.parent = os.getpid()
-        self.process = context.Process(target=self._build, args=(config, files, nav))
+        self.process = context.Process(
+            target=self._build, args=(config, files, nav), name="gongkai-pages"
+        )
         self.process.daemon = True
         _skipped.uris = frozenset(self.order)
         self.process.start()
@@ -155,11 +157,17 @@ class PageShare:
         """Whether a child builds the pages (and is not yet waited for)."""
         return self.process is not None
 
-    def wait(self) -> None:
-        """Wait for the child's downloads and pages to be written."""
+    def wait(self, reader: multiprocessing.process.BaseProcess | None = None) -> None:
+        """Wait for the child's downloads and pages to be written. ``reader``: the child the
+        pages' texts go to (the index's). If it fails meanwhile, this child would wait for ever
+        to hand over its last texts: it is stopped, and the reader's failure told."""
         if self.process is None:
             return
-        self.process.join()
+        while self.process.exitcode is None:
+            self.process.join(0.2)
+            if reader is not None and reader.exitcode not in (None, 0):
+                self.cancel()
+                raise failed("写入全文索引", reader.exitcode)
         code, self.process = self.process.exitcode, None
         if code == 2:
             raise BackgroundError("生成页面时有警告（严格模式），见上方的提示")
