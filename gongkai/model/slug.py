@@ -145,10 +145,11 @@ def child_forked(started: bool) -> None:
     global _early
     if _early is None or not _early.theirs:
         return
-    for end in _early.theirs:
-        os.close(end)
-    _early.theirs = ()
-    if not started:
+    if started:
+        for end in _early.theirs:
+            os.close(end)
+        _early.theirs = ()
+    else:
         _early._close()
         _early = None
 
@@ -250,10 +251,11 @@ class _Reader:
             os.waitpid(self.pid, 0)
 
     def _close(self) -> None:
-        for end in (self.asking, self.answers):
+        for end in (self.asking, self.answers, *self.theirs):
             if end >= 0:
                 os.close(end)
         self.asking = self.answers = -1
+        self.theirs = ()
 
 
 def _send(pipe: int, message: bytes) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -163,11 +164,16 @@ class PageShare:
         to hand over its last texts: it is stopped, and the reader's failure told."""
         if self.process is None:
             return
-        while self.process.exitcode is None:
-            self.process.join(0.2)
+        while True:
             if reader is not None and reader.exitcode not in (None, 0):
                 self.cancel()
                 raise failed("写入全文索引", reader.exitcode)
+            if self.process.exitcode is not None:
+                break
+            watched = [self.process.sentinel]
+            if reader is not None and reader.exitcode is None:
+                watched.append(reader.sentinel)
+            multiprocessing.connection.wait(watched)  # wakes as soon as either ends
         code, self.process = self.process.exitcode, None
         if code == 2:
             raise BackgroundError("生成页面时有警告（严格模式），见上方的提示")
