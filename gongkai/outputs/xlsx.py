@@ -201,9 +201,10 @@ _APP = (
     "<Application>gongkai</Application></Properties>"
 )
 
+_WAN_CODE = escape(WAN_FORMAT, {'"': "&quot;"})
 _STYLES = (
     f"{_XML}<styleSheet {_MAIN}>"
-    '<numFmts count="1"><numFmt numFmtId="164" formatCode="#,##0.00&quot; 万元&quot;"/>'
+    f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{_WAN_CODE}"/>'
     "</numFmts>"
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
