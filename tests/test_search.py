@@ -141,11 +141,13 @@ def first_result(page: object, query: str) -> tuple[str, str]:
     box.fill("")
     box.type(query)
     meta = page.locator(".gk-search .md-search-result__meta")  # type: ignore[attr-defined]
+    # The script marks the query whose answer is shown in full: earlier, the test waited a
+    # fixed 150 ms after the first "找到" (which can still be the previous query's).
     page.wait_for_function(  # type: ignore[attr-defined]
-        "q => document.querySelector('.gk-search input').value === q && /找到|没有/.test(document.querySelector('.gk-search .md-search-result__meta').textContent)",
+        "q => document.querySelector('.gk-search .md-search-result__meta')"
+        ".getAttribute('data-gk-answered') === q",
         arg=query,
     )
-    page.wait_for_timeout(150)  # type: ignore[attr-defined]
     assert meta.inner_text().startswith("找到"), (query, meta.inner_text())
     link = page.locator(".gk-search .md-search-result__link").first  # type: ignore[attr-defined]
     return link.get_attribute("href"), link.inner_text()
