@@ -124,17 +124,12 @@ def reading_for_a_child() -> Callable[[], None] | None:
     global _early
     if _early is not None or _slugs or _keys:
         return None
-    ask_read, ask_write = os.pipe()
-    answer_read, answer_write = os.pipe()
-    parent = os.getpid()
-    _early = _Reader(None, ask_write, answer_read, theirs=(ask_read, answer_write))
+    _early, answer = _Reader.piped(warm=True)
 
     def work() -> None:  # in the child, which goes on with its own work after
-        os.close(ask_write)
-        os.close(answer_read)
         # Whatever fails here, its pipes are closed: the build then reads the names itself.
         with contextlib.suppress(Exception):
-            _answer(ask_read, answer_write, parent, warm=True)
+            answer()
 
     return work
 
@@ -146,9 +141,7 @@ def child_forked(started: bool) -> None:
     if _early is None or not _early.theirs:
         return
     if started:
-        for end in _early.theirs:
-            os.close(end)
-        _early.theirs = ()
+        _early.forked(None)
     else:
         _early._close()
         _early = None
@@ -191,30 +184,47 @@ class _Reader:
         self.pid, self.asking, self.answers, self.theirs = pid, asking, answers, theirs
 
     @classmethod
+    def piped(cls, warm: bool) -> tuple[_Reader, Callable[[], int]]:
+        """A reader and the pipes to the child that will answer it: that child's work (its exit
+        code), to run once it is forked; then :meth:`forked`."""
+        ask_read, ask_write = os.pipe()
+        answer_read, answer_write = os.pipe()
+        parent = os.getpid()
+
+        def answer() -> int:  # in the child
+            os.close(ask_write)
+            os.close(answer_read)
+            return _answer(ask_read, answer_write, parent, warm)
+
+        return cls(None, ask_write, answer_read, theirs=(ask_read, answer_write)), answer
+
+    def forked(self, pid: int | None) -> None:
+        """The answering child was forked: its ends of the pipes are closed here. ``pid``: the
+        child to reap after its answer, or None for one that goes on with other work."""
+        for end in self.theirs:
+            os.close(end)
+        self.theirs = ()
+        self.pid = pid
+
+    @classmethod
     def fork(cls, warm: bool) -> _Reader | None:
         # A fork copies no thread, and a lock one of them held stays held in the child.
         if not hasattr(os, "fork") or threading.active_count() > 1:
             return None
-        ask_read, ask_write = os.pipe()
-        answer_read, answer_write = os.pipe()
-        parent = os.getpid()
+        reader, answer = cls.piped(warm)
         try:
             pid = os.fork()
         except OSError:
-            for end in (ask_read, ask_write, answer_read, answer_write):
-                os.close(end)
+            reader._close()
             return None
         if pid == 0:  # the child: read, answer, end (no cleanup of the parent's state)
             code = 1
             try:
-                os.close(ask_write)
-                os.close(answer_read)
-                code = _answer(ask_read, answer_write, parent, warm)
+                code = answer()
             finally:
                 os._exit(code)
-        os.close(ask_read)
-        os.close(answer_write)
-        return cls(pid, ask_write, answer_read)
+        reader.forked(pid)
+        return reader
 
     def read(
         self, slugs: list[str], keys: list[str]
