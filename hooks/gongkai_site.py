@@ -154,7 +154,7 @@ def _index_writer(config: MkDocsConfig) -> IndexWriter | None:
         return None  # said when the data is read, next
     if settings.version_folder:
         return None
-    memo = Path(config.config_file_path).parent / READINGS_MEMO
+    memo = settings.root / READINGS_MEMO
     # The child loads jieba and pypinyin for the pages' names anyway: where no name is known
     # yet it reads the data's names too, and no other child loads them again.
     names.stop_reading()  # a failed build's, in a process that builds again (tests)
@@ -315,7 +315,7 @@ def _outputs(
         return None, only
 
     def downloads() -> None:
-        kept = KeptBundles(Path(config.config_file_path).parent / CACHE_FOLDER)
+        kept = KeptBundles(site.settings.root / CACHE_FOLDER)
         write_downloads(site.catalog, site_dir, site.today, config.site_name, only, kept)
         write_lists(site, site_dir, only)
 
