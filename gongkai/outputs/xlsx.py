@@ -143,18 +143,26 @@ class Workbook:
         yield "xl/workbook.xml", [_utf8(self._workbook())]
         yield "xl/_rels/workbook.xml.rels", [_utf8(_workbook_rels(count))]
         yield "xl/styles.xml", [_utf8(_STYLES)]
-        for number, (_, widths, columns) in enumerate(self.sheets):
-            area = f"A1:{column_letters(max(columns, 1) - 1)}{max(self.counts[number], 2)}"
+        for number, (_, widths, _) in enumerate(self.sheets):
+            column, row = self._corner(number)
+            area = f"A1:{column}{row}"
             head, tail = _sheet(area, widths, selected=number == 0)
             rows = self.rows[number]
             yield f"xl/worksheets/sheet{number + 1}.xml", [_utf8(head), rows, _utf8(tail)]
 
+    def _corner(self, number: int) -> tuple[str, int]:
+        """The last column and row of sheet ``number``'s filtered area (the header and at least
+        the row below it)."""
+        _, _, columns = self.sheets[number]
+        return column_letters(max(columns, 1) - 1), max(self.counts[number], 2)
+
     def _workbook(self) -> str:
         sheets, filters = [], []
-        for number, (title, _, columns) in enumerate(self.sheets):
+        for number, (title, _, _) in enumerate(self.sheets):
             name = escape(title, {'"': "&quot;"})
             sheets.append(f'<sheet name="{name}" sheetId="{number + 1}" r:id="rId{number + 1}"/>')
-            last = f"${column_letters(max(columns, 1) - 1)}${max(self.counts[number], 2)}"
+            column, row = self._corner(number)
+            last = f"${column}${row}"
             quoted = escape("'" + title.replace("'", "''") + "'")
             filters.append(
                 f'<definedName name="_xlnm._FilterDatabase" localSheetId="{number}" '
