@@ -125,6 +125,31 @@ def as_a_terminal_starts_it() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+def ended_or_told(process: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
+    """The output of ``process`` (a process group's leader, started with PYTHONFAULTHANDLER=1)
+    once it and every process holding its pipes have ended; if they do not within ``timeout``,
+    the test fails with where each process of the group waits (Python's traceback of every
+    thread, printed on SIGABRT) and what the system says of each."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pass
+    group = subprocess.run(
+        ["ps", "-g", str(process.pid), "-o", "pid,ppid,stat,wchan:24,etimes,args"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    leader = "ended" if process.poll() is not None else "still running"
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGABRT)
+    try:
+        out, err = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+    pytest.fail(f"not ended in {timeout} s (the build itself {leader})\n{group}\n{out}\n{err}")
+
+
 def fingerprint(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` with its sha256, to compare two builds byte for byte."""
     return {

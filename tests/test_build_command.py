@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import as_a_terminal_starts_it, copy_project, fingerprint, mkdocs_build, run_cli
+from conftest import (
+    as_a_terminal_starts_it,
+    copy_project,
+    ended_or_told,
+    fingerprint,
+    mkdocs_build,
+    run_cli,
+)
 
 from gongkai.commands import entry, programs
 from gongkai.outputs.background import second_core
@@ -172,7 +179,8 @@ def test_ctrl_c_stops_the_build_and_its_children_quietly(tmp_path: Path) -> None
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        # Python's own tracebacks on SIGABRT: where each process waits, if one does not end.
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONFAULTHANDLER": "1"},
         start_new_session=True,  # a process group of its own, as a terminal's foreground job
         preexec_fn=as_a_terminal_starts_it,
     )
@@ -187,7 +195,7 @@ def test_ctrl_c_stops_the_build_and_its_children_quietly(tmp_path: Path) -> None
     status = Path(f"/proc/{building.pid}/status").read_text(encoding="utf-8")
     masks = [line for line in status.splitlines() if line.startswith(("SigBlk", "SigIgn"))]
     os.killpg(building.pid, signal.SIGINT)
-    out, err = building.communicate(timeout=120)
+    out, err = ended_or_told(building, timeout=120)
     assert building.returncode == 130, (out + err, masks)
     assert err.strip().splitlines()[-1] == "已中断：网站未生成，原有网站保持不变。", err
     assert "Traceback" not in err and "出错" not in err, err

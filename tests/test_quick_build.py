@@ -812,3 +812,41 @@ def test_generated_pages_outside_the_navigation_skip_the_markdown_conversion(
     )
     page.render(None, None)  # type: ignore[arg-type]
     assert rendered == ["# 标题\n\n正文"]
+
+
+def _deaf_to_terminate(ready: Any) -> None:  # a child stuck where SIGTERM does not end it
+    import signal
+    import time
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    ready.set()
+    time.sleep(600)
+
+
+def test_children_left_by_a_stopped_build_are_all_ended_in_bounded_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stopped by Ctrl+C, a build ends every child it still has, even ones no part of it
+    stopped and ones deaf to the request to end (Python, at exit, would wait for them without
+    end): all are asked at once and those still there after the wait are killed, so two such
+    children cost one wait, not two."""
+    import time
+
+    from gongkai.outputs import background
+
+    monkeypatch.setattr(background, "STOP_SECONDS", 2.0)
+    context = multiprocessing.get_context("fork")
+    children = []
+    for _ in range(2):
+        ready = context.Event()
+        child = context.Process(target=_deaf_to_terminate, args=(ready,), daemon=True)
+        child.start()
+        assert ready.wait(30)
+        children.append(child)
+    started = time.monotonic()
+    background.stop_children()
+    took = time.monotonic() - started
+    assert [child.is_alive() for child in children] == [False, False]
+    assert [child.exitcode for child in children] == [-9, -9]  # killed, after the one wait
+    assert multiprocessing.active_children() == []
+    assert 2.0 <= took < 3.5, took  # one after the other: 4 s at least

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from gongkai.files import why_not_written
+from gongkai.outputs.background import stop_children
 
 BUILDING = "生成中"
 REPLACED = "已替换"
@@ -66,6 +67,7 @@ def build_site(config_file: Path, strict: bool, site_dir: Path | None = None) ->
     except BaseException as error:
         if not isinstance(error, Exception):  # Ctrl+C: MkDocs stops its plugins only on errors
             config.plugins.on_build_error(error=error)  # type: ignore[arg-type]
+            stop_children()  # any the plugins did not stop
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _put_in_place(staging, site)

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -129,15 +130,24 @@ def failed(work: str, exitcode: int | None) -> BackgroundError:
     return BackgroundError(f"{work}的后台进程失败（退出码 {exitcode}）")
 
 
-def stop(process: multiprocessing.process.BaseProcess | None) -> None:
-    """Stop a child if it still runs (the work of a build that failed or was taken over): it
-    unwinds, removing its temporary folders; one that does not within seconds is killed."""
-    if process is not None and process.is_alive():
+def stop(*processes: multiprocessing.process.BaseProcess | None) -> None:
+    """Stop children if they still run (the work of a build that failed or was taken over):
+    each unwinds, removing its temporary folders; one that does not within seconds is killed."""
+    running = [p for p in processes if p is not None and p.is_alive()]
+    for process in running:
         process.terminate()
-        process.join(STOP_SECONDS)
+    deadline = time.monotonic() + STOP_SECONDS
+    for process in running:
+        process.join(max(0.0, deadline - time.monotonic()))
         if process.is_alive():
             process.kill()
             process.join()
+
+
+def stop_children() -> None:
+    """Stop every child this process has left (a build stopped by Ctrl+C): at its exit Python
+    stops them too, but waits without end for one that does not end."""
+    stop(*multiprocessing.active_children())
 
 
 STOP_SECONDS = 10
