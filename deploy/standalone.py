@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements" / "standalone.txt"
 # The entry is written into the work folder: PyInstaller puts a script's folder on the import path,
 # and gongkai/ holds modules (site.py, settings.py) that would shadow top-level names.
-ENTRY = "import sys\n\nfrom gongkai.commands.entry import main\n\nsys.exit(main())\n"
+ENTRY = "from gongkai.commands.entry import run\n\nrun()\n"
 
 # Imported by name at run time (mkdocs.yml, entry points, the hooks file MkDocs loads from the
 # project folder), so PyInstaller's reading of the imports does not find them.

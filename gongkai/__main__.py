@@ -1,8 +1,6 @@
 """``python -m gongkai``, and the standalone executable's entry (see gongkai.commands.entry)."""
 
-import sys
-
-from gongkai.commands.entry import main
+from gongkai.commands.entry import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

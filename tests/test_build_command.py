@@ -291,3 +291,46 @@ def test_the_standalone_entry_is_mkdocs_or_gongkai(
         entry.main(["--help"])
     assert parsed.value.code == 0
     assert "生成网站" in capsys.readouterr().out
+
+
+_STARTED_THEN = """
+import atexit, os, signal, sys, time
+from gongkai.commands import entry
+
+moment = sys.argv[-1]
+
+class Interrupted:  # Ctrl+C as the command's modules are read
+    def find_spec(self, name, path, target=None):
+        if name == "gongkai.commands.cli" and moment == "while-loading":
+            raise KeyboardInterrupt
+
+def interrupted_at_exit():  # Ctrl+C once the command has ended
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(1)
+
+sys.meta_path.insert(0, Interrupted())
+if moment == "after-the-end":
+    atexit.register(interrupted_at_exit)
+sys.argv = ["gongkai", "check"]
+entry.run()
+"""
+
+
+@pytest.mark.parametrize("moment", ["while-loading", "after-the-end"])
+def test_ctrl_c_before_or_after_the_command_is_no_traceback(tmp_path: Path, moment: str) -> None:
+    """Ctrl+C while the program reads its modules (about 0.2 s after it starts) ends it with one
+    sentence; once the command has ended, while Python tidies up, the command's own result and
+    words stand (here: no data folder, exit 1)."""
+    ran = subprocess.run(
+        [sys.executable, "-c", _STARTED_THEN, moment],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        preexec_fn=as_a_terminal_starts_it,
+    )
+    if moment == "while-loading":
+        assert (ran.returncode, ran.stderr) == (130, entry._INTERRUPTED_LOADING + "\n")
+    else:
+        assert ran.returncode == 1, ran.stderr
+        assert "数据目录不存在" in ran.stderr and "Traceback" not in ran.stderr, ran.stderr
+        assert "KeyboardInterrupt" not in ran.stderr, ran.stderr

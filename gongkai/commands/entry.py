@@ -4,7 +4,45 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
+from collections.abc import Callable
+from types import FrameType
+from typing import NoReturn
+
+EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report a SIGINT (gongkai.commands.cli's too)
+
+
+def run() -> NoReturn:
+    """The program's start (程序入口): the ``gongkai`` command, ``python -m gongkai`` and the
+    standalone executable. Ctrl+C while the program still loads ends it with one sentence
+    (Python would print a traceback from whichever module it was reading); Ctrl+C once the
+    command has ended, while Python tidies up, leaves its result as it is."""
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        print(_INTERRUPTED_LOADING if not _loaded else "已中断。", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    signal.signal(signal.SIGINT, _leaving_with(code))
+    sys.exit(code)
+
+
+_INTERRUPTED_LOADING = "已中断：命令还没有开始工作，什么都没有改动。"
+_loaded = False  # the command's modules are read: from here on it answers Ctrl+C itself
+
+
+def _leaving_with(code: int) -> Callable[[int, FrameType | None], None]:
+    """A Ctrl+C handler that ends the program at once with ``code``, its output written."""
+
+    def leave(signum: int, frame: FrameType | None) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+
+    return leave
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,10 +52,17 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] == "mkdocs":
         from mkdocs.__main__ import cli
 
+        _loading_done()
         return _exit_code(lambda: cli.main(args=args[1:], prog_name="mkdocs"))
     from gongkai.commands.cli import main as gongkai  # not loaded for MkDocs' runs
 
+    _loading_done()
     return gongkai(args)
+
+
+def _loading_done() -> None:
+    global _loaded
+    _loaded = True
 
 
 def _exit_code(run: object) -> int:
