@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from gongkai.model.catalog import load_catalog
 from gongkai.model.errors import DataErrors
@@ -102,6 +103,10 @@ CASES = [
     ("name: 项目\nbudget: [\n", 3, "文件意外结束"),
     ("name 项目\nbudget: []\n", 2, "YAML 格式错误"),
     ("- 项目\n", 1, "应为若干「字段: 值」"),
+    # These two ended the build with Python's traceback (Decimal refused .inf; a list as a key
+    # was put in a set).
+    ("name: 项目\nbudget:\n  - year: 2023\n    initial: .inf\n", 4, "「.inf」不是一个具体的数"),
+    ("name: 项目\n? [a, b]\n: 值\n", 2, "字段名只能是一个词，不能是列表或映射"),
 ]
 
 
@@ -216,3 +221,96 @@ def test_a_reports_parsed_data_is_let_go_once_validated() -> None:
     for entry in catalog.reports:
         assert entry.document.data is None
         assert entry.document.line_of(("name",)) is not None
+
+
+_CORNERS = """\
+text: 甲乙
+quoted: "2023-02-30"
+number: 0x1F
+octal: 0o17
+old_octal: 017
+sixty: 1:30
+signed: -1_000
+decimal: 12.50
+exponent: 1e3
+infinite: .inf
+date: 2023-02-28
+stamp: 2023-02-28 10:00:00
+yes_word: yes
+off_word: Off
+nothing: ~
+empty:
+tagged: !!str 123
+as_float: !!float 3
+1: integer key
+1.5: decimal key
+true: boolean key
+list: [1, two, 3.0, null, {a: b}]
+nested:
+  - - deep
+    - - deeper: [x]
+merged:
+  <<: {a: 1}
+  b: 2
+binary: !!binary aGk=
+a_set: !!set {x, y}
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _CORNERS,
+        *(_CORNERS.splitlines(keepends=True)),
+        "- 1\n- [2, [3, {4: 5}]]\n",
+        "plain\n",
+        "a: 1\na: 2\n",  # a repeated key: refused by either
+        "a: 1\n1: 2\n'1': 3\n",
+        "? [complex, key]\n: value\n",
+        "a: !!omap [{x: 1}]\n",
+        "a: !custom 1\n",
+        "",
+    ],
+)
+def test_the_quick_walk_reads_what_pyyamls_constructor_reads(text: str) -> None:
+    """The values and lines of a well-formed file come from one quick walk of libyaml's nodes;
+    whatever it does not handle itself (merge keys, sets, binaries, odd tags, keys that are
+    not scalars) is left to PyYAML's constructor; libyaml asks the safe resolver the short way:
+    the same data, of the same types, the same lines in the same order, the same refusals as
+    PyYAML's own resolver and constructor, for every file of the sample data too."""
+    import yaml
+
+    from gongkai.model import loader
+
+    # libyaml with PyYAML's own resolver and constructor
+    resolver = yaml.resolver.Resolver
+    reference = type(
+        "Reference",
+        (loader._FastLoader,),
+        {
+            name: getattr(resolver, name)
+            for name in ("resolve", "descend_resolver", "ascend_resolver")
+        },
+    )
+
+    def standard(text: str) -> tuple[object, dict[object, int]] | None:
+        reader = reference(text)
+        try:
+            node = reader.get_single_node()
+            lines: dict[loader.Location, int] = {}
+            if node is not None:
+                loader._record_lines(node, (), lines)
+            return (reader.construct_document(node) if node is not None else None), lines
+        except (yaml.YAMLError, ValueError):
+            return None
+        finally:
+            reader.dispose()
+
+    texts = [text] if text else [p.read_text("utf-8") for p in DATA.rglob("*.yml")]
+    for each in texts:
+        quick = loader._parse_fast(each)
+        read = None if quick is None else (quick.data, dict(quick.lines))
+        expected = standard(each)
+        assert repr(read) == repr(expected), each
+        if read is not None and expected is not None:
+            assert list(read[1]) == list(expected[1])  # the same order: the shared shapes
