@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from types import FrameType
 from typing import NoReturn
@@ -26,7 +28,22 @@ def run() -> NoReturn:
         print(_INTERRUPTED_LOADING if not _loaded else "已中断。", file=sys.stderr)
         code = EXIT_INTERRUPTED
     signal.signal(signal.SIGINT, _leaving_with(code))
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if all(thread.daemon for thread in others):  # none that Python would wait for
+        _leave_untidied(code)
     sys.exit(code)
+
+
+def _leave_untidied(code: int) -> NoReturn:
+    """End the program as Python does, but for its last step: freeing, one by one, every
+    object the command made (after a build of 5,000 project-years, 1.1 s of waiting once the
+    site was in place). What is registered to run at exit runs (children, logs, temporary
+    files), the output is written, then the process ends."""
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 _INTERRUPTED_LOADING = "已中断：命令还没有开始工作，什么都没有改动。"
