@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import json
 import multiprocessing
+import operator
 import os
 import queue
 import re
@@ -396,6 +398,9 @@ class _Postings:
         self.numbers: dict[Order, int] = {}
         self.written: dict[int, Order] = {}
         self.folder: Path | None = None
+        # Each page's slot (by arrival): the number it was said to have, where it came first
+        # with that number, else one past every number said. Entries name pages by slot.
+        self.slots: list[int] = []
 
     def expect(self, pages: list[Order], site_dir: Path) -> None:
         self.numbers = {order: number for number, order in enumerate(sorted(set(pages)))}
@@ -414,35 +419,43 @@ class _Postings:
             _Listed(order, page.url, page.title, page.year, page.department, start, len(text))
         )
         number = self.numbers.get(order)
-        if self.folder is not None and number is not None and number not in self.written:
-            (self.folder / f"{number}.js").write_bytes(_text_script(number, text))
+        if number is not None and number not in self.written:
+            if self.folder is not None:
+                (self.folder / f"{number}.js").write_bytes(_text_script(number, text))
             self.written[number] = order
+            slot = number  # its place in the end, if the pages come as said
+        else:
+            slot = len(self.numbers) + arrival  # past every page said
+        self.slots.append(slot)
         entries = self.entries
         for term, where in _terms(page).items():
             found = entries.get(term)
             if found is None:
                 found = entries[term] = array("I")
-            found.append(arrival * 4 + where)
+            found.append(slot * 4 + where)
 
     def write(self, site_dir: Path) -> IndexFiles:
         """Write the index; the same pages give the same files, whatever order they came in."""
         order = sorted(range(len(self.pages)), key=lambda i: self.pages[i].order)
-        rank = [0] * len(order)
+        rank = [0] * (len(self.numbers) + len(self.pages))  # by slot
         for number, arrival in enumerate(order):
-            rank[arrival] = number
+            rank[self.slots[arrival]] = number
         ordered = [self.pages[arrival] for arrival in order]
-        # Each term's pages as gaps: the distance from the term's previous page × 4 + the field.
+        # Pages that came as said have their slot as number: their entries are not renumbered.
+        as_said = all(rank[slot] == slot for slot in self.slots)
+        # Each term's pages as gaps: the distance from the term's previous page × 4 + the field,
+        # that is, an entry less the previous one's page × 4; worked out in C (map, operator).
         # A term's entries are let go once encoded, so that both are never held whole.
         small, limit = _SMALL, len(_SMALL)
         encoded: dict[str, str] = {}
         for term in list(self.entries):
-            parts, previous = [], 0
-            for entry in sorted((rank[e >> 2] << 2) | (e & 3) for e in self.entries.pop(term)):
-                number = entry >> 2
-                gap = (number - previous) * 4 + (entry & 3)
-                parts.append(small[gap] if gap < limit else _base36(gap))
-                previous = number
-            encoded[term] = ".".join(parts)
+            found = self.entries.pop(term)
+            entries = (
+                sorted(found) if as_said else sorted([(rank[e >> 2] << 2) | (e & 3) for e in found])
+            )
+            pages_before = itertools.chain((0,), map(operator.and_, entries, itertools.repeat(-4)))
+            gaps = map(operator.sub, entries, pages_before)
+            encoded[term] = ".".join([small[g] if g < limit else _base36(g) for g in gaps])
         texts, self.texts = self.texts or io.BytesIO(), None
         try:
             return _write(ordered, encoded, site_dir, texts, self.written)
