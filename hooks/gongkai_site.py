@@ -248,23 +248,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             continue
         # Material's search index is left out (search: exclude): the site ships its own,
         # and segmenting every page with jieba for an index nobody loads was half the build.
-        front_matter = f"---\ntitle: {_yaml_text(site_page.title)}\nsearch:\n  exclude: true\n"
-        if site_page.description:
-            front_matter += f"description: {_yaml_text(site_page.description)}\n"
-        # 当前位置 for the theme, which makes each address relative and escapes each label.
-        trail = site_page.breadcrumb(config.use_directory_urls)
-        front_matter += f"gk_trail: {json.dumps(trail, ensure_ascii=False)}\n"
-        # 发布日期/更新日期 and the GB/T 42147 metadata; the theme escapes both.
-        front_matter += f"gk_dates: {json.dumps(site_page.dateline(), ensure_ascii=False)}\n"
-        if site_page.undated:
-            front_matter += f"gk_undated: {json.dumps(site_page.undated, ensure_ascii=False)}\n"
-        meta = site_page.meta(config.site_name)
-        front_matter += f"gk_meta: {json.dumps(meta, ensure_ascii=False)}\n"
+        front_matter, front = _front_matter(site_page, config)
         # Project pages stay out of the navigation on purpose (see gongkai.pages).
         inclusion = InclusionLevel.INCLUDED if site_page.in_nav else InclusionLevel.NOT_IN_NAV
-        page = GeneratedPage.generated(
-            config, uri, content=front_matter + "---\n", inclusion=inclusion
-        )
+        page = GeneratedPage.generated(config, uri, content=front_matter, inclusion=inclusion)
+        page.front = front
         page.touched = touched
         if not site_page.in_nav:  # MkDocs makes a plain Page for the pages in its navigation
             FrontMatterPage(None, page, config)
@@ -359,9 +347,26 @@ def on_pre_build(config: MkDocsConfig) -> None:
         memory.empty(_current().site_dir)
 
 
-def _yaml_text(text: str) -> str:
-    """HTML-escaped text as a YAML string (JSON is a subset of YAML)."""
-    return json.dumps(html.escape(text), ensure_ascii=False)
+def _front_matter(site_page: SitePage, config: MkDocsConfig) -> tuple[str, dict[str, str]]:
+    """A generated page's front matter, as text and as each name's value in JSON (a subset
+    of YAML: the page reads the same data from either)."""
+    # The theme prints title and description unescaped (<title>, <meta content="…">).
+    values: dict[str, Any] = {"title": html.escape(site_page.title)}
+    # Material's search index is left out (search: exclude): the site ships its own,
+    # and segmenting every page with jieba for an index nobody loads was half the build.
+    values["search"] = {"exclude": True}
+    if site_page.description:
+        values["description"] = html.escape(site_page.description)
+    # 当前位置 for the theme, which makes each address relative and escapes each label;
+    # 发布日期/更新日期 and the GB/T 42147 metadata, which the theme escapes.
+    values["gk_trail"] = site_page.breadcrumb(config.use_directory_urls)
+    values["gk_dates"] = site_page.dateline()
+    if site_page.undated:
+        values["gk_undated"] = site_page.undated
+    values["gk_meta"] = site_page.meta(config.site_name)
+    written = {name: json.dumps(value, ensure_ascii=False) for name, value in values.items()}
+    text = "".join(f"{name}: {value}\n" for name, value in written.items())
+    return f"---\n{text}---\n", written
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:

@@ -814,6 +814,43 @@ def test_generated_pages_outside_the_navigation_skip_the_markdown_conversion(
     assert rendered == ["# 标题\n\n正文"]
 
 
+def test_generated_pages_outside_the_navigation_are_not_parsed_for_their_front_matter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their front matter's data is read from the values it was written from (JSON), not parsed
+    again by PyYAML's pure-Python parser; only the pages MkDocs' navigation makes and the site's
+    own Markdown pages are. What the page reads is what the parser reads."""
+    from mkdocs.utils import meta
+
+    parsed: list[str] = []
+    get_data = meta.get_data
+
+    def counted(source: str) -> tuple[str, dict[str, Any]]:
+        parsed.append(source)
+        return get_data(source)
+
+    monkeypatch.setattr(meta, "get_data", counted)
+    env = {**EPOCH, "GONGKAI_SERIAL": "1"}  # every page made in this process
+    assert mkdocs_build(ROOT, tmp_path / "site", env=env).returncode == 0
+    planned = plan(load_site(Settings(root=ROOT)).catalog)
+    own = len(list((ROOT / "docs").glob("*.md")))
+    assert len(parsed) == sum(page.in_nav for page in planned) + own
+
+    from mkdocs.config import load_config
+
+    from gongkai.render.generated import FrontMatterPage, GeneratedPage
+
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "unused"))
+    hooks = config.hooks["hooks/gongkai_site.py"]
+    for site_page in planned:
+        text, front = hooks._front_matter(site_page, config)
+        page = FrontMatterPage.__new__(FrontMatterPage)
+        page.file = GeneratedPage.__new__(GeneratedPage)
+        page.file.front = front
+        page.read_source(config)
+        assert (page.markdown, page.meta) == get_data(text), site_page.src_uri
+
+
 def _deaf_to_terminate(ready: Any) -> None:  # a child stuck where SIGTERM does not end it
     import signal
     import time
