@@ -851,6 +851,32 @@ def test_generated_pages_outside_the_navigation_are_not_parsed_for_their_front_m
         assert (page.markdown, page.meta) == get_data(text), site_page.src_uri
 
 
+def test_the_frame_parts_rendered_once_are_the_ones_each_page_would_get(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Material's style sheets, scripts, settings, footer and header (around the page's title)
+    are rendered once for the pages that reach the site's root the same way from one top
+    folder: the site is byte for byte the one where each page renders its own."""
+    from gongkai.render import environment
+
+    env = {**EPOCH, "GONGKAI_SERIAL": "1"}
+    assert mkdocs_build(ROOT, tmp_path / "reused", env=env).returncode == 0
+
+    def rendered_by_each_page(theme: Any) -> Any:
+        theme = environment.theme_environment(theme)
+        theme.globals["gk_same"] = lambda part, render: render()
+        theme.globals["gk_header"] = lambda render, topic: render()
+        return theme
+
+    from mkdocs.config import load_config
+
+    # MkDocs reads a hooks file once a process: the module the builds use
+    hooks = load_config(str(ROOT / "mkdocs.yml")).hooks["hooks/gongkai_site.py"]
+    monkeypatch.setattr(hooks, "theme_environment", rendered_by_each_page)
+    assert mkdocs_build(ROOT, tmp_path / "own", env=env).returncode == 0
+    assert fingerprint(tmp_path / "reused") == fingerprint(tmp_path / "own")
+
+
 def _deaf_to_terminate(ready: Any) -> None:  # a child stuck where SIGTERM does not end it
     import signal
     import time
