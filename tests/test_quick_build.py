@@ -866,6 +866,7 @@ def test_the_frame_parts_rendered_once_are_the_ones_each_page_would_get(
         theme = environment.theme_environment(theme)
         theme.globals["gk_same"] = lambda part, render: render()
         theme.globals["gk_header"] = lambda render, topic: render()
+        theme.globals["gk_toc"] = lambda toc, render: render()
         return theme
 
     from mkdocs.config import load_config

@@ -219,6 +219,7 @@ def theme_environment(env: jinja2.Environment) -> jinja2.Environment:
     - Templates are not looked at again on disk during the build (``auto_reload``).
     - ``gk_words``: Material's interface words (``lang.t``), looked up once per build rather
       than by building the language's table of 300 words again at each of a page's 20 calls.
+    - ``gk_toc``: Material's table of contents, rendered once for each list of headings.
     - ``gk_same`` and ``gk_header``: the parts of Material's frame that link only to the site's
       shared files (style sheets, scripts, the home page) and show nothing of the page, or only
       its title (the header), are rendered once per build for the pages that reach the site's
@@ -283,10 +284,38 @@ def theme_environment(env: jinja2.Environment) -> jinja2.Environment:
         headers[key] = (text[:split], text[split + len(topic) :]) if once else None
         return text
 
+    tocs: dict[tuple[object, ...], str] = {}
+
+    def gk_toc(toc: object, render: Callable[[], str]) -> str:
+        key = _headings(toc)
+        found = tocs.get(key)
+        if found is None:
+            found = tocs[key] = str(render())
+        return found
+
     env.globals.update(
-        gk_nav_key=gk_nav_key, gk_navs={}, gk_words=gk_words, gk_same=gk_same, gk_header=gk_header
+        gk_nav_key=gk_nav_key,
+        gk_navs={},
+        gk_words=gk_words,
+        gk_same=gk_same,
+        gk_header=gk_header,
+        gk_toc=gk_toc,
     )
     return env
+
+
+def _headings(toc: object) -> tuple[object, ...]:
+    """All that Material's table of contents shows of a page's headings."""
+    return tuple(
+        (
+            item.title,
+            item.url,
+            item.level,
+            getattr(getattr(item, "typeset", None), "title", None),
+            _headings(item.children),
+        )
+        for item in toc  # type: ignore[attr-defined]
+    )
 
 
 def _reach(context: jinja2.runtime.Context) -> tuple[str, str]:
