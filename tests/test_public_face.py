@@ -538,3 +538,33 @@ def test_a_missing_approval_date_is_not_called_unapproved(built_site: Path) -> N
         if "自评报告" in text_of(r)
     ]
     assert undated and all(cells[deadline] == "无法确定" for cells in undated)
+
+
+def test_a_reports_text_is_shown_as_escaped_paragraphs_with_its_line_breaks() -> None:
+    """The report's text as written: a blank line (spaces allowed) between paragraphs, a line
+    break kept as one, every character that means something in HTML escaped; the same as
+    markupsafe's own formatting of each paragraph, on 20,000 random texts of those characters."""
+    import random
+    import re
+
+    from markupsafe import Markup, escape
+
+    from gongkai.render.environment import paragraphs
+
+    def formatted(text: str) -> Markup:
+        blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", text.strip("\n")) if b.strip()]
+        return Markup("").join(
+            Markup("<p>{}</p>").format(
+                Markup("<br>").join(escape(line) for line in block.split("\n"))
+            )
+            for block in blocks
+        )
+
+    pieces = ["\n", "\n\n", "\n \n", " ", "<", ">", "&", '"', "'", "一", "a", "\t", "{}", "%s"]
+    chosen = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(chosen.choice(pieces) for _ in range(chosen.randint(0, 30)))
+        shown = paragraphs(text)
+        assert shown == formatted(text) and isinstance(shown, Markup), repr(text)
+    assert paragraphs("甲<b>\n乙\n\n丙&") == Markup("<p>甲&lt;b&gt;<br>乙</p><p>丙&amp;</p>")
+    assert paragraphs(None) == Markup('<p class="gk-missing">报告未写明这一部分。</p>')

@@ -36,9 +36,13 @@ def paragraphs(text: str | None) -> Markup:
     if text is None:
         return Markup('<p class="gk-missing">报告未写明这一部分。</p>')
     blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", text.strip("\n")) if b.strip()]
-    return Markup("").join(
-        Markup("<p>{}</p>").format(Markup("<br>").join(escape(line) for line in block.split("\n")))
-        for block in blocks
+    # Joined as plain text of escaped lines: Markup.format is Python's formatter, line by line
+    # (a twentieth of the time of a report page).
+    return Markup(
+        "".join(
+            "<p>" + "<br>".join([escape(line) for line in block.split("\n")]) + "</p>"
+            for block in blocks
+        )
     )
 
 
