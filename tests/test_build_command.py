@@ -342,14 +342,15 @@ from pathlib import Path
 from gongkai.commands import entry
 
 class Tidied:  # freed by Python's last step, which the program leaves out
-    def __del__(self):
-        Path("tidied").write_text("yes")
+    def __del__(self, open=open):  # bound now: module names are cleared in that step
+        with open("tidied", "w") as marker:
+            marker.write("yes")
 
 kept = Tidied()
 atexit.register(lambda: Path("at-exit").write_text("yes"))
 if sys.argv[-1] == "a-thread-still-works":
-    def work():
-        time.sleep(0.3)
+    def work():  # still at work when the command ends (it takes well under a second)
+        time.sleep(3)
         Path("thread").write_text("yes")
     threading.Thread(target=work).start()
 sys.argv = ["gongkai", "check"]
