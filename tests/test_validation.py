@@ -314,3 +314,20 @@ def test_the_quick_walk_reads_what_pyyamls_constructor_reads(text: str) -> None:
         assert repr(read) == repr(expected), each
         if read is not None and expected is not None:
             assert list(read[1]) == list(expected[1])  # the same order: the shared shapes
+
+
+def test_numbers_with_a_decimal_point_are_read_exactly() -> None:
+    """A number with a decimal point is read as the exact decimal written (".5" too, as YAML
+    allows); one that is not a finite number is refused with its line."""
+    from decimal import Decimal
+
+    from gongkai.model.loader import YamlDocument, parse_yaml
+
+    read = parse_yaml("a: .5\nb: -1_000.25\nc: 12.50\n", "a.yml")
+    assert isinstance(read, YamlDocument)
+    assert read.data == {"a": Decimal("0.5"), "b": Decimal("-1000.25"), "c": Decimal("12.50")}
+    assert str(read.data["c"]) == "12.50"
+    for text, line in (("a: 1\nb: .nan\n", 2), ("a: -.inf\n", 1), ("a: 1:30.5\n", 1)):
+        refused = parse_yaml(text, "a.yml")
+        assert not isinstance(refused, YamlDocument) and refused.line == line, text
+        assert "不是一个具体的数" in refused.message, refused.message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Hashable, Iterator, Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -95,8 +95,11 @@ if yaml.__with_libyaml__:
 
 def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
     text = loader.construct_scalar(node)
-    number = Decimal(text.replace("_", "")) if text.lstrip("+-")[:1] != "." else None
-    if number is None or not number.is_finite():  # YAML's .inf and .nan: no amount is either
+    try:
+        number: Decimal | None = Decimal(text.replace("_", ""))
+    except InvalidOperation:  # YAML's .inf and .nan, 1:30.5 (base 60): no amount is any
+        number = None
+    if number is None or not number.is_finite():
         raise yaml.constructor.ConstructorError(
             None, None, f"「{text}」不是一个具体的数，请写出数值", node.start_mark
         )
