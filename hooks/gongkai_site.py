@@ -246,13 +246,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             known.touched = touched
             files.append(known)
             continue
-        # Material's search index is left out (search: exclude): the site ships its own,
-        # and segmenting every page with jieba for an index nobody loads was half the build.
-        front_matter, front = _front_matter(site_page, config)
+        front_matter = _front_matter(site_page, config)
         # Project pages stay out of the navigation on purpose (see gongkai.pages).
         inclusion = InclusionLevel.INCLUDED if site_page.in_nav else InclusionLevel.NOT_IN_NAV
         page = GeneratedPage.generated(config, uri, content=front_matter, inclusion=inclusion)
-        page.front = front
+        page.json_front = True
         page.touched = touched
         if not site_page.in_nav:  # MkDocs makes a plain Page for the pages in its navigation
             FrontMatterPage(None, page, config)
@@ -347,9 +345,9 @@ def on_pre_build(config: MkDocsConfig) -> None:
         memory.empty(_current().site_dir)
 
 
-def _front_matter(site_page: SitePage, config: MkDocsConfig) -> tuple[str, dict[str, str]]:
-    """A generated page's front matter, as text and as each name's value in JSON (a subset
-    of YAML: the page reads the same data from either)."""
+def _front_matter(site_page: SitePage, config: MkDocsConfig) -> str:
+    """A generated page's front matter: one ``name: value`` a line, each value in JSON (a
+    subset of YAML, read with json by ``FrontMatterPage``)."""
     # The theme prints title and description unescaped (<title>, <meta content="…">).
     values: dict[str, Any] = {"title": html.escape(site_page.title)}
     # Material's search index is left out (search: exclude): the site ships its own,
@@ -364,9 +362,10 @@ def _front_matter(site_page: SitePage, config: MkDocsConfig) -> tuple[str, dict[
     if site_page.undated:
         values["gk_undated"] = site_page.undated
     values["gk_meta"] = site_page.meta(config.site_name)
-    written = {name: json.dumps(value, ensure_ascii=False) for name, value in values.items()}
-    text = "".join(f"{name}: {value}\n" for name, value in written.items())
-    return f"---\n{text}---\n", written
+    text = "".join(
+        f"{name}: {json.dumps(value, ensure_ascii=False)}\n" for name, value in values.items()
+    )
+    return f"---\n{text}---\n"
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:

@@ -843,10 +843,10 @@ def test_generated_pages_outside_the_navigation_are_not_parsed_for_their_front_m
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "unused"))
     hooks = config.hooks["hooks/gongkai_site.py"]
     for site_page in planned:
-        text, front = hooks._front_matter(site_page, config)
-        page = FrontMatterPage.__new__(FrontMatterPage)
-        page.file = GeneratedPage.__new__(GeneratedPage)
-        page.file.front = front
+        text = hooks._front_matter(site_page, config)
+        file = GeneratedPage(site_page.src_uri, None, str(tmp_path), config.use_directory_urls)
+        file.content_string, file.json_front = text, True
+        page = FrontMatterPage(None, file, config)
         page.read_source(config)
         assert (page.markdown, page.meta) == get_data(text), site_page.src_uri
 
