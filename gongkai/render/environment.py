@@ -315,7 +315,7 @@ def _headings(toc: object) -> tuple[object, ...]:
             item.title,
             item.url,
             item.level,
-            getattr(getattr(item, "typeset", None), "title", None),
+            repr(getattr(item, "typeset", None)),  # Material's typeset plugin, if used
             _headings(item.children),
         )
         for item in toc  # type: ignore[attr-defined]
