@@ -40,6 +40,11 @@ def _leave_untidied(code: int) -> NoReturn:
     site was in place). What is registered to run at exit runs (children, logs, temporary
     files), the output is written, then the process ends."""
     atexit._run_exitfuncs()
+    _end(code)
+
+
+def _end(code: int) -> NoReturn:
+    """End the process at once with ``code``, its output written."""
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
@@ -51,13 +56,10 @@ _loaded = False  # the command's modules are read: from here on it answers Ctrl+
 
 
 def _leaving_with(code: int) -> Callable[[int, FrameType | None], None]:
-    """A Ctrl+C handler that ends the program at once with ``code``, its output written."""
+    """A Ctrl+C handler that ends the program at once with ``code``."""
 
     def leave(signum: int, frame: FrameType | None) -> None:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(code)
+        _end(code)
 
     return leave
 
