@@ -260,16 +260,19 @@ def theme_environment(env: jinja2.Environment) -> jinja2.Environment:
             targets[id(nav)] = list(_addresses(getattr(nav, "items", [])))
         return _nav_key(page, targets[id(nav)])
 
-    same: dict[tuple[str, str, str], str] = {}
-    headers: dict[tuple[str, str], tuple[str, str] | None] = {}
+    made: dict[tuple[object, ...], str] = {}  # a part of the frame, by what it shows
+
+    def once(key: tuple[object, ...], render: Callable[[], str]) -> str:
+        found = made.get(key)
+        if found is None:
+            found = made[key] = str(render())
+        return found
 
     @jinja2.pass_context
     def gk_same(context: jinja2.runtime.Context, part: str, render: Callable[[], str]) -> str:
-        key = (part, *_reach(context))
-        found = same.get(key)
-        if found is None:
-            found = same[key] = str(render())
-        return found
+        return once((part, *_reach(context)), render)
+
+    headers: dict[tuple[str, str], tuple[str, str] | None] = {}
 
     @jinja2.pass_context
     def gk_header(context: jinja2.runtime.Context, render: Callable[[], str], topic: str) -> str:
@@ -288,14 +291,8 @@ def theme_environment(env: jinja2.Environment) -> jinja2.Environment:
         headers[key] = (text[:split], text[split + len(topic) :]) if once else None
         return text
 
-    tocs: dict[tuple[object, ...], str] = {}
-
     def gk_toc(toc: object, render: Callable[[], str]) -> str:
-        key = _headings(toc)
-        found = tocs.get(key)
-        if found is None:
-            found = tocs[key] = str(render())
-        return found
+        return once(("toc", _headings(toc)), render)
 
     env.globals.update(
         gk_nav_key=gk_nav_key,
