@@ -310,7 +310,11 @@ def measure_rebuild(project: Path, data: Path, edits: int = 3) -> float:
         server.wait(timeout=30)
 
 
-def run(count: int, keep: bool, repeat: int = 1) -> dict[str, object]:
+def run(
+    count: int, keep: bool, repeat: int = 1, left: list[Path] | None = None
+) -> dict[str, object]:
+    """One size's row; its folder is removed at once, or, with ``left``, added to it for the
+    caller to remove after the last size (see ``_median``)."""
     work = Path(tempfile.mkdtemp(prefix=f"gongkai-bench-{count}-"))
     try:
         data = work / "data"
@@ -344,19 +348,28 @@ def run(count: int, keep: bool, repeat: int = 1) -> dict[str, object]:
             shutil.copytree(work, out)
         return row
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if left is None:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            left.append(work)
 
 
 def _median(times: int, project: Path, site: Path, fresh: bool = False) -> dict[str, float]:
     """The run of median time of ``times`` builds of ``project`` into ``site``, each into a new
-    folder (MkDocs would first delete the last one's files, which takes the build's own time);
-    ``fresh``: without what an earlier build kept for the next (``.cache``)."""
+    folder; ``fresh``: without what an earlier build kept for the next (``.cache``).
+
+    Nothing is deleted between timed builds: ext4 without a journal skips, when it makes a
+    file, every inode freed in the last minute (five while not yet written back), and a build
+    right after a large deletion took up to a quarter longer (perf: ``recently_deleted``). The
+    folders are removed after the last size. MkDocs would also delete the last build's files
+    within the build's own time."""
     runs = []
-    for _ in range(times):
-        shutil.rmtree(site, ignore_errors=True)
-        if fresh:
-            shutil.rmtree(project / ".cache", ignore_errors=True)
-        runs.append(build(project, site))
+    for number in range(times):
+        into = site if number == 0 else site.with_name(f"{site.name}-{number + 1}")
+        kept = project / ".cache"
+        if fresh and kept.exists():
+            kept.rename(site.with_name(f"{site.name}-{number + 1}.cache"))
+        runs.append(build(project, into))
     return sorted(runs, key=lambda measured: measured["seconds"])[(times - 1) // 2]
 
 
@@ -539,7 +552,12 @@ def main() -> None:
     elif args.district:
         rows = [run_district(args.keep)]
     else:
-        rows = [run(n, args.keep, args.repeat) for n in args.sizes]
+        left: list[Path] = []
+        try:
+            rows = [run(n, args.keep, args.repeat, left) for n in args.sizes]
+        finally:
+            for work in left:
+                shutil.rmtree(work, ignore_errors=True)
     columns = list(dict.fromkeys(c for row in rows for c in row))
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
