@@ -116,9 +116,10 @@ def future_dates(catalog: Catalog, on: dt.date) -> list[DataError]:
     return errors
 
 
-def load_site(settings: Settings, on: dt.date | None = None) -> Site:
+def load_site(settings: Settings, on: dt.date | None = None, parse_beside: bool = False) -> Site:
     """Read and check the data and its publication records; raise :class:`DataErrors` with every
-    problem, or return the site."""
+    problem, or return the site. ``parse_beside``: a child may parse half the data files
+    (``load_catalog``)."""
     names.recall(settings.root)  # the names' URL names and pinyin, as earlier builds read them
     names.start_reading()  # where none is known, the dictionaries load while the data is read
     try:
@@ -127,6 +128,7 @@ def load_site(settings: Settings, on: dt.date | None = None) -> Site:
             until_year=settings.until_year,
             names_too=[settings.site_name],
             memo=settings.root / PARSED_MEMO if caching() else None,
+            parse_beside=parse_beside,
         )
     finally:
         names.stop_reading()

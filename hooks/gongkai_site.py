@@ -45,7 +45,7 @@ from gongkai.dependencies import Change, Snapshot, touched_bundles, touched_page
 from gongkai.model import slug as names
 from gongkai.model.errors import DataErrors
 from gongkai.outputs.assets import compress_assets, fingerprinted, needs_fingerprint
-from gongkai.outputs.background import Background, BackgroundError
+from gongkai.outputs.background import Background, BackgroundError, second_core
 from gongkai.outputs.feed import FEED_FILE, atom_feed
 from gongkai.outputs.fulltext import (
     IndexWriter,
@@ -176,7 +176,7 @@ def _configured(
         # Refused before the data is read (reading keeps what it parsed for the next build).
         if holds_project(Path(config.site_dir), Path(config.config_file_path), settings.data_path):
             raise PluginError(f"{Path(config.site_dir).resolve()} {HOLDS_PROJECT}")
-        site = load_site(settings)
+        site = load_site(settings, parse_beside=second_core())
         memory.build_error = None
     except (DataErrors, SettingsError) as errors:
         report = errors.report() if isinstance(errors, DataErrors) else str(errors)

@@ -141,3 +141,129 @@ def test_keeping_a_file_adds_nothing_to_the_strings_the_reports_hold(tmp_path: P
     assert sys.getsizeof(name) == size
     with ParsedMemo(tmp_path / "parsed.bin") as memo:
         assert memo.get(b"name: ...") == ({"name": name, "items": [name]}, {("name",): 1})
+
+
+# A first build's parsing shared with a forked child (gongkai/model/secondreader.py).
+
+
+@pytest.fixture()
+def beside(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The files each child was given to parse."""
+    from gongkai.model import secondreader
+
+    monkeypatch.setattr(secondreader, "FEW_FILES", 1)  # the sample has four reports
+    # An earlier build in this test process may have left a queue's feeder thread behind.
+    monkeypatch.setattr(secondreader.threading, "active_count", lambda: 1)
+    given: list[list[str]] = []
+    forked = secondreader.SecondReader.__init__
+
+    def counted(self: secondreader.SecondReader, paths: list[str]) -> None:
+        given.append([Path(path).name for path in paths])
+        forked(self, paths)
+
+    monkeypatch.setattr(secondreader.SecondReader, "__init__", counted)
+    return given
+
+
+def test_a_child_parses_every_other_file_and_nothing_read_differs(
+    tmp_path: Path, parsed: list[str], beside: list[list[str]]
+) -> None:
+    alone_project = copy_project(tmp_path / "alone")
+    alone = _seen(_read(alone_project))
+    reports = len(parsed) - 1
+    project = copy_project(tmp_path / "project")
+    parsed.clear()
+    shared = _read(project, parse_beside=True)
+    assert _seen(shared) == alone
+    assert beside == [["jiefang-feiyong.yml", "zhujing-zhurong-xinfang-weiwen-jingfei.yml"]]
+    # The build parsed departments.yml and half the reports; the child the others.
+    assert len(parsed) == 1 + reports - reports // 2, parsed
+    # What the child parsed is in the memo: the next build parses nothing.
+    parsed.clear()
+    assert _seen(_read(project)) == alone
+    assert parsed == ["data/departments.yml"]
+
+
+def test_with_a_memo_or_without_a_second_core_no_child_parses(
+    tmp_path: Path, parsed: list[str], beside: list[list[str]]
+) -> None:
+    project = copy_project(tmp_path / "project")
+    _read(project, parse_beside=False)
+    assert len(parsed) == 5
+    assert beside == []
+    (project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml").write_text(
+        (project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml").read_text(encoding="utf-8")
+        + "\n# 改过\n",
+        encoding="utf-8",
+    )
+    parsed.clear()
+    _read(project, parse_beside=True)  # the memo holds the others: this one is parsed here
+    assert parsed == ["data/departments.yml", "data/2023/xiqu-xinfangju/baoan-feiyong.yml"]
+    assert beside == []
+
+
+def test_a_file_the_child_cannot_read_is_told_as_the_build_tells_it(
+    tmp_path: Path, parsed: list[str], beside: list[list[str]]
+) -> None:
+    told = []
+    for parse_beside in (False, True):
+        project = copy_project(tmp_path / f"project-{parse_beside}")
+        files = sorted((project / "data").glob("20*/*/*.yml"))
+        broken = files[1]  # the child's first file
+        broken.write_text("name: [保安费用\n", encoding="utf-8")
+        parsed.clear()
+        with pytest.raises(DataErrors) as raised:
+            _read(project, parse_beside=parse_beside)
+        told.append(raised.value.report())
+        assert str(broken.relative_to(project)) in parsed  # the build parsed it itself
+    assert told[0] == told[1]
+
+
+def test_a_child_that_fails_leaves_every_file_to_the_build(
+    tmp_path: Path, parsed: list[str], beside: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from gongkai.model import secondreader
+
+    def dies(paths: list[str], outbox: object) -> None:
+        os._exit(3)
+
+    monkeypatch.setattr(secondreader, "_parse_all", dies)
+    alone = _seen(_read(copy_project(tmp_path / "alone")))
+    parsed.clear()
+    assert _seen(_read(copy_project(tmp_path / "project"), parse_beside=True)) == alone
+    assert len(parsed) == 5
+
+
+def test_no_child_is_forked_while_another_thread_runs(
+    tmp_path: Path, parsed: list[str], beside: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai.model import secondreader
+
+    monkeypatch.setattr(secondreader.threading, "active_count", lambda: 2)
+    _read(copy_project(tmp_path / "project"), parse_beside=True)
+    assert len(parsed) == 5
+    assert beside == []
+
+
+def test_documents_offered_and_put_in_any_order_read_back_and_are_kept(tmp_path: Path) -> None:
+    import hashlib
+
+    from gongkai.model.parsedmemo import ParsedMemo
+
+    def parsed(name: str) -> tuple[dict[str, str], dict[tuple[str], int]]:
+        return ({"name": name}, {("name",): 1})
+
+    def blob(name: str) -> bytes:
+        return pickle.dumps(parsed(name), protocol=pickle.HIGHEST_PROTOCOL)
+
+    memo_file = tmp_path / "parsed.bin"
+    with ParsedMemo(memo_file) as memo:
+        for name in ("甲", "乙"):
+            memo.offer(hashlib.sha256(name.encode()).digest(), blob(name))
+        assert memo.get("甲".encode()) == parsed("甲")  # read back from the middle
+        memo.put("丙".encode(), parsed("丙"))  # written after the last, not over 乙
+        assert memo.get("乙".encode()) == parsed("乙")
+    with ParsedMemo(memo_file) as memo:
+        assert [memo.get(name.encode()) for name in "甲乙丙"] == [parsed(n) for n in "甲乙丙"]

@@ -24,6 +24,7 @@ from gongkai.model.linking import link_documents
 from gongkai.model.loader import YamlDocument, read_yaml
 from gongkai.model.parsedmemo import ParsedMemo
 from gongkai.model.report import BudgetYear, Department, DepartmentList, DocumentKind, Report
+from gongkai.model.secondreader import SecondReader
 
 M = TypeVar("M", bound=BaseModel)
 DEPARTMENTS_FILE = "departments.yml"
@@ -263,6 +264,31 @@ def _placed(
     return entry
 
 
+@contextlib.contextmanager
+def _parsed_beside(
+    files: list[tuple[tuple[str, ...], str, tuple[int, int] | None]],
+    memo: ParsedMemo | None,
+    allowed: bool,
+    until_year: int | None,
+) -> Iterator[SecondReader | None]:
+    """A child parsing every other report file still to be parsed (see
+    gongkai.model.secondreader), where it pays; stopped at the end."""
+    wanted = [
+        path
+        for parts, path, stamp in files
+        if len(parts) == 3
+        and _YEAR_DIR.match(parts[0])
+        and (until_year is None or int(parts[0]) <= until_year)
+        and not (path in _READ and _READ[path][0] == stamp)
+    ]
+    beside = SecondReader.start(wanted[1::2], memo, allowed)
+    try:
+        yield beside
+    finally:
+        if beside is not None:
+            beside.close()
+
+
 def _data_files(root: Path) -> Iterator[tuple[tuple[str, ...], str, tuple[int, int] | None]]:
     """Every YAML file under ``root``: its folder parts below it, its path and its (mtime,
     size), in the order of those parts (as sorted paths are). A walk of directory entries, not
@@ -297,13 +323,15 @@ def load_catalog(
     until_year: int | None = None,
     names_too: Iterable[str] = (),
     memo: Path | None = None,
+    parse_beside: bool = False,
 ) -> Catalog:
     """Read and validate every file under ``data_dir``; raise :class:`DataErrors` listing
     every problem found, or return the catalog. ``until_year`` leaves out later years (an
     archived version shows the site as it was when its year was frozen); ``names_too`` are
     other names whose URL names will be asked for (read with the reports' names); ``memo``,
     the project's memo of parsed files (``PARSED_MEMO``), read, and kept unless a year is
-    left out."""
+    left out; ``parse_beside``: a forked child may parse half the files that memo lacks
+    (where a second core and memory allow one)."""
     root = Path(data_dir)
     shown_root = shown_root if shown_root is not None else root.name
     errors: list[DataError] = []
@@ -339,8 +367,12 @@ def load_catalog(
 
     # Then each report, placed by its folder: <年度>/<部门代号>/.
     read_reports: list[tuple[str, Report, int, Department, str, YamlDocument]] = []
-    with ParsedMemo(memo, keep=until_year is None) if memo else contextlib.nullcontext() as parsed:
-        for parts, path, stamp in _data_files(root):
+    files = list(_data_files(root))
+    with (
+        ParsedMemo(memo, keep=until_year is None) if memo else contextlib.nullcontext() as parsed,
+        _parsed_beside(files, parsed, parse_beside, until_year) as beside,
+    ):
+        for parts, path, stamp in files:
             if parts == (DEPARTMENTS_FILE,):
                 continue
             if len(parts) != 3 or not _YEAR_DIR.match(parts[0]):
@@ -358,6 +390,8 @@ def load_catalog(
             if until_year is not None and year > until_year:
                 continue
             source = shown(root, parts)
+            if beside is not None and parsed is not None:
+                beside.take(path, parsed)
             read = _read_report(path, stamp, source, errors, parsed)
             if read is None:
                 continue

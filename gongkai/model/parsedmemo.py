@@ -92,6 +92,8 @@ class ParsedMemo:
         self.view: mmap.mmap | None = None
         self.read: list[tuple[bytes, int, int, bool]] = []  # digest, at, length, in new?
         self.new: IO[bytes] | None = None  # documents parsed now, pickled
+        # Documents parsed now by another process (gongkai.model.secondreader), in ``new``.
+        self.offered: dict[bytes, tuple[int, int]] = {}
 
     def __enter__(self) -> ParsedMemo:
         with contextlib.suppress(
@@ -121,18 +123,38 @@ class ParsedMemo:
     def get(self, raw: bytes) -> Parsed | None:
         """The data and lines a file of these bytes was parsed into, or None."""
         digest = hashlib.sha256(raw).digest()
-        place = self.index.get(digest)
-        if place is None or self.view is None:
+        place, new = self.index.get(digest), False
+        if place is None:
+            place, new = self.offered.get(digest), True
+        if place is None or (self.view if not new else self.new) is None:
             return None
         start, length = place
         try:
-            data, lines = _loads(self.view[start : start + length])
+            data, lines = _loads(self._blob(start, length, new))
         except (pickle.UnpicklingError, ValueError, TypeError, EOFError, AttributeError):
             return None
         if not isinstance(lines, dict):
             return None
-        self.read.append((digest, start, length, False))
+        self.read.append((digest, start, length, new))
         return data, lines
+
+    def offer(self, digest: bytes, blob: bytes) -> None:
+        """Keep what another process parsed a file of this digest into (``put``'s pickle): the
+        file reads as memoised when it is read, and is memoised for the next build."""
+        with contextlib.suppress(OSError):
+            if self.new is None:
+                self.new = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
+            self.new.seek(0, os.SEEK_END)
+            self.offered[digest] = (self.new.tell(), len(blob))
+            self.new.write(blob)
+
+    def _blob(self, start: int, length: int, new: bool) -> bytes:
+        if not new:
+            assert self.view is not None
+            return self.view[start : start + length]
+        assert self.new is not None
+        self.new.seek(start)
+        return self.new.read(length)
 
     def put(self, raw: bytes, parsed: Parsed) -> None:
         """Keep what a file of these bytes was parsed into, for the next build."""
@@ -143,6 +165,7 @@ class ParsedMemo:
                 self.new = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
             data, lines = parsed
             blob = pickle.dumps((_unshared(data), lines), protocol=pickle.HIGHEST_PROTOCOL)
+            self.new.seek(0, os.SEEK_END)  # offered documents are read back from it too
             start = self.new.tell()
             self.new.write(blob)
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
@@ -176,13 +199,7 @@ class ParsedMemo:
                 for digest, start, length, new in self.read:
                     if digest in index:
                         continue
-                    if new:
-                        assert self.new is not None
-                        self.new.seek(start)
-                        blob = self.new.read(length)
-                    else:
-                        assert self.view is not None
-                        blob = self.view[start : start + length]
+                    blob = self._blob(start, length, new)
                     index[digest] = (out.tell(), length)
                     out.write(blob)
                 at = out.tell()
