@@ -13,7 +13,7 @@ from conftest import copy_project, fingerprint, mkdocs_build
 from gongkai.model import catalog, loader
 from gongkai.model.catalog import load_catalog
 from gongkai.model.errors import DataErrors
-from gongkai.model.parsedmemo import PARSED_MEMO
+from gongkai.model.parsedmemo import PARSED_MEMO, ParsedMemo
 
 
 @pytest.fixture()
@@ -165,19 +165,31 @@ def beside(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return given
 
 
-def test_a_child_parses_every_other_file_and_nothing_read_differs(
-    tmp_path: Path, parsed: list[str], beside: list[list[str]]
+@pytest.fixture()
+def child_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build takes the child's results only once the child has parsed every file (it
+    never waits for them itself: what has not come it parses)."""
+    from gongkai.model import secondreader
+
+    take = secondreader.SecondReader.take
+
+    def after_the_child(self: secondreader.SecondReader, memo: ParsedMemo) -> None:
+        self.process.join(30)
+        take(self, memo)
+
+    monkeypatch.setattr(secondreader.SecondReader, "take", after_the_child)
+
+
+def test_what_a_child_parsed_is_read_as_the_build_would_have_read_it(
+    tmp_path: Path, parsed: list[str], beside: list[list[str]], child_first: None
 ) -> None:
-    alone_project = copy_project(tmp_path / "alone")
-    alone = _seen(_read(alone_project))
-    reports = len(parsed) - 1
+    alone = _seen(_read(copy_project(tmp_path / "alone")))
     project = copy_project(tmp_path / "project")
     parsed.clear()
     shared = _read(project, parse_beside=True)
     assert _seen(shared) == alone
-    assert beside == [["jiefang-feiyong.yml", "zhujing-zhurong-xinfang-weiwen-jingfei.yml"]]
-    # The build parsed departments.yml and half the reports; the child the others.
-    assert len(parsed) == 1 + reports - reports // 2, parsed
+    assert len(beside) == 1 and len(beside[0]) == 4
+    assert parsed == ["data/departments.yml"]  # every report was the child's
     # What the child parsed is in the memo: the next build parses nothing.
     parsed.clear()
     assert _seen(_read(project)) == alone
@@ -203,19 +215,20 @@ def test_with_a_memo_or_without_a_second_core_no_child_parses(
 
 
 def test_a_file_the_child_cannot_read_is_told_as_the_build_tells_it(
-    tmp_path: Path, parsed: list[str], beside: list[list[str]]
+    tmp_path: Path, parsed: list[str], beside: list[list[str]], child_first: None
 ) -> None:
     told = []
     for parse_beside in (False, True):
         project = copy_project(tmp_path / f"project-{parse_beside}")
         files = sorted((project / "data").glob("20*/*/*.yml"))
-        broken = files[1]  # the child's first file
+        broken = files[1]
         broken.write_text("name: [保安费用\n", encoding="utf-8")
         parsed.clear()
         with pytest.raises(DataErrors) as raised:
             _read(project, parse_beside=parse_beside)
         told.append(raised.value.report())
-        assert str(broken.relative_to(project)) in parsed  # the build parsed it itself
+        if parse_beside:  # the build parsed it itself, and no other report: the child did
+            assert parsed[1:] == [str(broken.relative_to(project))]
     assert told[0] == told[1]
 
 

@@ -271,7 +271,7 @@ def _parsed_beside(
     allowed: bool,
     until_year: int | None,
 ) -> Iterator[SecondReader | None]:
-    """A child parsing every other report file still to be parsed (see
+    """A child parsing the report files still to be parsed from the last (see
     gongkai.model.secondreader), where it pays; stopped at the end."""
     wanted = [
         path
@@ -281,7 +281,7 @@ def _parsed_beside(
         and (until_year is None or int(parts[0]) <= until_year)
         and not (path in _READ and _READ[path][0] == stamp)
     ]
-    beside = SecondReader.start(wanted[1::2], memo, allowed)
+    beside = SecondReader.start(wanted, memo, allowed)
     try:
         yield beside
     finally:
@@ -391,7 +391,7 @@ def load_catalog(
                 continue
             source = shown(root, parts)
             if beside is not None and parsed is not None:
-                beside.take(path, parsed)
+                beside.take(parsed)
             read = _read_report(path, stamp, source, errors, parsed)
             if read is None:
                 continue
