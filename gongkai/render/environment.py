@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections import ChainMap
+from collections.abc import Callable, Iterator, KeysView, MutableMapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,52 @@ def paragraphs(text: str | None) -> Markup:
             for block in blocks
         )
     )
+
+
+# Table cells of amounts, rates and changes (金额单元格): the most used pieces of a page (a
+# report's trend table has some thirty), made in Python rather than as template macros, whose
+# every call makes a frame and a context (a third of the time of the trend table).
+_MISSING_CELL = '<td class="gk-num gk-missing">{}</td>'
+
+
+def amount_cell(value: Decimal | None, absent: str = "报告未写明") -> Markup:
+    """An amount in 万元, exact in 元 on hover; ``absent`` where there is none.
+
+    >>> amount_cell(Decimal(80000)), amount_cell(None, "无")
+    (Markup('<td class="gk-num"><data value="80000" title="80,000 元">8.00</data></td>'), \
+Markup('<td class="gk-num gk-missing">无</td>'))
+    """
+    if value is None:
+        return Markup(_MISSING_CELL.format(escape(absent)))
+    return Markup(
+        f'<td class="gk-num"><data value="{escape(value)}" title="{escape(money.yuan(value))} 元">'
+        f"{escape(money.wan(value))}</data></td>"
+    )
+
+
+def rate_cell(
+    value: Decimal | None, adjusted: Decimal | None = None, executed: Decimal | None = None
+) -> Markup:
+    """A rate, or why there is none: the amount that is missing, or a budget of zero."""
+    if value is not None:
+        return Markup(f'<td class="gk-num">{escape(money.percent(value))}</td>')
+    why = "无执行数" if executed is None else "无预算数" if adjusted is None else "预算为零"
+    return Markup(_MISSING_CELL.format(why))
+
+
+def change_cell(value: Decimal | None) -> Markup:
+    """A change as a signed percentage, or that there is nothing to compare with."""
+    if value is None:
+        return Markup(_MISSING_CELL.format("无从比较"))
+    return Markup(f'<td class="gk-num">{escape(money.percent(value, signed=True))}</td>')
+
+
+def change_both_cell(amount: Decimal | None, fraction: Decimal | None) -> Markup:
+    """A change in 万元 and, where there is one, as a signed percentage below it."""
+    if amount is None:
+        return Markup(_MISSING_CELL.format("无从比较"))
+    below = "" if fraction is None else f"<br>{escape(money.percent(fraction, signed=True))}"
+    return Markup(f'<td class="gk-num">{escape(money.change_amount(amount))}{below}</td>')
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{1,2}(-\d{1,2})?")
@@ -151,9 +199,27 @@ def cache_folder(kind: str) -> Path | None:
 COMPILED = {kind: CompiledTemplates(kind) for kind in ("html", "text", "theme")}
 
 
+class _Globals(ChainMap[str, Any]):
+    """A template's globals whose ``keys()`` are a dict's: at every ``{% import %}`` jinja2
+    takes the importing render's globals less the imported template's, and with a ChainMap's
+    keys that difference is worked out in Python, name by name (a report page imports the
+    shared macros a dozen times: a ninth of the time of its templates)."""
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        merged: dict[str, Any] = {}
+        for mapping in reversed(self.maps):
+            merged.update(mapping)
+        return merged.keys()
+
+
+class _Environment(jinja2.Environment):
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return _Globals({} if d is None else d, self.globals)
+
+
 def environment(html: bool = True) -> jinja2.Environment:
     """The environment for ``templates/``: for HTML pages (escaped), or for plain text."""
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=html,
         undefined=jinja2.StrictUndefined,
@@ -177,6 +243,12 @@ def environment(html: bool = True) -> jinja2.Environment:
         css_string=css_string,
         chinese=chinese_date,
         stated_target=stated_target,
+    )
+    env.globals.update(
+        amount_cell=amount_cell,
+        rate_cell=rate_cell,
+        change_cell=change_cell,
+        change_both_cell=change_both_cell,
     )
     return env
 
