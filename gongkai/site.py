@@ -118,7 +118,7 @@ def future_dates(catalog: Catalog, on: dt.date) -> list[DataError]:
 
 def load_site(settings: Settings, on: dt.date | None = None, parse_beside: bool = False) -> Site:
     """Read and check the data and its publication records; raise :class:`DataErrors` with every
-    problem, or return the site. ``parse_beside``: a child may parse half the data files
+    problem, or return the site. ``parse_beside``: a child may parse some of the data files
     (``load_catalog``)."""
     names.recall(settings.root)  # the names' URL names and pinyin, as earlier builds read them
     names.start_reading()  # where none is known, the dictionaries load while the data is read

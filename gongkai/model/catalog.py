@@ -330,8 +330,8 @@ def load_catalog(
     archived version shows the site as it was when its year was frozen); ``names_too`` are
     other names whose URL names will be asked for (read with the reports' names); ``memo``,
     the project's memo of parsed files (``PARSED_MEMO``), read, and kept unless a year is
-    left out; ``parse_beside``: a forked child may parse half the files that memo lacks
-    (where a second core and memory allow one)."""
+    left out; ``parse_beside``: a forked child may parse, from the last, files the memo lacks
+    (where a second core and memory allow one; see gongkai.model.secondreader)."""
     root = Path(data_dir)
     shown_root = shown_root if shown_root is not None else root.name
     errors: list[DataError] = []
