@@ -71,10 +71,25 @@ def normalise(text: str) -> str:
     Not ``quantity.normalise`` (NFKC): the search script in the browser normalises a query
     with exactly these steps, and index and query must agree character for character."""
     text = text.translate(_FULL_WIDTH).lower()
-    return re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    return _THOUSANDS.sub("", text)
 
 
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# The full-width characters whose ASCII form can change a term: digits, letters, the point, and
+# a comma between digits as a thousands separator (1，000). Other marks (，（）：) become marks.
+_CHANGES_A_TERM = re.compile("[\uff0e\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|\\d\uff0c\\d{3}")
+
+
+def _term_text(text: str) -> str:
+    """``normalise(text)`` as far as any term can tell: the full-width forms are translated only
+    where one would change a term (most Chinese texts hold full-width commas and brackets, and
+    the translation, character by character, was a fifth of the index's time)."""
+    if _CHANGES_A_TERM.search(text):
+        return normalise(text)
+    return _THOUSANDS.sub("", text.lower())
+
+
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 
 
 def _plain(fragment: str) -> str:
@@ -189,7 +204,7 @@ def _terms(page: PageText) -> dict[str, int]:
         texts[HEADING].append(section.heading)
     best: dict[str, int] = {}
     for where in (BODY, HEADING, INDICATOR, NAME):  # the best field last: it stays
-        text = normalise(" ".join(texts[where]))
+        text = _term_text(" ".join(texts[where]))
         found = bigrams(text) | words(text)
         if where == NAME:
             for name in page.names:
