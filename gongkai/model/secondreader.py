@@ -22,6 +22,7 @@ import threading
 from multiprocessing.connection import Connection
 
 from gongkai.model.errors import DataError
+from gongkai.model.loader import MAX_DATA_BYTES, parse_yaml
 from gongkai.model.parsedmemo import ParsedMemo
 
 # Below this many files to parse, forking costs more than it saves.
@@ -82,8 +83,6 @@ def _parse_all(paths: list[str], outbox: Connection) -> None:  # in the child
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError):
         os.nice(10)  # the build and the index's child come first; this one takes what is left
-    from gongkai.model.loader import MAX_DATA_BYTES, parse_yaml
-
     try:
         for path in reversed(paths):
             try:
