@@ -25,6 +25,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -306,8 +307,14 @@ def measure_rebuild(project: Path, data: Path, edits: int = 3) -> float:
             times.append(_wait_for(url, marker, limit=600))
         return statistics.median(times)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        # Stopped as a clerk stops it (Ctrl+C): it stops its children, which a plain
+        # terminate left writing the kept downloads into a folder already removed.
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def run(
