@@ -264,6 +264,13 @@ def _placed(
     return entry
 
 
+def _placed_year(parts: tuple[str, ...]) -> int | None:
+    """The year of a report file placed as ``<年度>/<部门代号>/<文件>``, or None."""
+    if len(parts) != 3 or not _YEAR_DIR.match(parts[0]):
+        return None
+    return int(parts[0])
+
+
 @contextlib.contextmanager
 def _parsed_beside(
     files: list[tuple[tuple[str, ...], str, tuple[int, int] | None]],
@@ -276,9 +283,8 @@ def _parsed_beside(
     wanted = [
         path
         for parts, path, stamp in files
-        if len(parts) == 3
-        and _YEAR_DIR.match(parts[0])
-        and (until_year is None or int(parts[0]) <= until_year)
+        if (year := _placed_year(parts)) is not None
+        and (until_year is None or year <= until_year)
         and not (path in _READ and _READ[path][0] == stamp)
     ]
     beside = SecondReader.start(wanted, memo, allowed)
@@ -375,7 +381,8 @@ def load_catalog(
         for parts, path, stamp in files:
             if parts == (DEPARTMENTS_FILE,):
                 continue
-            if len(parts) != 3 or not _YEAR_DIR.match(parts[0]):
+            year = _placed_year(parts)
+            if year is None:
                 errors.append(
                     DataError(
                         shown(root, parts),
@@ -386,7 +393,7 @@ def load_catalog(
                     )
                 )
                 continue
-            year, dept_slug = int(parts[0]), parts[1]
+            dept_slug = parts[1]
             if until_year is not None and year > until_year:
                 continue
             source = shown(root, parts)
