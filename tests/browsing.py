@@ -157,10 +157,18 @@ class OpenPages:
             page.close()  # type: ignore[attr-defined]
 
 
-def assert_readable(page: object, label: str) -> None:
-    """axe-core finds no problem of any impact, and nothing is wider than the window."""
+def axe_violations(page: object) -> list[dict]:
+    """What axe-core finds wrong with the page, of any impact. Only violations are gathered
+    node by node (``resultTypes``): every rule still runs, in half the time."""
     from axe_playwright_python.sync_playwright import Axe
 
-    violations = Axe().run(page).response["violations"]
+    response = Axe().run(page, options={"resultTypes": ["violations"]}).response
+    violations: list[dict] = response["violations"]
+    return violations
+
+
+def assert_readable(page: object, label: str) -> None:
+    """axe-core finds no problem of any impact, and nothing is wider than the window."""
+    violations = axe_violations(page)
     assert violations == [], (label, [(v["id"], v["nodes"][0]["target"]) for v in violations])
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), label  # type: ignore[attr-defined]

@@ -207,12 +207,10 @@ def test_a_reader_moves_between_versions(browser: object, exported: Path, width:
         assert note.is_visible()
         # The version's own home lists only its years; its years' reports are the shared pages.
         page.locator("article a", has_text="保安费用").first.click()  # type: ignore[attr-defined]
-        page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-        assert page.url == url + "2021/baoan-feiyong/"  # type: ignore[attr-defined]
+        page.wait_for_url(url + "2021/baoan-feiyong/")  # type: ignore[attr-defined]
         page.goto(url + "banben/2021/")  # type: ignore[attr-defined]
         page.get_by_role("link", name="查看最新版本").click()  # type: ignore[attr-defined]
-        page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-        assert page.url == url  # type: ignore[attr-defined]
+        page.wait_for_url(url)  # type: ignore[attr-defined]
         assert page.locator(".gk-version").inner_text().strip() == "历年归档版本"  # type: ignore[attr-defined]
         assert outside == [] and errors == []
         page.close()  # type: ignore[attr-defined]

@@ -313,14 +313,16 @@ def test_without_script_the_list_is_plain_pages_of_a_hundred(
 def test_the_list_reads_on_a_phone_and_a_desktop_with_no_axe_violation(
     browser: Any, district_site: Path, width: int
 ) -> None:
-    from browsing import assert_readable, serve
+    from browsing import assert_readable, serve, settled_page
 
     with serve(district_site) as url:
         for path in (f"liebiao/{YEAR}/#bm=bumen-03&px=5a", "xiangmu/", f"{YEAR}/", ""):
-            page = _open(browser, url + path, width)
-            page.wait_for_load_state("networkidle")
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            page, requests = settled_page(context)
+            page.goto(url + path)
+            requests.settle()
             assert_readable(page, path)
-            page.context.close()
+            context.close()
 
 
 def test_a_citizen_on_a_phone_finds_what_they_ask_in_two_clicks(

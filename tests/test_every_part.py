@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from browsing import serve, settled_page
+from browsing import axe_violations, serve, settled_page
 from conftest import copy_project, run_cli
 from test_archive import GIT_ENV, add_old_year, commit_and_freeze
 from test_project_year import DEPT, TARGETS, ZHUJING
@@ -201,8 +201,6 @@ def test_every_optional_part_is_on_the_pages(everything: str) -> None:
 def test_axe_finds_nothing_with_every_part_shown(
     browser: object, everything: str, width: int, mode: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
     for key, value in MODES[mode].items():  # as a reader who chose it on an earlier page
         context.add_init_script(f"localStorage.setItem('{key}', '{value}')")
@@ -216,7 +214,7 @@ def test_axe_finds_nothing_with_every_part_shown(
             "[document.documentElement.dataset.gkSize, document.documentElement.dataset.gkContrast]"
         )
         assert chosen == [MODES[mode].get("gk-size"), MODES[mode].get("gk-contrast")]
-        violations = Axe().run(page).response["violations"]
+        violations = axe_violations(page)
         if violations:
             found[path] = [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations]
     context.close()

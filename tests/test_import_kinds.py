@@ -816,13 +816,12 @@ def test_the_form_page_is_the_official_table_with_merged_cells(kinds_site: Path)
 def test_form_pages_read_on_a_phone_with_no_axe_violation(
     browser: object, kinds_site: Path, width: int, path: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-    from browsing import open_page, serve
+    from browsing import axe_violations, open_page, serve
 
     with serve(kinds_site) as url:
         page, outside, errors = open_page(browser, url + path, width)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # type: ignore[attr-defined]
-        violations = Axe().run(page).response["violations"]
+        violations = axe_violations(page)
         assert violations == [], [(v["id"], v["nodes"][0]["target"]) for v in violations]
         assert outside == [] and errors == []
         page.close()  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 import yaml
-from browsing import OpenPages, open_page, serve
+from browsing import OpenPages, Requests, axe_violations, open_page, serve, settled_page
 from conftest import SAMPLE, copy_project, mkdocs_build
 from test_hardening import PAGE_TYPES
 from test_site import soup, text_of
@@ -65,16 +65,13 @@ def test_public_pages_hold_no_dashes_jargon_or_paths(built_site: Path) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
-def test_an_unscored_report_says_so_in_one_sentence(
-    browser: object, server: str, width: int
-) -> None:
-    page, _, errors = open_page(browser, server + REPORT, width)
+def test_an_unscored_report_says_so_in_one_sentence(opened: OpenPages, width: int) -> None:
+    page, _, errors = opened(REPORT, width)
     reason = page.locator(".gk-score-reason")  # type: ignore[attr-defined]
     assert reason.is_visible()
     assert "本站不计算" in reason.inner_text() or "不计算总分" in reason.inner_text()
     assert page.locator("table.gk-scores").count() == 0  # type: ignore[attr-defined]
     assert errors == []
-    page.close()  # type: ignore[attr-defined]
 
 
 # --- 2. phones and narrow tables -----------------------------------------------------------
@@ -154,8 +151,8 @@ def test_no_short_term_is_cut_on_any_page(opened: OpenPages, width: int, path: s
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", ["", "2023/", REPORT, "xiangmu/baoan-feiyong/"])
-def test_chart_text_is_at_least_12_px(browser: object, server: str, width: int, path: str) -> None:
-    page, _, _ = open_page(browser, server + path, width)
+def test_chart_text_is_at_least_12_px(opened: OpenPages, width: int, path: str) -> None:
+    page, _, _ = opened(path, width)
     sizes = page.evaluate(  # type: ignore[attr-defined]
         """() => [...document.querySelectorAll('figure.gk-chart svg')].flatMap(svg => {
              const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
@@ -163,20 +160,18 @@ def test_chart_text_is_at_least_12_px(browser: object, server: str, width: int, 
                t => parseFloat(getComputedStyle(t).fontSize) * scale); })"""
     )
     assert sizes and min(sizes) >= 12, min(sizes)
-    page.close()  # type: ignore[attr-defined]
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_key_facts_open_the_page(browser: object, server: str, width: int) -> None:
-    page, _, _ = open_page(browser, server + REPORT, width)
+def test_the_key_facts_open_the_page(opened: OpenPages, width: int) -> None:
+    page, _, _ = opened(REPORT, width)
     facts = page.locator(".gk-summary")  # type: ignore[attr-defined]
     assert facts.bounding_box()["y"] < 700  # in the first screen, above the chart
     text = facts.inner_text()
     for fact in ("全年预算", "15.00 万元", "实际执行", "执行率", "100.00%", "较上年"):
         assert fact in text, fact
     assert "+10.00 万元" in text and "+200.00%" in text  # the change as an amount and a %
-    page.close()  # type: ignore[attr-defined]
 
 
 # --- 3. what a government portal requires --------------------------------------------------
@@ -313,10 +308,8 @@ def test_large_text_by_keyboard_stays_across_pages_and_reloads(
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 def test_high_contrast_switch(browser: object, server: str, width: int) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
-    page = context.new_page()
+    page, requests = settled_page(context)
     page.goto(server + REPORT)
     page.locator("button[data-gk-toggle=contrast]").focus()
     page.keyboard.press("Enter")
@@ -331,8 +324,8 @@ def test_high_contrast_switch(browser: object, server: str, width: int) -> None:
     assert page.evaluate("document.documentElement.dataset.gkContrast") == "high"
     for path in (REPORT, "shixiao/"):
         page.goto(server + path)
-        page.wait_for_load_state("networkidle")
-        violations = Axe().run(page).response["violations"]
+        requests.settle()
+        violations = axe_violations(page)
         assert violations == [], [(v["id"], v["nodes"][0]["target"]) for v in violations]
     context.close()
 
@@ -346,10 +339,8 @@ def test_axe_finds_no_violation_of_any_impact(
 ) -> None:
     """And the page loads nothing from another host, its scripts log no error (the 404
     page: the missing address it stands for), and it has one heading of the first level."""
-    from axe_playwright_python.sync_playwright import Axe
-
     page, outside, errors = opened(path, width, contrast)
-    violations = Axe().run(page).response["violations"]
+    violations = axe_violations(page)
     assert violations == [], [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations]
     assert outside == []
     assert [e for e in errors if path != "404.html" or "404" not in e] == []
@@ -360,10 +351,11 @@ def test_axe_finds_no_violation_of_any_impact(
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_pop_ups_or_motion(browser: object, server: str, width: int) -> None:
     page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    requests = Requests(page)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(server + REPORT)
-    page.wait_for_load_state("networkidle")
+    requests.settle()
     page.mouse.wheel(0, 1500)
     moving = page.evaluate(
         """() => [...document.querySelectorAll('body *')].filter(e => {
