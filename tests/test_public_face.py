@@ -340,6 +340,8 @@ def test_axe_finds_no_violation_of_any_impact(
     """And the page loads nothing from another host, its scripts log no error (the 404
     page: the missing address it stands for), and it has one heading of the first level."""
     page, outside, errors = opened(path, width, contrast)
+    chosen = page.evaluate("document.documentElement.dataset.gkContrast")  # type: ignore[attr-defined]
+    assert chosen == ("high" if contrast == "high" else None)
     violations = axe_violations(page)
     assert violations == [], [(v["id"], v["impact"], v["nodes"][0]["target"]) for v in violations]
     assert outside == []
