@@ -3,6 +3,7 @@ preview loop); ``gongkai serve`` rewrites only what the change touches."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -277,3 +278,60 @@ def test_a_failure_that_is_not_the_address_is_told_as_itself(
     monkeypatch.setattr(serving, "serve", elsewhere)
     ran = run_cli(project, "serve", "--dev-addr", "10.255.255.1:8765")
     assert "预览地址 10.255.255.1:8765 无法使用（Cannot assign requested address）" in ran.stderr
+
+
+def _children(pid: int) -> set[int]:
+    """The processes ``pid`` has forked that still run."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    return {child for child in found if _running(child)}
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended, its parent has not yet asked how
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_a_session_ended_by_sigterm_ends_as_by_ctrl_c(tmp_path: Path) -> None:
+    """A service manager or ``kill`` ends a preview with SIGTERM, here while it rewrites after an
+    edit: the session ends as by Ctrl+C, its children stopped and its preview folder removed
+    (killed outright, it left the folder, and a child writing on into it)."""
+    project = copy_project(tmp_path / "project")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, *COMMANDS["gongkai"], f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temporary)},
+        preexec_fn=as_a_terminal_starts_it,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/2023/baoan-feiyong/"
+        assert wait_for(url, "保安费用"), "gongkai serve did not come up"
+        before = _children(server.pid)
+        path = project / "data/2023/xiqu-xinfangju/baoan-feiyong.yml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("problems: 无。", "problems: 新问题。"), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while not (children := _children(server.pid) - before):  # the rebuild's
+            assert server.poll() is None and time.monotonic() < deadline
+            time.sleep(0.005)
+        server.send_signal(signal.SIGTERM)  # to the session alone, not to its process group
+        _, err = server.communicate(timeout=60)
+        assert "Traceback" not in err.decode("utf-8", "replace"), err
+        deadline = time.monotonic() + 30
+        while left := [c for c in children | before if _running(c)]:
+            assert time.monotonic() < deadline, f"children still running: {left}"
+            time.sleep(0.05)
+        assert [p.name for p in temporary.iterdir() if p.name.startswith("mkdocs_")] == []
+    finally:
+        stop(server)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import errno
 import json
 import logging
+import os
 import re
+import signal
 import socket
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
@@ -591,11 +595,37 @@ _WRITERS = {"publish", "import", "new", "freeze", "export"}
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    with _terminated_as_interrupted():
+        try:
+            return _run(args)
+        except Exception as error:  # a fault of gongkai itself: said in words, the details kept
+            print(faultrecord.told(error), file=sys.stderr)
+            return EXIT_FAULT
+
+
+@contextlib.contextmanager
+def _terminated_as_interrupted() -> Iterator[None]:
+    """SIGTERM (``kill``, a service manager, a closed session) ends the command as Ctrl+C does:
+    its children are stopped, its temporary folders removed, what it wrote left whole. Killed
+    outright, a preview left its folder behind and its downloads child writing on into it. A
+    child forked meanwhile keeps the default: ended at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler (a test calling main from a thread)
+        return
+    command = os.getpid()
+
+    def interrupt(signum: int, frame: object) -> None:
+        if os.getpid() != command:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, interrupt)
     try:
-        return _run(args)
-    except Exception as error:  # a fault of gongkai itself: said in words, the details kept
-        print(faultrecord.told(error), file=sys.stderr)
-        return EXIT_FAULT
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _run(args: argparse.Namespace) -> int:
