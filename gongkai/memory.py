@@ -14,6 +14,7 @@ import logging
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 from mkdocs.utils import get_build_date
 
@@ -31,6 +32,19 @@ pending: Background | None = None  # downloads and search index still being writ
 pending_bundles: set[str] | None = set()  # what that job writes (None: every bundle)
 pending_index: Background | None = None  # the full-text index still being written
 _texts: dict[Path, dict[str, PageText]] = {}  # site folder → page URL → searchable text
+session: Any = None  # the session's live-reload server, once it serves (the hooks' on_serve)
+
+
+def end_session() -> bool:
+    """Ask the serve session to end, as its own Ctrl+C would, but without an exception raised
+    wherever the program happens to be: one raised inside the start of a child, or inside a
+    finalizer (where Python drops it), left a traceback or a session that never ended. The
+    server's loop looks at the flag every quarter of a second, after the build it may be
+    doing; MkDocs then shuts the session down as usual. False when no session serves yet."""
+    if session is None:
+        return False
+    session._shutdown = True  # MkDocs' LiveReloadServer: its loop ends and serve() returns
+    return True
 
 
 def texts(site_dir: Path, everything: bool) -> dict[str, PageText]:

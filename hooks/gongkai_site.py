@@ -125,6 +125,7 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_shutdown() -> None:
     # The end of a serve session: the last build's writers stop before MkDocs removes its
     # folder; they went on writing into it as it was removed ("Directory not empty").
+    memory.session = None
     memory.take_over()
 
 
@@ -526,4 +527,5 @@ def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     server.watch(str(TEMPLATES))
     server.watch(str(THEME))
     notify_at_once(server)  # a saved file is seen at once, not at the next half-second look
+    memory.session = server  # Ctrl+C and SIGTERM now end it between builds (memory.end_session)
     return server

@@ -595,7 +595,7 @@ _WRITERS = {"publish", "import", "new", "freeze", "export"}
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    with _terminated_as_interrupted():
+    with _signals_stop_the_command():
         try:
             return _run(args)
         except Exception as error:  # a fault of gongkai itself: said in words, the details kept
@@ -604,28 +604,34 @@ def main(argv: list[str] | None = None) -> int:
 
 
 @contextlib.contextmanager
-def _terminated_as_interrupted() -> Iterator[None]:
-    """SIGTERM (``kill``, a service manager, a closed session) ends the command as Ctrl+C does:
-    its children are stopped, its temporary folders removed, what it wrote left whole. Killed
-    outright, a preview left its folder behind and its downloads child writing on into it. A
-    child forked meanwhile keeps the default: ended at once."""
+def _signals_stop_the_command() -> Iterator[None]:
+    """Ctrl+C (SIGINT) and SIGTERM (``kill``, a service manager, a closed session) stop the
+    command alike: its children are stopped, its temporary folders removed, what it wrote left
+    whole. A preview that serves is asked to end between builds (gongkai.memory.end_session);
+    any other command is interrupted where it is. Killed outright by SIGTERM, a preview left its
+    folder behind and its downloads child writing on into it. A child forked meanwhile that
+    does not choose otherwise is ended at once, as by default."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set a handler (a test calling main from a thread)
         return
     command = os.getpid()
 
-    def interrupt(signum: int, frame: object) -> None:
+    def stop(signum: int, frame: object) -> None:
         if os.getpid() != command:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
+        memory = sys.modules.get("gongkai.memory")  # imported by the hooks, in a build
+        if memory is not None and memory.end_session():
+            return
         raise KeyboardInterrupt
 
-    before = signal.signal(signal.SIGTERM, interrupt)
+    before = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, before)
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 def _run(args: argparse.Namespace) -> int:
