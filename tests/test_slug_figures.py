@@ -5,6 +5,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -455,3 +456,31 @@ def test_the_memo_works_in_the_standalone_program_too(
         assert slug._slugs["保安费用"] == "baoan-feiyong"
     finally:
         slug._recipe.cache_clear()
+
+
+def test_jieba_reads_its_dictionary_cache_whole_and_gets_the_same_dictionary(
+    tmp_path: Path,
+) -> None:
+    import inspect
+    import marshal
+
+    from gongkai.model.slug import _WholeFileMarshal, quiet_jieba
+
+    jieba = quiet_jieba()
+    # jieba loads and writes its cache through its module's ``marshal``: the shim is used.
+    assert jieba.marshal is _WholeFileMarshal
+    source = inspect.getsource(jieba.Tokenizer.initialize)
+    assert "marshal.load(cf)" in source and "marshal.dump(" in source
+    # What it writes, marshal reads, and what marshal writes, it reads as marshal does.
+    words = ({"保安": 120, "费用": 3, "驻京": 7}, 130)
+    cache = tmp_path / "jieba.cache"
+    with cache.open("wb") as file:
+        _WholeFileMarshal.dump(words, file)
+    with cache.open("rb") as file:
+        assert marshal.load(file) == words
+    with cache.open("rb") as file:
+        assert _WholeFileMarshal.load(file) == words
+    jieba.initialize()  # the real dictionary, from the cache it wrote or found
+    folder = jieba.dt.tmp_dir or tempfile.gettempdir()
+    with Path(jieba.dt.cache_file or Path(folder) / "jieba.cache").open("rb") as file:
+        assert marshal.load(file) == (jieba.dt.FREQ, jieba.dt.total)

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import marshal
 import os
 import re
 import select
@@ -24,6 +25,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
+from typing import IO
 
 import gongkai
 from gongkai.files import caching, read_memo, write_memo
@@ -313,11 +315,28 @@ def _load_dictionaries() -> None:
 
 def quiet_jieba() -> ModuleType:
     """jieba, imported when first needed (not by a build whose names are all remembered), and
-    told not to print its dictionary's loading on the clerk's screen."""
+    told not to print its dictionary's loading on the clerk's screen; it reads its dictionary's
+    cache whole (:class:`_WholeFileMarshal`)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    jieba.marshal = _WholeFileMarshal  # type: ignore[attr-defined]
     return jieba
+
+
+class _WholeFileMarshal:
+    """``marshal`` as jieba uses it, but reading a file whole before loading it: from a file
+    object ``marshal.load`` reads each of the half million words of jieba's 9 MB dictionary
+    cache on its own, 0.45 s against 0.18 s from the bytes (the same dictionary). That load is
+    what a first build waits for before its names are read."""
+
+    @staticmethod
+    def load(file: IO[bytes]) -> object:
+        return marshal.loads(file.read())
+
+    @staticmethod
+    def dump(value: object, file: IO[bytes]) -> None:
+        marshal.dump(value, file)
 
 
 @cache
