@@ -40,8 +40,10 @@ def end_session() -> bool:
     wherever the program happens to be: one raised inside the start of a child, or inside a
     finalizer (where Python drops it), left a traceback or a session that never ended. The
     server's loop looks at the flag every quarter of a second, after the build it may be
-    doing; MkDocs then shuts the session down as usual. False when no session serves yet."""
-    if session is None:
+    doing; MkDocs then shuts the session down as usual. False when no session serves yet, or
+    when it was asked already: a second Ctrl+C during a long build (a template changed, at
+    10,000 project-years half a minute) interrupts it at once."""
+    if session is None or session._shutdown:
         return False
     session._shutdown = True  # MkDocs' LiveReloadServer: its loop ends and serve() returns
     return True

@@ -335,3 +335,18 @@ def test_a_session_ended_by_sigterm_ends_as_by_ctrl_c(tmp_path: Path) -> None:
         assert [p.name for p in temporary.iterdir() if p.name.startswith("mkdocs_")] == []
     finally:
         stop(server)
+
+
+def test_a_second_stop_while_the_session_ends_interrupts_at_once() -> None:
+    from types import SimpleNamespace
+
+    from gongkai import memory
+
+    server = SimpleNamespace(_shutdown=False)
+    assert memory.end_session() is False  # no session serves: the command is interrupted
+    memory.session = server
+    try:
+        assert memory.end_session() is True and server._shutdown is True  # ends between builds
+        assert memory.end_session() is False  # asked again: interrupted where it is
+    finally:
+        memory.session = None
