@@ -239,6 +239,7 @@ def main() -> None:
                 [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)],
                 cwd=ROOT,
                 check=True,
+                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # MkDocs' notice about 2.0
             )
         with nginx_serving(site.resolve(), Path(work)) as base:
             rows = measure(base, chromium)
