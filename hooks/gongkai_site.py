@@ -67,7 +67,6 @@ from gongkai.render.pageshare import CLAIMED, ELSEWHERE, PageShare
 from gongkai.render.renderer import Renderer
 from gongkai.settings import Settings, SettingsError, load_settings
 from gongkai.site import Site, load_site
-from gongkai.watching import notify_at_once
 
 
 @dataclass
@@ -526,6 +525,10 @@ def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     server.watch(str(data_path))
     server.watch(str(TEMPLATES))
     server.watch(str(THEME))
+    # Read here, not with the hooks: watchdog's system watcher (with ctypes) is 20 ms of every
+    # build's start, and only a preview uses it.
+    from gongkai.watching import notify_at_once
+
     notify_at_once(server)  # a saved file is seen at once, not at the next half-second look
     memory.session = server  # Ctrl+C and SIGTERM now end it between builds (memory.end_session)
     return server

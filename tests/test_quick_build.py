@@ -914,3 +914,25 @@ def test_children_left_by_a_stopped_build_are_all_ended_in_bounded_time(
     assert [child.exitcode for child in children] == [-9, -9]  # killed, after the one wait
     assert multiprocessing.active_children() == []
     assert 2.0 <= took < 3.5, took  # one after the other: 4 s at least
+
+
+def test_a_build_does_not_load_the_previews_file_watcher() -> None:
+    # watchdog's system watcher (and ctypes) took 20 ms of every build's start; only
+    # `gongkai serve` uses it, and loads it when it starts serving.
+    import subprocess
+
+    script = (
+        "import importlib.util, sys\n"
+        "spec = importlib.util.spec_from_file_location('gongkai_site', sys.argv[1])\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "sys.modules['gongkai_site'] = module\n"
+        "spec.loader.exec_module(module)\n"
+        "print(sorted(m for m in ('watchdog.observers.inotify', 'gongkai.watching') if m in sys.modules))"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT / "hooks/gongkai_site.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ran.stdout.strip() == "[]", ran.stdout + ran.stderr
