@@ -137,9 +137,50 @@ def _put_in_place(staging: Path, site: Path) -> None:
         old = site.parent / f".{site.name}.{REPLACED}-{os.getpid()}"
         os.replace(site, old)
         os.replace(staging, site)
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_aside(old, site)
     else:
         os.replace(staging, site)
+
+
+def _remove_aside(old: Path, site: Path) -> None:
+    """Remove the replaced site ``old`` without the clerk waiting for it: the 23,000 files of a
+    site of 5,000 project-years took 1.8 s, after the new site was in place. A detached process
+    of its own (no process waits for it; Ctrl+C in the terminal does not reach it; it holds
+    none of the command's files, so that nobody reading the command's output waits for it
+    either) first renames the folder after itself, so that a build starting meanwhile leaves
+    it alone (``_remove_leftovers``). Where no process can be forked, it is removed here."""
+    if not hasattr(os, "fork"):
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    try:
+        child = os.fork()
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    if child:
+        os.waitpid(child, 0)  # it ends at once, leaving the remover behind
+        return
+    try:  # the child: a new session, and in it the remover, then end
+        os.setsid()
+        if os.fork() == 0:
+            _detach_files()
+            mine = site.parent / f".{site.name}.{REPLACED}-{os.getpid()}"
+            try:
+                os.replace(old, mine)
+            except OSError:
+                mine = old
+            shutil.rmtree(mine, ignore_errors=True)
+    finally:
+        os._exit(0)
+
+
+def _detach_files() -> None:
+    """In a detached child: standard input and output on the null device, every other file of
+    the parent closed (a pipe a caller reads to its end would otherwise stay open)."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for number in (0, 1, 2):
+        os.dup2(null, number)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
 
 
 def _remove_leftovers(site: Path) -> None:
