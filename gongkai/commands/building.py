@@ -134,7 +134,7 @@ def _put_in_place(staging: Path, site: Path) -> None:
     moment one whole site is there under one of the two names."""
     staging.chmod(0o755)  # mkdtemp makes it private; the web server must read it
     if site.exists():
-        old = site.parent / f".{site.name}.{REPLACED}-{os.getpid()}"
+        old = _replaced(site, os.getpid())
         os.replace(site, old)
         os.replace(staging, site)
         _remove_aside(old, site)
@@ -149,12 +149,11 @@ def _remove_aside(old: Path, site: Path) -> None:
     none of the command's files, so that nobody reading the command's output waits for it
     either) first renames the folder after itself, so that a build starting meanwhile leaves
     it alone (``_remove_leftovers``). Where no process can be forked, it is removed here."""
-    if not hasattr(os, "fork"):
-        shutil.rmtree(old, ignore_errors=True)
-        return
     try:
-        child = os.fork()
+        child = os.fork() if hasattr(os, "fork") else None
     except OSError:
+        child = None
+    if child is None:
         shutil.rmtree(old, ignore_errors=True)
         return
     if child:
@@ -164,7 +163,7 @@ def _remove_aside(old: Path, site: Path) -> None:
         os.setsid()
         if os.fork() == 0:
             _detach_files()
-            mine = site.parent / f".{site.name}.{REPLACED}-{os.getpid()}"
+            mine = _replaced(site, os.getpid())
             try:
                 os.replace(old, mine)
             except OSError:
@@ -172,6 +171,12 @@ def _remove_aside(old: Path, site: Path) -> None:
             shutil.rmtree(mine, ignore_errors=True)
     finally:
         os._exit(0)
+
+
+def _replaced(site: Path, pid: int) -> Path:
+    """Where a replaced site waits beside ``site`` for process ``pid`` to remove it (read back by
+    ``_remove_leftovers``)."""
+    return site.parent / f".{site.name}.{REPLACED}-{pid}"
 
 
 def _detach_files() -> None:
