@@ -117,6 +117,16 @@ def run_cli_process(
     )
 
 
+def running(pid: int) -> bool:
+    """Whether process ``pid`` still runs (Linux: read from /proc): not gone, and not ended and
+    waiting to be reaped by its parent (a zombie)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2] not in "ZX"
+
+
 def as_a_terminal_starts_it() -> None:
     """For a child process: Ctrl+C reaches a command a terminal starts, but a test process may
     have it ignored or blocked (twice in the full suite a build never saw the signal), and a

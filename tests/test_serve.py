@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import as_a_terminal_starts_it, copy_project, run_cli
+from conftest import as_a_terminal_starts_it, copy_project, run_cli, running
 
 
 def free_port() -> int:
@@ -287,15 +287,7 @@ def _children(pid: int) -> set[int]:
     for task in Path(f"/proc/{pid}/task").glob("*"):
         with contextlib.suppress(OSError):
             found |= {int(c) for c in (task / "children").read_text().split()}
-    return {child for child in found if _running(child)}
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # a zombie has ended, its parent has not yet asked how
+    return {child for child in found if running(child)}
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
@@ -334,7 +326,7 @@ def test_a_session_ended_by_sigterm_ends_as_by_ctrl_c(tmp_path: Path) -> None:
         _, err = server.communicate(timeout=60)
         assert "Traceback" not in err.decode("utf-8", "replace"), err
         deadline = time.monotonic() + 30
-        while left := [c for c in children | before if _running(c)]:
+        while left := [c for c in children | before if running(c)]:
             assert time.monotonic() < deadline, f"children still running: {left}"
             time.sleep(0.05)
         assert [p.name for p in temporary.iterdir() if p.name.startswith("mkdocs_")] == []

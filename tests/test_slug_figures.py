@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_project, fingerprint, mkdocs_build
+from conftest import copy_project, fingerprint, mkdocs_build, running
 
 from gongkai.checks.figures import totals, trend
 from gongkai.checks.indicators import filled_columns, layout
@@ -322,19 +322,11 @@ def test_the_early_names_child_ends_when_its_build_is_killed() -> None:
         pid, other = map(int, build.stdout.readline().split())
     try:
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and _alive(pid):
+        while time.monotonic() < deadline and running(pid):
             time.sleep(0.1)
-        assert not _alive(pid)
+        assert not running(pid)
     finally:
         os.kill(other, signal.SIGKILL)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rfind(")") + 2] not in "ZX"  # ended, not yet reaped by its new parent
 
 
 def test_names_the_early_child_could_not_read_are_read_all_the_same(
