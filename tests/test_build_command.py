@@ -22,7 +22,7 @@ from conftest import (
     fingerprint,
     mkdocs_build,
     run_cli,
-    run_cli_process,
+    running,
 )
 
 from gongkai.commands import entry, programs
@@ -53,22 +53,50 @@ def test_gongkai_build_makes_the_same_site_as_mkdocs_build(project: Path, tmp_pa
     assert _set_aside(project) == []  # no staging, and the replaced site removed
 
 
-def test_the_replaced_site_is_removed_after_the_command_has_returned(tmp_path: Path) -> None:
+def test_the_replaced_site_is_removed_after_the_command_has_returned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The clerk does not wait for the old site's removal (1.8 s at 5,000 project-years): a
-    detached process removes it, holding none of the command's output, so that a caller
-    reading that output to its end is not held either."""
-    project = copy_project(tmp_path / "project")
-    site = project / "site"
-    assert run_cli(project, "build").returncode == 0
-    crowd = site / "fujian" / "many"  # files enough for the removal to take a while
-    crowd.mkdir(parents=True)
-    for number in range(20_000):
-        (crowd / str(number)).touch()
-    built = run_cli_process(project, "build")  # its output read through pipes to their end
-    assert built.returncode == 0, built.stderr
-    aside = [p for p in project.iterdir() if p.name.startswith(".site.已替换-")]
-    assert len(aside) == 1 and not (site / "fujian" / "many").exists()
-    assert _set_aside(project) == []
+    detached process removes it, under a name carrying its own process number (a build
+    starting meanwhile leaves it alone), holding none of the command's files, so that a
+    caller reading the command's output to its end is not held either. The removal here
+    waits for a gate the test opens (the remover is forked with it), so nothing is timed."""
+    import select
+    import shutil
+
+    from gongkai.commands import building
+
+    gate, remove = tmp_path / "gate", shutil.rmtree
+
+    def gated(path: Path, ignore_errors: bool = False) -> None:
+        deadline = time.monotonic() + 60
+        while not gate.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        remove(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(building.shutil, "rmtree", gated)
+    site, staging = tmp_path / "site", tmp_path / ".site.生成中-new"
+    for folder, page in ((site, "旧"), (staging, "新")):
+        (folder / "many").mkdir(parents=True)
+        (folder / "index.html").write_text(page, encoding="utf-8")
+    output, held = os.pipe()  # as a caller's pipe to the command's output
+    try:
+        building._put_in_place(staging, site)
+        os.close(held)
+        held = -1
+        # The command's end of the pipe was its last: the caller reads to the end at once.
+        assert select.select([output], [], [], 10)[0] and os.read(output, 1) == b""
+    finally:
+        os.close(output)
+        if held >= 0:
+            os.close(held)
+    assert (site / "index.html").read_text(encoding="utf-8") == "新"
+    aside = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.已替换-")]
+    assert len(aside) == 1, aside
+    remover = int(aside[0].rsplit("-", 1)[1])
+    assert remover != os.getpid() and running(remover)
+    gate.touch()
+    assert _set_aside(tmp_path) == []
 
 
 def test_a_strict_warning_leaves_the_last_site_as_it_was(project: Path) -> None:
